@@ -1,0 +1,50 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "backtestd",
+    platforms: [.macOS(.v15)],
+    products: [.executable(name: "backtestd", targets: ["backtestd"])],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CSystemLinux", path: "Sources/CSystemLinux"),
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        .target(name: "Sockets", dependencies: ["CSystemLinux"], swiftSettings: strict),
+        .target(name: "HTTPServer", dependencies: ["Sockets", .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
+        .target(name: "BacktestEngine", swiftSettings: strict),
+        .target(name: "Catalog", dependencies: ["CSQLite"], swiftSettings: strict),
+        .target(
+            name: "BacktestService",
+            dependencies: [
+                "BacktestEngine", "Catalog",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        .target(
+            name: "BacktestAPI",
+            dependencies: ["HTTPServer", "BacktestService", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict),
+        .executableTarget(
+            name: "backtestd",
+            dependencies: [
+                "BacktestAPI", "BacktestService", "BacktestEngine", "HTTPServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Sockets"], swiftSettings: strict),
+        .testTarget(name: "BacktestEngineTests", dependencies: ["BacktestEngine"], swiftSettings: strict),
+        .testTarget(name: "CatalogTests", dependencies: ["Catalog"], swiftSettings: strict),
+        .testTarget(name: "BacktestServiceTests", dependencies: ["BacktestService"], swiftSettings: strict),
+        .testTarget(
+            name: "BacktestAPITests", dependencies: ["BacktestAPI", "BacktestService", "HTTPServer"],
+            swiftSettings: strict),
+    ]
+)

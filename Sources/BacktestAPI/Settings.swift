@@ -1,0 +1,144 @@
+import Foundation
+import HTTPServer
+
+/// Every setting of `backtestd serve`: defaults here, then the config file, then `BACKTESTD_*`
+/// environment variables, then command-line flags. Unknown keys are an error, never ignored.
+public struct Settings: Sendable, Equatable {
+    public var host = "127.0.0.1"
+    public var port = 8080
+    public var dataDir = "./var"
+    /// 0 means one per core.
+    public var eventLoops = 0
+    /// 0 means one per core.
+    public var workers = 0
+    public var maxRequestLineBytes = 8 * 1024
+    public var maxHeaderBytes = 16 * 1024
+    public var maxHeaderCount = 100
+    public var maxBodyBytes = 10 * 1024 * 1024
+    public var headerTimeoutSeconds = 10.0
+    public var idleTimeoutSeconds = 60.0
+    public var maxConnections = 10_000
+    public var shutdownGraceSeconds = 10.0
+    public var accessLog = true
+    public var queueCapacity = 1_000
+    public var maxGridVariants = 1_000_000
+    public var retentionRuns = 100
+    public var importSamples = true
+    public var samplesDir = ""
+
+    public init() {}
+
+    /// The keys a config file and `BACKTESTD_<KEY>` may set.
+    public static let keys = [
+        "host", "port", "data_dir", "event_loops", "workers", "max_request_line_bytes", "max_header_bytes",
+        "max_header_count", "max_body_bytes", "header_timeout_s", "idle_timeout_s", "max_connections",
+        "shutdown_grace_s", "access_log", "queue_capacity", "max_grid_variants", "retention_runs", "import_samples",
+        "samples_dir",
+    ]
+
+    /// A setting that could not be applied.
+    public struct Invalid: Error, Equatable, CustomStringConvertible {
+        public let message: String
+        public var description: String { message }
+    }
+
+    /// Applies a JSON config file (an object of the keys above).
+    public mutating func apply(configFile path: String) throws {
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw Invalid(message: "cannot read config file \(path)")
+        }
+        guard let object = try? JSONDecoder().decode([String: ConfigValue].self, from: data) else {
+            throw Invalid(message: "config file \(path) must be a JSON object of numbers, strings and booleans")
+        }
+        for key in object.keys.sorted() {
+            if let value = object[key] { try set(key, value.text, source: "config file") }
+        }
+    }
+
+    /// A scalar config value, kept as the text a flag or variable would give.
+    private struct ConfigValue: Decodable {
+        let text: String
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            if let flag = try? container.decode(Bool.self) {
+                text = flag ? "true" : "false"
+            } else if let whole = try? container.decode(Int.self) {
+                text = String(whole)
+            } else if let number = try? container.decode(Double.self) {
+                text = String(number)
+            } else {
+                text = try container.decode(String.self)
+            }
+        }
+    }
+
+    /// Applies `BACKTESTD_<KEY>` variables; an unknown `BACKTESTD_` variable is an error.
+    public mutating func apply(environment: [String: String]) throws {
+        for (name, value) in environment.sorted(by: { $0.key < $1.key }) where name.hasPrefix("BACKTESTD_") {
+            try set(String(name.dropFirst("BACKTESTD_".count)).lowercased(), value, source: "environment \(name)")
+        }
+    }
+
+    /// Sets one key from text.
+    public mutating func set(_ key: String, _ text: String, source: String) throws {
+        func int(_ range: ClosedRange<Int>) throws -> Int {
+            guard let value = Int(text), range.contains(value) else {
+                throw Invalid(message: "\(source): \(key) must be an integer in \(range.lowerBound)...\(range.upperBound)")
+            }
+            return value
+        }
+        func seconds() throws -> Double {
+            guard let value = Double(text), value > 0, value.isFinite else {
+                throw Invalid(message: "\(source): \(key) must be a positive number of seconds")
+            }
+            return value
+        }
+        func bool() throws -> Bool {
+            switch text.lowercased() {
+            case "true", "1", "yes": return true
+            case "false", "0", "no": return false
+            default: throw Invalid(message: "\(source): \(key) must be true or false")
+            }
+        }
+        switch key {
+        case "host": host = text
+        case "port": port = try int(0...65535)
+        case "data_dir": dataDir = text
+        case "event_loops": eventLoops = try int(0...256)
+        case "workers": workers = try int(0...256)
+        case "max_request_line_bytes": maxRequestLineBytes = try int(64...1 << 20)
+        case "max_header_bytes": maxHeaderBytes = try int(256...1 << 24)
+        case "max_header_count": maxHeaderCount = try int(1...10_000)
+        case "max_body_bytes": maxBodyBytes = try int(0...1 << 34)
+        case "header_timeout_s": headerTimeoutSeconds = try seconds()
+        case "idle_timeout_s": idleTimeoutSeconds = try seconds()
+        case "max_connections": maxConnections = try int(1...1_000_000)
+        case "shutdown_grace_s": shutdownGraceSeconds = try seconds()
+        case "access_log": accessLog = try bool()
+        case "queue_capacity": queueCapacity = try int(1...1_000_000)
+        case "max_grid_variants": maxGridVariants = try int(1...100_000_000)
+        case "retention_runs": retentionRuns = try int(1...1_000_000)
+        case "import_samples": importSamples = try bool()
+        case "samples_dir": samplesDir = text
+        default: throw Invalid(message: "\(source): unknown setting \(key)")
+        }
+    }
+
+    /// The HTTP server's part.
+    public var serverConfiguration: ServerConfiguration {
+        var configuration = ServerConfiguration()
+        configuration.host = host
+        configuration.port = UInt16(port)
+        if eventLoops > 0 { configuration.eventLoops = eventLoops }
+        configuration.limits.maxRequestLineBytes = maxRequestLineBytes
+        configuration.limits.maxHeaderBytes = maxHeaderBytes
+        configuration.limits.maxHeaderCount = maxHeaderCount
+        configuration.limits.maxBodyBytes = maxBodyBytes
+        configuration.headerTimeout = headerTimeoutSeconds
+        configuration.idleTimeout = idleTimeoutSeconds
+        configuration.maxConnections = maxConnections
+        configuration.shutdownGracePeriod = shutdownGraceSeconds
+        return configuration
+    }
+}

@@ -1,0 +1,88 @@
+/// How a route produces its response.
+public enum RouteHandler: Sendable {
+    /// Cheap, non-blocking work run on the event loop itself (e.g. a health check).
+    case immediate(@Sendable (HTTPRequest) throws -> HTTPResponse)
+    /// Anything that may block or take CPU: runs off the event loops.
+    case async(@Sendable (HTTPRequest) async throws -> HTTPResponse)
+}
+
+/// An immutable table of method + path-pattern routes; patterns use `{name}` segments.
+public struct Router: Sendable {
+    struct Route: Sendable {
+        let method: String
+        let segments: [Segment]
+        let handler: RouteHandler
+    }
+
+    enum Segment: Sendable, Equatable {
+        case literal(String)
+        case parameter(String)
+    }
+
+    /// What a lookup found.
+    public enum Match: Sendable {
+        case found(RouteHandler, parameters: [String: String])
+        case methodNotAllowed(allow: [String])
+        case notFound
+    }
+
+    let routes: [Route]
+
+    /// Finds the handler for `method` and decoded path `segments`. `GET` routes also answer `HEAD`.
+    public func match(method: String, segments: [String]) -> Match {
+        var allowed: [String] = []
+        for route in routes {
+            guard let parameters = Self.bind(route.segments, to: segments) else { continue }
+            if route.method == method || (method == "HEAD" && route.method == "GET") {
+                return .found(route.handler, parameters: parameters)
+            }
+            allowed.append(route.method)
+            if route.method == "GET" { allowed.append("HEAD") }
+        }
+        if allowed.isEmpty { return .notFound }
+        return .methodNotAllowed(allow: Array(Set(allowed)).sorted())
+    }
+
+    private static func bind(_ pattern: [Segment], to segments: [String]) -> [String: String]? {
+        guard pattern.count == segments.count else { return nil }
+        var parameters: [String: String] = [:]
+        for (part, segment) in zip(pattern, segments) {
+            switch part {
+            case .literal(let text): if text != segment { return nil }
+            case .parameter(let name): parameters[name] = segment
+            }
+        }
+        return parameters
+    }
+}
+
+/// Collects routes, then freezes them into a `Router`.
+public struct RouterBuilder {
+    private var routes: [Router.Route] = []
+
+    public init() {}
+
+    /// Adds `handler` for `method` on `pattern` (e.g. `/runs/{id}/events`).
+    public mutating func add(_ method: String, _ pattern: String, _ handler: RouteHandler) {
+        let segments = pattern.split(separator: "/").map { piece -> Router.Segment in
+            if piece.hasPrefix("{") && piece.hasSuffix("}") { return .parameter(String(piece.dropFirst().dropLast())) }
+            return .literal(String(piece))
+        }
+        routes.append(Router.Route(method: method, segments: segments, handler: handler))
+    }
+
+    public mutating func get(_ pattern: String, _ handler: @escaping @Sendable (HTTPRequest) async throws -> HTTPResponse) {
+        add("GET", pattern, .async(handler))
+    }
+
+    public mutating func post(_ pattern: String, _ handler: @escaping @Sendable (HTTPRequest) async throws -> HTTPResponse) {
+        add("POST", pattern, .async(handler))
+    }
+
+    public mutating func delete(_ pattern: String, _ handler: @escaping @Sendable (HTTPRequest) async throws -> HTTPResponse) {
+        add("DELETE", pattern, .async(handler))
+    }
+
+    /// The immutable router.
+    public func build() -> Router { Router(routes: routes) }
+}

@@ -1,0 +1,17 @@
+import Synchronization
+
+/// What every event loop of one server shares; immutable apart from the connection count.
+final class ServerCore: Sendable {
+    let configuration: ServerConfiguration
+    let router: Router
+    let accessLog: (@Sendable (AccessLogEntry) -> Void)?
+    let listener: Int32
+    let openConnections = Atomic<Int>(0)
+
+    init(configuration: ServerConfiguration, router: Router, accessLog: (@Sendable (AccessLogEntry) -> Void)?, listener: Int32) {
+        self.configuration = configuration
+        self.router = router
+        self.accessLog = accessLog
+        self.listener = listener
+    }
+}
