@@ -1,7 +1,8 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+// Swift 6 mode (complete concurrency checking) and zero warnings in our own targets.
+let strict: [SwiftSetting] = [.swiftLanguageMode(.v6), .unsafeFlags(["-warnings-as-errors"])]
 
 let package = Package(
     name: "backtestd",

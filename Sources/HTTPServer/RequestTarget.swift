@@ -9,8 +9,9 @@ struct RequestTarget {
         var rawTarget = Substring(target)
         if target == "*" { return RequestTarget(path: "*", segments: [], query: []) }
         if !target.hasPrefix("/") {
-            guard let scheme = target.range(of: "://") else { return nil }
-            let rest = target[scheme.upperBound...]
+            let parts = target.split(separator: "/", maxSplits: 2, omittingEmptySubsequences: false)
+            guard parts.count >= 2, parts[0].hasSuffix(":"), parts[1].isEmpty else { return nil }
+            let rest = target.dropFirst(parts[0].count + 2)
             rawTarget = rest.firstIndex(of: "/").map { rest[$0...] } ?? "/"
         }
         let pieces = rawTarget.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)

@@ -1,0 +1,60 @@
+# backtestd — build, run, test. `make run` and `make test` work on a fresh machine.
+SHELL := /bin/bash
+HOST ?= 127.0.0.1
+PORT ?= 8080
+DATA_DIR ?= ./var
+FUZZ_SECONDS ?= 60
+BENCH_SECONDS ?= 10
+SWIFT ?= swift
+APT_PACKAGES := libsqlite3-dev sqlite3 curl wrk
+
+.PHONY: deps build build-release run test unit smoke lint bench-http bench fuzz clean
+
+## deps: install what a clean Debian machine lacks (needs root for apt-get)
+deps:
+	@missing=""; \
+	for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "missing packages:$$missing (run as root or install them)"; exit 1; fi; \
+	fi
+	@command -v $(SWIFT) >/dev/null || { echo "swift toolchain not found"; exit 1; }
+
+build: deps
+	$(SWIFT) build
+
+build-release: deps
+	$(SWIFT) build -c release
+
+## run: build release and serve on $(HOST):$(PORT)
+run: build-release
+	.build/release/backtestd serve --host $(HOST) --port $(PORT) --data-dir $(DATA_DIR) --config configs/default.json
+
+## test: warnings are errors in our targets (Package.swift), unit + live tests, then a curl smoke test
+test: unit smoke
+
+unit: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test
+
+smoke: build-release
+	bash Tests/Smoke/smoke.sh .build/release/backtestd
+
+lint:
+	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift
+
+## bench-http: wrk against GET /healthz (64 and 256 keep-alive connections, 64 with Connection: close)
+bench-http: build-release
+	bash docs/bench/bench-http.sh .build/release/backtestd $(BENCH_SECONDS)
+
+## bench: engine throughput (bar-variants/s, wall time, peak RSS)
+bench: build-release
+	.build/release/backtestd bench --data configs/samples/GOOG_1d.csv
+
+## fuzz: libFuzzer over the HTTP parser for $(FUZZ_SECONDS) s
+fuzz:
+	bash Tests/Fuzz/run-fuzz.sh $(FUZZ_SECONDS)
+
+clean:
+	rm -rf .build .build-fuzz
