@@ -251,7 +251,7 @@ final class Connection {
                 // Half-close and drain what the client still sends, so unread input does not
                 // turn our final response into a reset (RFC 9112 §9.6).
                 Socket.shutdownWrite(fd)
-                lingerDeadline = loop.now + 2
+                lingerDeadline = loop.now + 1
                 if readEOF { return close() }
             }
         }
