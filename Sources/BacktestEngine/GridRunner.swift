@@ -1,0 +1,125 @@
+import Dispatch
+import Synchronization
+
+/// What a grid run produces.
+public struct GridOutcome: Sendable {
+    /// The best variants, in rank order.
+    public let top: [RankedVariant]
+    /// Every evaluated variant's total return [%], in evaluation order.
+    public let totalReturns: [Double]
+    public let evaluated: Int
+}
+
+/// Evaluates many variants over one series, split across cores in chunks.
+///
+/// Variants are taken in chunks; each chunk walks the series in time blocks whose SMA rows
+/// (one per distinct window of the chunk) are computed once and shared by the chunk's
+/// variants. Each variant's arithmetic is independent of the chunking and of the core count,
+/// so the output is identical for any `workers`.
+public struct GridRunner: Sendable {
+    public var workers: Int
+    /// Variants per chunk (bounds memory: one simulator state each).
+    public var chunkVariants = 4096
+    /// Bytes of SMA rows per block.
+    public var blockBytes = 16 << 20
+
+    public init(workers: Int) {
+        self.workers = max(1, workers)
+    }
+
+    /// Runs `variants`; `progress(done, total)` reports bar-variants and `isCancelled` is
+    /// checked between steps of at most a few tens of milliseconds.
+    public func run(
+        _ variants: [DualSMAParameters], keys: @Sendable (DualSMAParameters) -> String, on data: PreparedSeries,
+        settings: BacktestSettings, topK: Int, progress: (Int, Int) -> Void = { _, _ in },
+        isCancelled: () -> Bool = { false }
+    ) throws(EngineError) -> GridOutcome {
+        let n = data.count
+        var ranking = TopK(capacity: topK)
+        var totalReturns = [Double](repeating: .nan, count: variants.count)
+        let totalWork = variants.count * n
+        var done = 0
+        var chunkStart = 0
+        while chunkStart < variants.count {
+            let chunkEnd = min(variants.count, chunkStart + chunkVariants)
+            let chunk = Array(variants[chunkStart..<chunkEnd])
+            let metrics = try runChunk(
+                chunk, data: data, settings: settings, progress: { bars in
+                    progress(done + bars, totalWork)
+                }, isCancelled: isCancelled)
+            for (offset, metric) in metrics.enumerated() {
+                let index = chunkStart + offset
+                totalReturns[index] = metric.totalReturnPct
+                ranking.offer(
+                    RankedVariant(
+                        variantIndex: index, parameters: variants[index], variantKey: keys(variants[index]), metrics: metric))
+            }
+            done += chunk.count * n
+            chunkStart = chunkEnd
+        }
+        progress(totalWork, totalWork)
+        return GridOutcome(top: ranking.items, totalReturns: totalReturns, evaluated: variants.count)
+    }
+
+    private func runChunk(
+        _ chunk: [DualSMAParameters], data: PreparedSeries, settings: BacktestSettings, progress: (Int) -> Void,
+        isCancelled: () -> Bool
+    ) throws(EngineError) -> [VariantMetrics] {
+        let n = data.count
+        let windows = Array(Set(chunk.flatMap { [$0.fast, $0.slow] })).sorted()
+        var row: [Int: Int] = [:]
+        for (index, window) in windows.enumerated() { row[window] = index }
+        let blockLength = max(1024, min(n, blockBytes / 8 / max(1, windows.count)))
+        let table = UnsafeMutableBufferPointer<Double>.allocate(capacity: windows.count * blockLength)
+        defer { table.deallocate() }
+        let states = UnsafeMutableBufferPointer<VariantSimulator>.allocate(capacity: chunk.count)
+        defer {
+            _ = states.deinitialize()
+            states.deallocate()
+        }
+        guard let sharedStatesInit = states.baseAddress, table.baseAddress != nil || windows.isEmpty else { return [] }
+        for (index, parameters) in chunk.enumerated() {
+            (sharedStatesInit + index).initialize(to: VariantSimulator(parameters: parameters, settings: settings))
+        }
+        let sharedTable = DisjointBuffer(table)
+        let sharedStates = DisjointBuffer(states)
+        let rows = chunk.map { (row[$0.fast] ?? 0, row[$0.slow] ?? 0) }
+        let parallelism = min(workers, chunk.count)
+        var blockStart = 0
+        while blockStart < n {
+            if isCancelled() { throw EngineError.cancelled }
+            let blockEnd = min(n, blockStart + blockLength)
+            let length = blockEnd - blockStart
+            let base = blockStart
+            DispatchQueue.concurrentPerform(iterations: min(workers, windows.count)) { part in
+                let share = Self.slice(windows.count, part: part, of: min(workers, windows.count))
+                for index in share {
+                    let window = windows[index]
+                    let destination = sharedTable.base + index * blockLength
+                    for t in base..<(base + length) { destination[t - base] = data.sma(window: window, at: t) }
+                }
+            }
+            DispatchQueue.concurrentPerform(iterations: parallelism) { part in
+                var recorder = NoRecorder()
+                for index in Self.slice(chunk.count, part: part, of: parallelism) {
+                    let (fastRow, slowRow) = rows[index]
+                    let fast = UnsafeBufferPointer(start: sharedTable.base + fastRow * blockLength, count: length)
+                    let slow = UnsafeBufferPointer(start: sharedTable.base + slowRow * blockLength, count: length)
+                    sharedStates.base[index].advance(
+                        data: data, range: base..<(base + length), fast: fast, slow: slow, base: base, recorder: &recorder)
+                }
+            }
+            progress(blockEnd * chunk.count)
+            blockStart = blockEnd
+        }
+        if isCancelled() { throw EngineError.cancelled }
+        return (0..<chunk.count).map { states[$0].finish(data: data) }
+    }
+
+    /// Contiguous share `part` of `count` items split into `parts`.
+    private static func slice(_ count: Int, part: Int, of parts: Int) -> Range<Int> {
+        let lower = count * part / parts
+        let upper = count * (part + 1) / parts
+        return lower..<upper
+    }
+}

@@ -1,0 +1,39 @@
+/// Bars as a struct of arrays; timestamps are epoch milliseconds, strictly increasing.
+public struct OHLCVSeries: Sendable, Equatable {
+    public var timestamps: [Int64]
+    public var open: [Double]
+    public var high: [Double]
+    public var low: [Double]
+    public var close: [Double]
+    public var volume: [Double]
+
+    public init(timestamps: [Int64], open: [Double], high: [Double], low: [Double], close: [Double], volume: [Double]) {
+        self.timestamps = timestamps
+        self.open = open
+        self.high = high
+        self.low = low
+        self.close = close
+        self.volume = volume
+    }
+
+    public var count: Int { close.count }
+
+    /// The bars with `from <= timestamp <= to` (either bound optional).
+    public func slice(fromMilliseconds: Int64?, toMilliseconds: Int64?) -> OHLCVSeries {
+        let lower = fromMilliseconds.map { bound in timestamps.firstIndex { $0 >= bound } ?? count } ?? 0
+        let upper = toMilliseconds.map { bound in (timestamps.lastIndex { $0 <= bound } ?? -1) + 1 } ?? count
+        guard lower < upper else { return OHLCVSeries(timestamps: [], open: [], high: [], low: [], close: [], volume: []) }
+        return OHLCVSeries(
+            timestamps: Array(timestamps[lower..<upper]), open: Array(open[lower..<upper]),
+            high: Array(high[lower..<upper]), low: Array(low[lower..<upper]), close: Array(close[lower..<upper]),
+            volume: Array(volume[lower..<upper]))
+    }
+
+    /// The median step between timestamps, in seconds (0 with fewer than two bars).
+    public var medianStepSeconds: Double {
+        guard count > 1 else { return 0 }
+        var steps = (1..<count).map { timestamps[$0] - timestamps[$0 - 1] }
+        steps.sort()
+        return Double(steps[steps.count / 2]) / 1000
+    }
+}

@@ -1,0 +1,100 @@
+/// The parameter names a grid may vary, in the order variant keys list them.
+public enum GridParameter: String, Sendable, CaseIterable, Comparable {
+    case delayBars = "delay_bars"
+    case fast
+    case slow
+    case thresholdBp = "threshold_bp"
+
+    public static func < (lhs: GridParameter, rhs: GridParameter) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    var isInteger: Bool { self != .thresholdBp }
+}
+
+/// A cartesian grid over strategy parameters (ENGINE.md, "Grid").
+public struct ParameterGrid: Sendable {
+    /// One axis: explicit values in the order given.
+    public struct Axis: Sendable {
+        public let parameter: GridParameter
+        public let values: [Double]
+        public init(parameter: GridParameter, values: [Double]) {
+            self.parameter = parameter
+            self.values = values
+        }
+    }
+
+    /// Axes sorted by parameter name.
+    public let axes: [Axis]
+    public let base: DualSMAParameters
+
+    public init(base: DualSMAParameters, axes: [Axis]) {
+        self.base = base
+        self.axes = axes.sorted { $0.parameter < $1.parameter }
+    }
+
+    /// `start + i·step` for integer `i` while ≤ `stop` (no accumulated drift).
+    public static func rangeValues(start: Double, stop: Double, step: Double) -> [Double] {
+        guard step > 0, stop >= start else { return stop == start ? [start] : [] }
+        let count = Int(((stop - start) / step * (1 + 1e-12)).rounded(.down)) + 1
+        return (0..<count).map { start + Double($0) * step }
+    }
+
+    /// The size of the cartesian product, before constraints (saturating).
+    public var combinationCount: Int {
+        axes.reduce(1) { product, axis in
+            let (result, overflow) = product.multipliedReportingOverflow(by: axis.values.count)
+            return overflow ? Int.max : result
+        }
+    }
+
+    /// Parameters of combination `index` (last axis varies fastest).
+    public func parameters(at index: Int) -> DualSMAParameters {
+        var parameters = base
+        var rest = index
+        for axis in axes.reversed() {
+            let value = axis.values[rest % axis.values.count]
+            rest /= axis.values.count
+            switch axis.parameter {
+            case .fast: parameters.fast = Int(value)
+            case .slow: parameters.slow = Int(value)
+            case .delayBars: parameters.delayBars = Int(value)
+            case .thresholdBp: parameters.thresholdBp = value
+            }
+        }
+        return parameters
+    }
+
+    /// Expands the grid; combinations with `fast >= slow` are skipped and counted.
+    public func expand() -> (variants: [DualSMAParameters], combinationIndex: [Int], skipped: Int) {
+        var variants: [DualSMAParameters] = []
+        var indices: [Int] = []
+        let total = combinationCount
+        variants.reserveCapacity(total)
+        for index in 0..<total {
+            let parameters = parameters(at: index)
+            if parameters.fast < parameters.slow {
+                variants.append(parameters)
+                indices.append(index)
+            }
+        }
+        return (variants, indices, total - variants.count)
+    }
+
+    /// `name=value` for the grid's axes in name order (fast and slow without a grid).
+    public func variantKey(_ parameters: DualSMAParameters) -> String {
+        let names = axes.isEmpty ? [GridParameter.fast, .slow] : axes.map(\.parameter)
+        return names.map { name in
+            switch name {
+            case .fast: "fast=\(parameters.fast)"
+            case .slow: "slow=\(parameters.slow)"
+            case .delayBars: "delay_bars=\(parameters.delayBars)"
+            case .thresholdBp: "threshold_bp=\(Self.format(parameters.thresholdBp))"
+            }
+        }.joined(separator: ",")
+    }
+
+    /// Integers without a decimal point, other values in their shortest round-trip form.
+    public static func format(_ value: Double) -> String {
+        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+        return String(value)
+    }
+}

@@ -1,0 +1,109 @@
+/// RFC 3339 date-times and epoch milliseconds to epoch milliseconds, without Foundation's
+/// slow formatters (a million-bar file must parse in well under a second).
+public enum TimestampParser {
+    public static func parseMilliseconds<Bytes: Collection>(_ field: Bytes) -> Int64? where Bytes.Element == UInt8 {
+        let bytes = Array(field)
+        guard !bytes.isEmpty else { return nil }
+        if bytes.allSatisfy({ $0 >= 48 && $0 <= 57 }) {
+            guard bytes.count <= 15 else { return nil }
+            return Int64(String(decoding: bytes, as: UTF8.self))
+        }
+        return parseRFC3339(bytes)
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SS[.fff](Z|±HH:MM)`; `t` or a space may separate date and time.
+    public static func parseRFC3339(_ b: [UInt8]) -> Int64? {
+        func number(_ from: Int, _ count: Int) -> Int? {
+            guard from + count <= b.count else { return nil }
+            var value = 0
+            for index in from..<from + count {
+                guard b[index] >= 48 && b[index] <= 57 else { return nil }
+                value = value * 10 + Int(b[index] - 48)
+            }
+            return value
+        }
+        guard b.count >= 20, let year = number(0, 4), b[4] == 45, let month = number(5, 2), b[7] == 45,
+            let day = number(8, 2), b[10] == 84 || b[10] == 116 || b[10] == 32, let hour = number(11, 2), b[13] == 58,
+            let minute = number(14, 2), b[16] == 58, let second = number(17, 2)
+        else { return nil }
+        guard (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year), hour < 24, minute < 60,
+            second < 61
+        else { return nil }
+        var index = 19
+        var millis = 0
+        if index < b.count && b[index] == 46 {
+            index += 1
+            var digits = 0
+            while index < b.count && b[index] >= 48 && b[index] <= 57 {
+                if digits < 3 { millis = millis * 10 + Int(b[index] - 48) }
+                digits += 1
+                index += 1
+            }
+            guard digits > 0 else { return nil }
+            for _ in digits..<3 where digits < 3 { millis *= 10 }
+        }
+        guard index < b.count else { return nil }
+        var offsetMinutes = 0
+        if b[index] == 90 || b[index] == 122 {
+            index += 1
+        } else if b[index] == 43 || b[index] == 45 {
+            guard let offsetHours = number(index + 1, 2), b.count > index + 3, b[index + 3] == 58,
+                let offsetMins = number(index + 4, 2)
+            else { return nil }
+            offsetMinutes = (offsetHours * 60 + offsetMins) * (b[index] == 45 ? -1 : 1)
+            index += 6
+        } else {
+            return nil
+        }
+        guard index == b.count else { return nil }
+        let days = daysFromCivil(year: year, month: month, day: day)
+        let seconds = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second) - Int64(offsetMinutes * 60)
+        return seconds * 1000 + Int64(millis)
+    }
+
+    /// RFC 3339 text (UTC, `Z`) for epoch milliseconds; the fraction only when non-zero.
+    public static func format(milliseconds: Int64) -> String {
+        let seconds = milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000
+        let millis = Int(milliseconds - seconds * 1000)
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let rest = Int(seconds - days * 86_400)
+        let (year, month, day) = civilFromDays(Int(days))
+        func pad(_ value: Int, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        var text = "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(rest / 3600, 2)):\(pad(rest / 60 % 60, 2)):\(pad(rest % 60, 2))"
+        if millis != 0 { text += "." + pad(millis, 3) }
+        return text + "Z"
+    }
+
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    /// Days since 1970-01-01 (Howard Hinnant's algorithm).
+    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    static func civilFromDays(_ days: Int) -> (Int, Int, Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+}
