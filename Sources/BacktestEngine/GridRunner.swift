@@ -40,16 +40,20 @@ public struct GridRunner: Sendable {
         let totalWork = variants.count * n
         var done = 0
         var chunkStart = 0
+        // When every window's whole SMA row fits the block budget, compute the rows once for all chunks.
+        let allWindows = Array(Set(variants.flatMap { [$0.fast, $0.slow] })).sorted()
+        let shared = allWindows.count * n * 8 <= blockBytes ? SMATable(windows: allWindows, data: data, range: 0..<n, workers: workers) : nil
         while chunkStart < variants.count {
             let chunkEnd = min(variants.count, chunkStart + chunkVariants)
             let chunk = Array(variants[chunkStart..<chunkEnd])
             let metrics = try runChunk(
-                chunk, data: data, settings: settings, progress: { bars in
+                chunk, data: data, settings: settings, shared: shared, progress: { bars in
                     progress(done + bars, totalWork)
                 }, isCancelled: isCancelled)
             for (offset, metric) in metrics.enumerated() {
                 let index = chunkStart + offset
                 totalReturns[index] = metric.totalReturnPct
+                guard ranking.admits(totalReturnPct: metric.totalReturnPct) else { continue }
                 ranking.offer(
                     RankedVariant(
                         variantIndex: index, parameters: variants[index], variantKey: keys(variants[index]), metrics: metric))
@@ -62,58 +66,36 @@ public struct GridRunner: Sendable {
     }
 
     private func runChunk(
-        _ chunk: [DualSMAParameters], data: PreparedSeries, settings: BacktestSettings, progress: (Int) -> Void,
-        isCancelled: () -> Bool
+        _ chunk: [DualSMAParameters], data: PreparedSeries, settings: BacktestSettings, shared: SMATable?,
+        progress: (Int) -> Void, isCancelled: () -> Bool
     ) throws(EngineError) -> [VariantMetrics] {
         let n = data.count
         let windows = Array(Set(chunk.flatMap { [$0.fast, $0.slow] })).sorted()
-        var row: [Int: Int] = [:]
-        for (index, window) in windows.enumerated() { row[window] = index }
-        let blockLength = max(1024, min(n, blockBytes / 8 / max(1, windows.count)))
-        let table = UnsafeMutableBufferPointer<Double>.allocate(capacity: windows.count * blockLength)
-        defer { table.deallocate() }
-        let states = UnsafeMutableBufferPointer<VariantSimulator>.allocate(capacity: chunk.count)
-        defer {
-            _ = states.deinitialize()
-            states.deallocate()
-        }
-        guard let sharedStatesInit = states.baseAddress, table.baseAddress != nil || windows.isEmpty else { return [] }
-        for (index, parameters) in chunk.enumerated() {
-            (sharedStatesInit + index).initialize(to: VariantSimulator(parameters: parameters, settings: settings))
-        }
-        let sharedTable = DisjointBuffer(table)
-        let sharedStates = DisjointBuffer(states)
-        let rows = chunk.map { (row[$0.fast] ?? 0, row[$0.slow] ?? 0) }
+        let blockLength = shared.map { $0.range.count } ?? max(1024, min(n, blockBytes / 8 / max(1, windows.count)))
+        var simulators = chunk.map { VariantSimulator(parameters: $0, settings: settings) }
         let parallelism = min(workers, chunk.count)
         var blockStart = 0
         while blockStart < n {
             if isCancelled() { throw EngineError.cancelled }
-            let blockEnd = min(n, blockStart + blockLength)
-            let length = blockEnd - blockStart
-            let base = blockStart
-            DispatchQueue.concurrentPerform(iterations: min(workers, windows.count)) { part in
-                let share = Self.slice(windows.count, part: part, of: min(workers, windows.count))
-                for index in share {
-                    let window = windows[index]
-                    let destination = sharedTable.base + index * blockLength
-                    for t in base..<(base + length) { destination[t - base] = data.sma(window: window, at: t) }
+            let block = blockStart..<min(n, blockStart + blockLength)
+            let table = shared ?? SMATable(windows: windows, data: data, range: block, workers: workers)
+            simulators.withUnsafeMutableBufferPointer { buffer in
+                let states = DisjointBuffer(buffer)
+                DispatchQueue.concurrentPerform(iterations: parallelism) { part in
+                    var recorder = NoRecorder()
+                    for index in Self.slice(chunk.count, part: part, of: parallelism) {
+                        let parameters = chunk[index]
+                        states.base[index].advance(
+                            data: data, range: block, fast: table.row(parameters.fast), slow: table.row(parameters.slow),
+                            base: table.range.lowerBound, recorder: &recorder)
+                    }
                 }
             }
-            DispatchQueue.concurrentPerform(iterations: parallelism) { part in
-                var recorder = NoRecorder()
-                for index in Self.slice(chunk.count, part: part, of: parallelism) {
-                    let (fastRow, slowRow) = rows[index]
-                    let fast = UnsafeBufferPointer(start: sharedTable.base + fastRow * blockLength, count: length)
-                    let slow = UnsafeBufferPointer(start: sharedTable.base + slowRow * blockLength, count: length)
-                    sharedStates.base[index].advance(
-                        data: data, range: base..<(base + length), fast: fast, slow: slow, base: base, recorder: &recorder)
-                }
-            }
-            progress(blockEnd * chunk.count)
-            blockStart = blockEnd
+            progress(block.upperBound * chunk.count)
+            blockStart = block.upperBound
         }
         if isCancelled() { throw EngineError.cancelled }
-        return (0..<chunk.count).map { states[$0].finish(data: data) }
+        return simulators.indices.map { simulators[$0].finish(data: data) }
     }
 
     /// Contiguous share `part` of `count` items split into `parts`.

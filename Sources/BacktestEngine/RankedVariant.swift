@@ -22,6 +22,14 @@ struct TopK {
 
     init(capacity: Int) { self.capacity = max(0, capacity) }
 
+    /// Whether a variant with this total return could enter (keys are only made for those).
+    func admits(totalReturnPct: Double) -> Bool {
+        guard capacity > 0 else { return false }
+        guard items.count == capacity, let worst = items.last?.metrics.totalReturnPct else { return true }
+        if totalReturnPct.isNaN { return worst.isNaN }
+        return worst.isNaN || totalReturnPct >= worst
+    }
+
     mutating func offer(_ candidate: RankedVariant) {
         guard capacity > 0 else { return }
         if items.count == capacity, let worst = items.last, !RankedVariant.ranksBefore(candidate, worst) { return }

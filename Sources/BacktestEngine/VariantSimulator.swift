@@ -24,6 +24,7 @@ struct VariantSimulator {
     private let takeProfit: Double?
     /// A fully invested long with no per-bar costs can skip the per-bar arithmetic between fills.
     private let segmentEligible: Bool
+    private let hasStops: Bool
 
     // Signals.
     private var previousAbove = false
@@ -61,7 +62,8 @@ struct VariantSimulator {
         allIn = exposureFraction == 1 && commission == 0
         stopLoss = settings.risk.stopLossPct.map { $0 / 100 }
         takeProfit = settings.risk.takeProfitPct.map { $0 / 100 }
-        segmentEligible = allIn && stopLoss == nil && takeProfit == nil
+        hasStops = stopLoss != nil || takeProfit != nil
+        segmentEligible = allIn && !hasStops
         cash = settings.execution.initialCash
         previousValue = settings.execution.initialCash
         accumulator = MetricsAccumulator(initialCash: settings.execution.initialCash)
@@ -75,57 +77,135 @@ struct VariantSimulator {
         let series = data.series
         let last = series.count - 1
         series.close.withUnsafeBufferPointer { close in
-            for t in range {
-                if t >= warmup - 1 {
-                    let f = fast[t - base]
-                    let s = slow[t - base]
-                    let above = f > s * upper
-                    let below = f < s * lower
-                    if t >= warmup {
-                        if above && !previousAbove { schedule(.entry, signalBar: t, last: last) }
-                        if below && !previousBelow { schedule(.exit, signalBar: t, last: last) }
-                    }
-                    previousAbove = above
-                    previousBelow = below
+            var t = range.lowerBound
+            while t < range.upperBound {
+                if !R.recordsBars && !hasStops && t >= warmup && (position == 0 || segmentStart >= 0) {
+                    var end = range.upperBound
+                    if pendingHead < pending.count { end = min(end, pending[pendingHead].bar) }
+                    t = scan(from: t, to: end, close: close, fast: fast, slow: slow, base: base)
+                    if t >= range.upperBound { break }
                 }
-                var acted = false
-                let action = takeAction(at: t)
-                if openNext {
-                    if let action { acted = perform(action, at: t, price: series.open[t], data: data, recorder: &recorder) }
-                    if position != 0 && hasStops { acted = checkStops(at: t, data: data, recorder: &recorder) || acted }
-                } else {
-                    if position != 0 && hasStops { acted = checkStops(at: t, data: data, recorder: &recorder) }
-                    if let action { acted = perform(action, at: t, price: close[t], data: data, recorder: &recorder) || acted }
-                }
-                if position == 0 && !acted {
-                    if R.recordsBars { recorder.bar(t, value: cash, position: 0) }
-                    continue
-                }
-                let price = close[t]
-                if segmentStart >= 0 && !acted && !R.recordsBars {
-                    trackSegmentBar(t, price: price)
-                    continue
-                }
-                if position < 0 && borrowPerBar > 0 {
-                    let charge = borrowPerBar * -position * price
-                    cash -= charge
-                    borrowAccrued += charge
-                    accumulator.borrowPaid += charge
-                }
-                let value = cash + position * price
-                accumulator.addBar(t, value: value, previousValue: previousValue)
-                if position != 0 {
-                    accumulator.exposureBars += 1
-                    accumulator.maxGrossExposure = max(accumulator.maxGrossExposure, abs(position) * price / value)
-                }
-                previousValue = value
-                if R.recordsBars { recorder.bar(t, value: value, position: position) }
-                if segmentEligible && position > 0 && cash == 0 && !R.recordsBars { beginSegment(at: t + 1) }
+                step(t, close: close, fast: fast, slow: slow, base: base, last: last, data: data, recorder: &recorder)
+                t += 1
             }
         }
     }
 
-    private var hasStops: Bool { stopLoss != nil || takeProfit != nil }
+    /// Walks bars while nothing can happen but a drawdown update: flat, or a fully invested
+    /// long between fills. Returns the first bar that needs `step` (a new signal or `end`).
+    @inline(__always) private mutating func scan(
+        from start: Int, to end: Int, close: UnsafeBufferPointer<Double>, fast: UnsafeBufferPointer<Double>,
+        slow: UnsafeBufferPointer<Double>, base: Int
+    ) -> Int {
+        var above = previousAbove
+        var below = previousBelow
+        var t = start
+        if position == 0 {
+            while t < end {
+                let f = fast[t - base]
+                let s = slow[t - base]
+                let nowAbove = f > s * upper
+                let nowBelow = f < s * lower
+                if (nowAbove && !above) || (nowBelow && !below) { break }
+                above = nowAbove
+                below = nowBelow
+                t += 1
+            }
+        } else {
+            var peak = peakPrice
+            var floor = drawdownPrice
+            var inDrawdown = accumulator.inDrawdown
+            while t < end {
+                let f = fast[t - base]
+                let s = slow[t - base]
+                let nowAbove = f > s * upper
+                let nowBelow = f < s * lower
+                if (nowAbove && !above) || (nowBelow && !below) { break }
+                above = nowAbove
+                below = nowBelow
+                let price = close[t]
+                if price >= peak {
+                    let value = position * price
+                    if value >= accumulator.peakValue {
+                        accumulator.inDrawdown = inDrawdown
+                        accumulator.newPeak(value, at: t)
+                        inDrawdown = false
+                        peak = price
+                        floor = price * (1 - accumulator.maxDrawdown) * (1 + 1e-12)
+                    } else {
+                        inDrawdown = true
+                    }
+                } else {
+                    inDrawdown = true
+                    if price < floor {
+                        accumulator.deepen(value: position * price)
+                        floor = accumulator.peakValue * (1 - accumulator.maxDrawdown) / position * (1 + 1e-12)
+                    }
+                }
+                t += 1
+            }
+            peakPrice = peak
+            drawdownPrice = floor
+            accumulator.inDrawdown = inDrawdown
+        }
+        previousAbove = above
+        previousBelow = below
+        return t
+    }
+
+    /// One bar through the general path: signals, stops, fills, costs and explicit valuation.
+    @inline(__always) private mutating func step<R: SimulationRecorder>(
+        _ t: Int, close: UnsafeBufferPointer<Double>, fast: UnsafeBufferPointer<Double>,
+        slow: UnsafeBufferPointer<Double>,
+        base: Int, last: Int, data: PreparedSeries, recorder: inout R
+    ) {
+        let series = data.series
+        if t >= warmup - 1 {
+            let f = fast[t - base]
+            let s = slow[t - base]
+            let above = f > s * upper
+            let below = f < s * lower
+            if t >= warmup {
+                if above && !previousAbove { schedule(.entry, signalBar: t, last: last) }
+                if below && !previousBelow { schedule(.exit, signalBar: t, last: last) }
+            }
+            previousAbove = above
+            previousBelow = below
+        }
+        var acted = false
+        let action = takeAction(at: t)
+        if openNext {
+            if let action { acted = perform(action, at: t, price: series.open[t], data: data, recorder: &recorder) }
+            if position != 0 && hasStops { acted = checkStops(at: t, data: data, recorder: &recorder) || acted }
+        } else {
+            if position != 0 && hasStops { acted = checkStops(at: t, data: data, recorder: &recorder) }
+            if let action { acted = perform(action, at: t, price: close[t], data: data, recorder: &recorder) || acted }
+        }
+        if position == 0 && !acted {
+            if R.recordsBars { recorder.bar(t, value: cash, position: 0) }
+            return
+        }
+        let price = close[t]
+        if segmentStart >= 0 && !acted && !R.recordsBars {
+            trackSegmentBar(t, price: price)
+            return
+        }
+        if position < 0 && borrowPerBar > 0 {
+            let charge = borrowPerBar * -position * price
+            cash -= charge
+            borrowAccrued += charge
+            accumulator.borrowPaid += charge
+        }
+        let value = cash + position * price
+        accumulator.addBar(t, value: value, previousValue: previousValue)
+        if position != 0 {
+            accumulator.exposureBars += 1
+            accumulator.maxGrossExposure = max(accumulator.maxGrossExposure, abs(position) * price / value)
+        }
+        previousValue = value
+        if R.recordsBars { recorder.bar(t, value: value, position: position) }
+        if segmentEligible && position > 0 && cash == 0 && !R.recordsBars { beginSegment(at: t + 1) }
+    }
 
     // MARK: signals
 
@@ -174,7 +254,8 @@ struct VariantSimulator {
 
     /// Stop-loss and take-profit on bars after the entry bar; a gap fills at the open, and the
     /// stop wins when both levels are inside one bar.
-    private mutating func checkStops<R: SimulationRecorder>(at t: Int, data: PreparedSeries, recorder: inout R) -> Bool {
+    private mutating func checkStops<R: SimulationRecorder>(at t: Int, data: PreparedSeries, recorder: inout R) -> Bool
+    {
         guard t > entryBar else { return false }
         let series = data.series
         let long = position > 0

@@ -1,0 +1,48 @@
+import ArgumentParser
+import BacktestEngine
+import Foundation
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Engine throughput: bar-variants per second, wall time and peak RSS for the two reference cases.")
+
+    @Option(help: "The GOOG daily CSV for case (a).") var data: String = "configs/samples/GOOG_1d.csv"
+    @Option(help: "Worker threads (default: cores).") var workers: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "Which case: a, b or all.") var only: String = "all"
+
+    func run() throws {
+        if only == "a" || only == "all" {
+            let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: data)))
+            let series = PreparedSeries(try CSVSeriesReader.read(bytes))
+            var variants: [DualSMAParameters] = []
+            for fast in 2...100 { for slow in 10...300 where fast < slow { variants.append(.init(fast: fast, slow: slow)) } }
+            try measure("a: GOOG_1d fast 2..100 x slow 10..300", variants, series)
+        }
+        if only == "b" || only == "all" {
+            let series = PreparedSeries(SyntheticSeries.randomWalk(bars: 1_000_000, seed: 42))
+            var variants: [DualSMAParameters] = []
+            for fast in stride(from: 5, through: 50, by: 5) {
+                for slow in stride(from: 20, through: 200, by: 10) where fast < slow { variants.append(.init(fast: fast, slow: slow)) }
+            }
+            try measure("b: random walk 1,000,000 bars, 174 pairs", variants, series)
+        }
+    }
+
+    private func measure(_ name: String, _ variants: [DualSMAParameters], _ series: PreparedSeries) throws {
+        var settings = BacktestSettings()
+        settings.barSeconds = series.series.medianStepSeconds
+        let runner = GridRunner(workers: workers)
+        let started = Date()
+        let outcome = try runner.run(
+            variants, keys: { "fast=\($0.fast),slow=\($0.slow)" }, on: series, settings: settings, topK: 10)
+        let seconds = Date().timeIntervalSince(started)
+        let barVariants = Double(outcome.evaluated) * Double(series.count)
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        print(
+            "\(name): variants=\(outcome.evaluated) bars=\(series.count) wall_s=\(String(format: "%.3f", seconds)) "
+                + "bar_variants_per_s=\(String(format: "%.0f", barVariants / seconds)) peak_rss_mb=\(usage.ru_maxrss / 1024) "
+                + "best=\(outcome.top.first?.variantKey ?? "-")")
+    }
+}
