@@ -1,0 +1,76 @@
+/// Datasets: metadata plus the bars as one blob, idempotent by content hash.
+extension Catalog {
+    static let datasetColumns = "id, owner, symbol, timeframe, rows, first_ms, last_ms, sha256, created_at"
+
+    static func datasetRecord(_ s: Statement) -> DatasetRecord {
+        DatasetRecord(
+            id: s.text(0) ?? "", owner: s.text(1) ?? "", symbol: s.text(2) ?? "", timeframe: s.text(3) ?? "", rows: s.int(4),
+            firstMilliseconds: Int64(s.int(5)), lastMilliseconds: Int64(s.int(6)), sha256: s.text(7) ?? "",
+            createdAt: s.text(8) ?? "")
+    }
+
+    /// Stores a dataset unless one with the same content hash exists; returns the stored one and
+    /// whether it is new.
+    public func insertDataset(_ record: DatasetRecord, bars: [UInt8]) throws -> (DatasetRecord, created: Bool) {
+        try write { database in
+            try database.transaction {
+                let existing = try database.prepare(
+                    "SELECT \(Self.datasetColumns) FROM datasets WHERE owner = ? AND sha256 = ?"
+                ).bind(.text(record.owner), .text(record.sha256))
+                if try existing.step() { return (Self.datasetRecord(existing), false) }
+                try database.prepare(
+                    """
+                    INSERT INTO datasets (id, owner, symbol, timeframe, rows, first_ms, last_ms, sha256, created_at, ord, bars)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(ord) + 1, 0) FROM datasets), ?)
+                    """
+                ).bind(
+                    .text(record.id), .text(record.owner), .text(record.symbol), .text(record.timeframe), .integer(record.rows),
+                    .integer(Int(record.firstMilliseconds)), .integer(Int(record.lastMilliseconds)), .text(record.sha256),
+                    .text(record.createdAt), .blob(bars)
+                ).run()
+                return (record, true)
+            }
+        }
+    }
+
+    public func dataset(id: String, owner: String) throws -> DatasetRecord? {
+        try read { database in
+            let statement = try database.prepare("SELECT \(Self.datasetColumns) FROM datasets WHERE id = ? AND owner = ?")
+                .bind(.text(id), .text(owner))
+            return try statement.step() ? Self.datasetRecord(statement) : nil
+        }
+    }
+
+    /// All datasets of `owner`, newest first.
+    public func datasets(owner: String) throws -> [DatasetRecord] {
+        try read { database in
+            let statement = try database.prepare(
+                "SELECT \(Self.datasetColumns) FROM datasets WHERE owner = ? ORDER BY ord DESC"
+            ).bind(.text(owner))
+            var records: [DatasetRecord] = []
+            while try statement.step() { records.append(Self.datasetRecord(statement)) }
+            return records
+        }
+    }
+
+    /// The newest dataset with this symbol and timeframe.
+    public func newestDataset(owner: String, symbol: String, timeframe: String) throws -> DatasetRecord? {
+        try read { database in
+            let statement = try database.prepare(
+                """
+                SELECT \(Self.datasetColumns) FROM datasets WHERE owner = ? AND symbol = ? AND timeframe = ?
+                ORDER BY ord DESC LIMIT 1
+                """
+            ).bind(.text(owner), .text(symbol), .text(timeframe))
+            return try statement.step() ? Self.datasetRecord(statement) : nil
+        }
+    }
+
+    /// The bars blob of a dataset.
+    public func datasetBars(id: String) throws -> [UInt8]? {
+        try read { database in
+            let statement = try database.prepare("SELECT bars FROM datasets WHERE id = ?").bind(.text(id))
+            return try statement.step() ? statement.blob(0) : nil
+        }
+    }
+}

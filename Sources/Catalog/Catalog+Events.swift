@@ -1,0 +1,37 @@
+/// Per-run event logs (`seq` from 0): what SSE replays.
+extension Catalog {
+    static func appendEvent(_ database: Database, runID: String, type: String, timestamp: String, data: String) throws
+        -> EventRecord
+    {
+        let next = try database.prepare("SELECT COALESCE(MAX(seq) + 1, 0) FROM events WHERE run_id = ?").bind(.text(runID))
+        _ = try next.step()
+        let seq = next.int(0)
+        try database.prepare("INSERT INTO events (run_id, seq, type, ts, data) VALUES (?, ?, ?, ?, ?)")
+            .bind(.text(runID), .integer(seq), .text(type), .text(timestamp), .text(data)).run()
+        return EventRecord(runID: runID, seq: seq, type: type, timestamp: timestamp, data: data)
+    }
+
+    /// Appends one event to a run that still exists.
+    public func appendEvent(runID: String, type: String, timestamp: String, data: String) throws -> EventRecord {
+        try write { database in
+            try database.transaction { try Self.appendEvent(database, runID: runID, type: type, timestamp: timestamp, data: data) }
+        }
+    }
+
+    /// Events with `seq > after`, in order.
+    public func events(runID: String, after: Int) throws -> [EventRecord] {
+        try read { database in
+            let statement = try database.prepare(
+                "SELECT seq, type, ts, data FROM events WHERE run_id = ? AND seq > ? ORDER BY seq"
+            ).bind(.text(runID), .integer(after))
+            var events: [EventRecord] = []
+            while try statement.step() {
+                events.append(
+                    EventRecord(
+                        runID: runID, seq: statement.int(0), type: statement.text(1) ?? "", timestamp: statement.text(2) ?? "",
+                        data: statement.text(3) ?? "{}"))
+            }
+            return events
+        }
+    }
+}

@@ -1,0 +1,212 @@
+/// Runs: the durable FIFO queue and its state transitions.
+extension Catalog {
+    static let runColumns = """
+        id, owner, status, input_hash, idempotency_key, request, dataset_id, variants, engine_version, created_at,
+        started_at, finished_at, progress_done, progress_total, error, grid, best
+        """
+
+    static func runRecord(_ s: Statement) -> RunRecord {
+        RunRecord(
+            id: s.text(0) ?? "", owner: s.text(1) ?? "", status: RunStatus(rawValue: s.text(2) ?? "") ?? .error,
+            inputHash: s.text(3) ?? "", idempotencyKey: s.text(4), request: s.text(5) ?? "{}", datasetID: s.text(6) ?? "",
+            variants: s.int(7), engineVersion: s.text(8) ?? "", createdAt: s.text(9) ?? "", startedAt: s.text(10),
+            finishedAt: s.text(11), progressDone: s.int(12), progressTotal: s.int(13), error: s.text(14), grid: s.text(15),
+            best: s.text(16))
+    }
+
+    static func fetchRun(_ database: Database, where clause: String, _ values: SQLValue...) throws -> RunRecord? {
+        let statement = try database.prepare("SELECT \(runColumns) FROM runs WHERE \(clause)").bind(values)
+        return try statement.step() ? runRecord(statement) : nil
+    }
+
+    /// Inserts a QUEUED run with its first event, unless the same input or key exists or the
+    /// queue already holds `queueCapacity` runs.
+    public func insertRun(_ run: NewRun, queueCapacity: Int) throws -> InsertOutcome {
+        try write { database in
+            try database.transaction {
+                if let key = run.idempotencyKey,
+                    let existing = try Self.fetchRun(database, where: "owner = ? AND idempotency_key = ?", .text(run.owner), .text(key))
+                {
+                    return existing.inputHash == run.inputHash ? .existing(existing) : .keyReused(existing)
+                }
+                if let existing = try Self.fetchRun(
+                    database, where: "owner = ? AND input_hash = ?", .text(run.owner), .text(run.inputHash))
+                {
+                    return .existing(existing)
+                }
+                let count = try database.prepare("SELECT COUNT(*) FROM runs WHERE status = 'QUEUED'")
+                _ = try count.step()
+                if count.int(0) >= queueCapacity { return .queueFull(queued: count.int(0)) }
+                try database.prepare(
+                    """
+                    INSERT INTO runs (id, owner, status, input_hash, idempotency_key, request, dataset_id, variants,
+                                      engine_version, created_at, progress_total)
+                    VALUES (?, ?, 'QUEUED', ?, ?, ?, ?, ?, ?, ?, ?)
+                    """
+                ).bind(
+                    .text(run.id), .text(run.owner), .text(run.inputHash), .optional(run.idempotencyKey), .text(run.request),
+                    .text(run.datasetID), .integer(run.variants), .text(run.engineVersion), .text(run.createdAt),
+                    .integer(run.variants)
+                ).run()
+                let event = try Self.appendEvent(
+                    database, runID: run.id, type: "stage", timestamp: run.createdAt, data: run.queuedEventData)
+                guard let created = try Self.fetchRun(database, where: "id = ?", .text(run.id)) else {
+                    throw SQLiteError(message: "inserted run vanished")
+                }
+                return .created(created, event)
+            }
+        }
+    }
+
+    /// Takes the oldest QUEUED run, marks it RUNNING and records the event (FIFO, crash-safe:
+    /// the queue is this table).
+    public func claimNextQueued(at timestamp: String, eventData: (RunRecord) -> String) throws -> (RunRecord, EventRecord)? {
+        try write { database in
+            try database.transaction {
+                guard let run = try Self.fetchRun(database, where: "status = 'QUEUED' ORDER BY ord LIMIT 1") else { return nil }
+                try database.prepare("UPDATE runs SET status = 'RUNNING', started_at = ? WHERE id = ?")
+                    .bind(.text(timestamp), .text(run.id)).run()
+                let event = try Self.appendEvent(
+                    database, runID: run.id, type: "stage", timestamp: timestamp, data: eventData(run))
+                guard let updated = try Self.fetchRun(database, where: "id = ?", .text(run.id)) else { return nil }
+                return (updated, event)
+            }
+        }
+    }
+
+    /// Runs left RUNNING by a crash go back to QUEUED, each with an event saying so.
+    public func requeueInterrupted(at timestamp: String, eventData: String) throws -> [EventRecord] {
+        try write { database in
+            try database.transaction {
+                let statement = try database.prepare("SELECT id FROM runs WHERE status = 'RUNNING' ORDER BY ord")
+                var ids: [String] = []
+                while try statement.step() { ids.append(statement.text(0) ?? "") }
+                var events: [EventRecord] = []
+                for id in ids {
+                    try database.prepare("UPDATE runs SET status = 'QUEUED', started_at = NULL, progress_done = 0 WHERE id = ?")
+                        .bind(.text(id)).run()
+                    events.append(try Self.appendEvent(database, runID: id, type: "stage", timestamp: timestamp, data: eventData))
+                }
+                return events
+            }
+        }
+    }
+
+    public func updateProgress(runID: String, done: Int, total: Int) throws {
+        try write { database in
+            try database.prepare("UPDATE runs SET progress_done = ?, progress_total = ? WHERE id = ?")
+                .bind(.integer(done), .integer(total), .text(runID)).run()
+        }
+    }
+
+    /// Moves a RUNNING (or QUEUED) run to a final state with its results and terminal event, atomically.
+    /// Returns nil when the run is gone or already finished.
+    public func finishRun(
+        id: String, status: RunStatus, at timestamp: String, error: String?, grid: String?, best: String?,
+        results: [ResultRow], eventType: String, eventData: String
+    ) throws -> EventRecord? {
+        try write { database in
+            try database.transaction {
+                guard let run = try Self.fetchRun(database, where: "id = ?", .text(id)), !run.status.isFinished else {
+                    return nil
+                }
+                try database.prepare(
+                    """
+                    UPDATE runs SET status = ?, finished_at = ?, error = ?, grid = ?, best = ?,
+                        progress_done = CASE WHEN ? = 'DONE' THEN progress_total ELSE progress_done END
+                    WHERE id = ?
+                    """
+                ).bind(
+                    .text(status.rawValue), .text(timestamp), .optional(error), .optional(grid), .optional(best),
+                    .text(status.rawValue), .text(id)
+                ).run()
+                let insert = try database.prepare("INSERT INTO results (run_id, rank, variant_key, body) VALUES (?, ?, ?, ?)")
+                for row in results {
+                    try insert.bind(.text(id), .integer(row.rank), .text(row.variantKey), .text(row.body)).run()
+                }
+                return try Self.appendEvent(database, runID: id, type: eventType, timestamp: timestamp, data: eventData)
+            }
+        }
+    }
+
+    public func run(id: String, owner: String) throws -> RunRecord? {
+        try read { database in try Self.fetchRun(database, where: "id = ? AND owner = ?", .text(id), .text(owner)) }
+    }
+
+    /// A page of runs, newest first unless `ascending`, with the total count.
+    public func listRuns(owner: String, status: RunStatus?, limit: Int, offset: Int, ascending: Bool) throws -> (
+        [RunRecord], Int
+    ) {
+        try read { database in
+            let filter = status == nil ? "owner = ?" : "owner = ? AND status = ?"
+            var values: [SQLValue] = [.text(owner)]
+            if let status { values.append(.text(status.rawValue)) }
+            let count = try database.prepare("SELECT COUNT(*) FROM runs WHERE \(filter)").bind(values)
+            _ = try count.step()
+            let total = count.int(0)
+            let page = try database.prepare(
+                "SELECT \(Self.runColumns) FROM runs WHERE \(filter) ORDER BY ord \(ascending ? "ASC" : "DESC") LIMIT ? OFFSET ?"
+            ).bind(values + [.integer(limit), .integer(offset)])
+            var runs: [RunRecord] = []
+            while try page.step() { runs.append(Self.runRecord(page)) }
+            return (runs, total)
+        }
+    }
+
+    /// Cancels a QUEUED run at once (with its terminal event); other states are returned unchanged.
+    public func cancelIfQueued(id: String, owner: String, at timestamp: String, eventData: String) throws -> (
+        RunRecord, EventRecord?
+    )? {
+        try write { database in
+            try database.transaction {
+                guard let run = try Self.fetchRun(database, where: "id = ? AND owner = ?", .text(id), .text(owner)) else {
+                    return nil
+                }
+                guard run.status == .queued else { return (run, nil) }
+                try database.prepare("UPDATE runs SET status = 'CANCELLED', finished_at = ? WHERE id = ?")
+                    .bind(.text(timestamp), .text(id)).run()
+                let event = try Self.appendEvent(database, runID: id, type: "cancelled", timestamp: timestamp, data: eventData)
+                return (try Self.fetchRun(database, where: "id = ?", .text(id)) ?? run, event)
+            }
+        }
+    }
+
+    /// Deletes a run with its events and results.
+    @discardableResult
+    public func deleteRun(id: String, owner: String) throws -> Bool {
+        try write { database in
+            try database.prepare("DELETE FROM runs WHERE id = ? AND owner = ?").bind(.text(id), .text(owner)).run()
+            return database.changes > 0
+        }
+    }
+
+    /// Keeps the newest `keep` finished runs; returns the ids removed.
+    public func applyRetention(keep: Int) throws -> [String] {
+        try write { database in
+            try database.transaction {
+                let statement = try database.prepare(
+                    "SELECT id FROM runs WHERE status IN ('DONE', 'ERROR', 'CANCELLED') ORDER BY ord DESC LIMIT -1 OFFSET ?"
+                ).bind(.integer(keep))
+                var ids: [String] = []
+                while try statement.step() { ids.append(statement.text(0) ?? "") }
+                let delete = try database.prepare("DELETE FROM runs WHERE id = ?")
+                for id in ids { try delete.bind(.text(id)).run() }
+                return ids
+            }
+        }
+    }
+
+    /// Ranked results of a run, best first.
+    public func results(runID: String, limit: Int) throws -> [ResultRow] {
+        try read { database in
+            let statement = try database.prepare(
+                "SELECT rank, variant_key, body FROM results WHERE run_id = ? ORDER BY rank LIMIT ?"
+            ).bind(.text(runID), .integer(limit))
+            var rows: [ResultRow] = []
+            while try statement.step() {
+                rows.append(ResultRow(rank: statement.int(0), variantKey: statement.text(1) ?? "", body: statement.text(2) ?? "{}"))
+            }
+            return rows
+        }
+    }
+}

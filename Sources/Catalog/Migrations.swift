@@ -1,0 +1,83 @@
+/// Versioned schema changes, applied in order in one transaction at start-up.
+enum Migrations {
+    static let all: [String] = [
+        """
+        CREATE TABLE datasets (
+            id TEXT PRIMARY KEY,
+            owner TEXT NOT NULL,
+            symbol TEXT NOT NULL,
+            timeframe TEXT NOT NULL,
+            rows INTEGER NOT NULL,
+            first_ms INTEGER NOT NULL,
+            last_ms INTEGER NOT NULL,
+            sha256 TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            ord INTEGER NOT NULL,
+            bars BLOB NOT NULL,
+            UNIQUE (owner, sha256)
+        );
+        CREATE INDEX datasets_by_symbol ON datasets (owner, symbol, timeframe, ord);
+        CREATE TABLE runs (
+            ord INTEGER PRIMARY KEY AUTOINCREMENT,
+            id TEXT NOT NULL UNIQUE,
+            owner TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('QUEUED', 'RUNNING', 'DONE', 'ERROR', 'CANCELLED')),
+            input_hash TEXT NOT NULL,
+            idempotency_key TEXT,
+            request TEXT NOT NULL,
+            dataset_id TEXT NOT NULL,
+            variants INTEGER NOT NULL,
+            engine_version TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            started_at TEXT,
+            finished_at TEXT,
+            progress_done INTEGER NOT NULL DEFAULT 0,
+            progress_total INTEGER NOT NULL DEFAULT 0,
+            error TEXT,
+            grid TEXT,
+            best TEXT,
+            UNIQUE (owner, input_hash),
+            UNIQUE (owner, idempotency_key)
+        );
+        CREATE INDEX runs_by_status ON runs (status, ord);
+        CREATE TABLE events (
+            run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+            seq INTEGER NOT NULL,
+            type TEXT NOT NULL,
+            ts TEXT NOT NULL,
+            data TEXT NOT NULL,
+            PRIMARY KEY (run_id, seq)
+        ) WITHOUT ROWID;
+        CREATE TABLE results (
+            run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+            rank INTEGER NOT NULL,
+            variant_key TEXT NOT NULL,
+            body TEXT NOT NULL,
+            PRIMARY KEY (run_id, rank)
+        ) WITHOUT ROWID;
+        """
+    ]
+
+    /// Brings `database` to the newest version; returns the version reached.
+    @discardableResult
+    static func apply(to database: Database) throws -> Int {
+        try database.transaction {
+            try database.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+            let statement = try database.prepare("SELECT version FROM schema_version")
+            var current = 0
+            if try statement.step() {
+                current = statement.int(0)
+            } else {
+                try database.execute("INSERT INTO schema_version (version) VALUES (0)")
+            }
+            guard current <= all.count else {
+                throw SQLiteError(message: "catalog schema version \(current) is newer than this build (\(all.count))")
+            }
+            for version in current..<all.count {
+                try database.execute(all[version])
+            }
+            try database.prepare("UPDATE schema_version SET version = ?").bind(.integer(all.count)).run()
+            return all.count
+        }
+    }
+}
