@@ -1,0 +1,164 @@
+import Foundation
+import Testing
+
+@testable import Catalog
+
+func withTemporaryCatalog(_ body: (Catalog, String) throws -> Void) throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let path = directory.appendingPathComponent("catalog.sqlite").path
+    try body(try Catalog(path: path), path)
+}
+
+extension NewRun {
+    static func make(id: String = "run_\(UUID().uuidString)", hash: String = "h1", key: String? = nil) -> NewRun {
+        NewRun(
+            id: id, owner: "local", inputHash: hash, idempotencyKey: key, request: "{}", datasetID: "ds_1", variants: 3,
+            engineVersion: "test", createdAt: "2026-01-01T00:00:00Z", queuedEventData: #"{"status":"QUEUED"}"#)
+    }
+}
+
+@Suite struct CatalogTests {
+    @Test func catalog_usesWALAndReopensAtTheSameSchemaVersion() throws {
+        try withTemporaryCatalog { catalog, path in
+            let mode = try catalog.read { try $0.scalarText("PRAGMA journal_mode") }
+            #expect(mode == "wal")
+            #expect(try catalog.schemaVersion() == Migrations.all.count)
+            let again = try Catalog(path: path)
+            #expect(try again.schemaVersion() == Migrations.all.count)
+        }
+    }
+
+    @Test func insert_decidesCreatedExistingAndKeyReused() throws {
+        try withTemporaryCatalog { catalog, _ in
+            guard case .created(let run, let event) = try catalog.insertRun(.make(hash: "a", key: "k"), queueCapacity: 10) else {
+                Issue.record("expected created")
+                return
+            }
+            #expect(run.status == .queued)
+            #expect(event.seq == 0)
+            #expect(try catalog.insertRun(.make(hash: "a"), queueCapacity: 10) == .existing(run))
+            #expect(try catalog.insertRun(.make(hash: "a", key: "k"), queueCapacity: 10) == .existing(run))
+            #expect(try catalog.insertRun(.make(hash: "b", key: "k"), queueCapacity: 10) == .keyReused(run))
+        }
+    }
+
+    @Test func insert_refusesPastTheQueueCapacity() throws {
+        try withTemporaryCatalog { catalog, _ in
+            _ = try catalog.insertRun(.make(hash: "1"), queueCapacity: 2)
+            _ = try catalog.insertRun(.make(hash: "2"), queueCapacity: 2)
+            #expect(try catalog.insertRun(.make(hash: "3"), queueCapacity: 2) == .queueFull(queued: 2))
+        }
+    }
+
+    @Test func concurrentIdenticalInserts_createOneRun() throws {
+        try withTemporaryCatalog { catalog, _ in
+            let created = Mutexed(0)
+            DispatchQueue.concurrentPerform(iterations: 50) { _ in
+                if case .created = try? catalog.insertRun(.make(hash: "same"), queueCapacity: 100) { created.add(1) }
+            }
+            #expect(created.value == 1)
+            let total = try catalog.listRuns(owner: "local", status: nil, limit: 100, offset: 0, ascending: false).1
+            #expect(total == 1)
+        }
+    }
+
+    @Test func claim_isFIFOAndFinishIsAtomicWithItsTerminalEvent() throws {
+        try withTemporaryCatalog { catalog, _ in
+            _ = try catalog.insertRun(.make(id: "r1", hash: "1"), queueCapacity: 10)
+            _ = try catalog.insertRun(.make(id: "r2", hash: "2"), queueCapacity: 10)
+            let first = try #require(try catalog.claimNextQueued(at: "t", eventData: { _ in "{}" }))
+            #expect(first.0.id == "r1")
+            #expect(first.0.status == .running)
+            #expect(first.1.seq == 1)
+            let terminal = try catalog.finishRun(
+                id: "r1", status: .done, at: "t2", error: nil, grid: "{}", best: "{}",
+                results: [ResultRow(rank: 1, variantKey: "fast=1", body: "{}")], eventType: "completed", eventData: "{}")
+            #expect(terminal?.seq == 2)
+            #expect(try catalog.results(runID: "r1", limit: 10).map(\.variantKey) == ["fast=1"])
+            // A second terminal transition is refused.
+            #expect(try catalog.finishRun(id: "r1", status: .error, at: "t3", error: "x", grid: nil, best: nil, results: [], eventType: "failed", eventData: "{}") == nil)
+            #expect(try catalog.events(runID: "r1", after: -1).map(\.type) == ["stage", "stage", "completed"])
+            #expect(try catalog.events(runID: "r1", after: 0).map(\.seq) == [1, 2])
+        }
+    }
+
+    @Test func requeue_returnsInterruptedRunsToTheQueueWithAnEvent() throws {
+        try withTemporaryCatalog { catalog, _ in
+            _ = try catalog.insertRun(.make(id: "r1", hash: "1"), queueCapacity: 10)
+            _ = try catalog.claimNextQueued(at: "t", eventData: { _ in "{}" })
+            let events = try catalog.requeueInterrupted(at: "t2", eventData: #"{"status":"QUEUED"}"#)
+            #expect(events.map(\.runID) == ["r1"])
+            #expect(try catalog.run(id: "r1", owner: "local")?.status == .queued)
+        }
+    }
+
+    @Test func retention_keepsTheNewestFinishedRuns() throws {
+        try withTemporaryCatalog { catalog, _ in
+            for index in 0..<5 {
+                _ = try catalog.insertRun(.make(id: "r\(index)", hash: "\(index)"), queueCapacity: 10)
+                _ = try catalog.finishRun(id: "r\(index)", status: .done, at: "t", error: nil, grid: nil, best: nil, results: [], eventType: "completed", eventData: "{}")
+            }
+            _ = try catalog.insertRun(.make(id: "queued", hash: "q"), queueCapacity: 10)
+            #expect(try catalog.applyRetention(keep: 2) == ["r2", "r1", "r0"])
+            #expect(try catalog.events(runID: "r0", after: -1).isEmpty)
+            #expect(try catalog.run(id: "queued", owner: "local") != nil)
+        }
+    }
+
+    @Test func transaction_rollsBackAndRethrowsTheFirstError() throws {
+        try withTemporaryCatalog { catalog, _ in
+            _ = try catalog.insertRun(.make(id: "r1", hash: "1"), queueCapacity: 10)
+            #expect(throws: SQLiteError.self) {
+                try catalog.write { database in
+                    try database.transaction {
+                        try database.prepare("UPDATE runs SET status = 'DONE' WHERE id = ?").bind(.text("r1")).run()
+                        try database.prepare("UPDATE runs SET status = 'BOGUS' WHERE id = ?").bind(.text("r1")).run()
+                    }
+                }
+            }
+            #expect(try catalog.run(id: "r1", owner: "local")?.status == .queued)
+        }
+    }
+
+    @Test func errors_carryTheSQLAndExtendedCodeButNotBoundValues() throws {
+        try withTemporaryCatalog { catalog, _ in
+            do {
+                try catalog.write { database in
+                    try database.prepare("INSERT INTO events (run_id, seq, type, ts, data) VALUES (?, 0, 'x', 't', '{}')")
+                        .bind(.text("secret-value")).run()
+                }
+                Issue.record("foreign key must fail")
+            } catch let error as SQLiteError {
+                #expect(error.code == "catalog.constraint")
+                #expect(error.resultCode == 787)  // SQLITE_CONSTRAINT_FOREIGNKEY
+                #expect(error.sql?.contains("INSERT INTO events") == true)
+                #expect(!error.description.contains("secret-value"))
+            }
+        }
+    }
+
+    @Test func datasets_areIdempotentByHashAndResolveNewest() throws {
+        try withTemporaryCatalog { catalog, _ in
+            func make(_ id: String, _ hash: String) -> DatasetRecord {
+                DatasetRecord(id: id, owner: "local", symbol: "GOOG", timeframe: "1d", rows: 1, firstMilliseconds: 0, lastMilliseconds: 0, sha256: hash, createdAt: "t")
+            }
+            #expect(try catalog.insertDataset(make("ds_1", "a"), bars: [1, 2]).created)
+            #expect(try catalog.insertDataset(make("ds_9", "a"), bars: [1, 2]).0.id == "ds_1")
+            _ = try catalog.insertDataset(make("ds_2", "b"), bars: [3])
+            #expect(try catalog.newestDataset(owner: "local", symbol: "GOOG", timeframe: "1d")?.id == "ds_2")
+            #expect(try catalog.datasetBars(id: "ds_1") == [1, 2])
+            #expect(try catalog.datasets(owner: "local").map(\.id) == ["ds_2", "ds_1"])
+        }
+    }
+}
+
+/// A counter shared across threads in tests.
+final class Mutexed: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: Int
+    init(_ value: Int) { stored = value }
+    func add(_ amount: Int) { lock.withLock { stored += amount } }
+    var value: Int { lock.withLock { stored } }
+}
