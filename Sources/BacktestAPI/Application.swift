@@ -1,25 +1,54 @@
+import BacktestService
 import Foundation
 import HTTPServer
+import Logging
 
 /// Wires settings, catalog, service and HTTP server together and runs until a signal.
 public enum Application {
-    /// Serves until SIGTERM/SIGINT, then shuts down gracefully.
+    /// Builds the router for a service (also used by tests).
+    public static func router(service: BacktestService, keepAliveSeconds: Double = 15) -> Router {
+        var builder = RouterBuilder()
+        Routes.register(on: &builder, service: service, keepAliveSeconds: keepAliveSeconds)
+        return builder.build()
+    }
+
+    /// The service configuration the settings describe.
+    public static func serviceConfiguration(_ settings: Settings) -> ServiceConfiguration {
+        var configuration = ServiceConfiguration(dataDirectory: settings.dataDir)
+        if settings.workers > 0 { configuration.workers = settings.workers }
+        configuration.queueCapacity = settings.queueCapacity
+        configuration.maxGridVariants = settings.maxGridVariants
+        configuration.retentionRuns = settings.retentionRuns
+        configuration.samplesDirectory = settings.importSamples && !settings.samplesDir.isEmpty ? settings.samplesDir : nil
+        return configuration
+    }
+
+    /// Serves until SIGTERM/SIGINT, then shuts down gracefully and returns.
     public static func run(settings: Settings) async throws {
         let log = LineWriter()
-        var builder = RouterBuilder()
-        HealthRoutes.register(on: &builder)
+        LoggingSystem.bootstrap { label in JSONLogHandler(label: label, writer: log) }
+        let logger = Logger(label: "backtestd")
+        if !isLoopback(settings.host) {
+            throw Settings.Invalid(message: "no API keys are configured: the server is single-user and binds loopback only (got \(settings.host))")
+        }
+        let service = try BacktestService(configuration: serviceConfiguration(settings), logger: Logger(label: "backtestd.service"))
         var accessLog: (@Sendable (AccessLogEntry) -> Void)?
         if settings.accessLog {
             accessLog = { entry in log.write(entry.jsonLine) }
         }
         let server = try HTTPServer(
-            configuration: settings.serverConfiguration, router: builder.build(), accessLog: accessLog)
-        log.write(#"{"type":"start","port":\#(server.port)}"#)
+            configuration: settings.serverConfiguration, router: router(service: service), accessLog: accessLog)
+        logger.info("listening", metadata: ["host": .string(settings.host), "port": .string(String(server.port))])
         log.flush()
         await SignalWaiter.waitForTermination()
-        log.write(#"{"type":"shutdown"}"#)
+        logger.info("shutting down")
         await server.shutdown()
-        log.write(#"{"type":"stopped"}"#)
+        service.shutdown()
+        logger.info("stopped")
         log.flush()
+    }
+
+    static func isLoopback(_ host: String) -> Bool {
+        host == "::1" || host.hasPrefix("127.")
     }
 }

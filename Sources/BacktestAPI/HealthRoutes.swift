@@ -1,10 +1,15 @@
+import BacktestService
 import HTTPServer
 
-/// `GET /healthz`: the process is up and serving.
+/// `GET /healthz` (the process serves) and `GET /readyz` (the catalog takes writes).
 enum HealthRoutes {
     static let ok = Array(#"{"status":"ok"}"#.utf8)
 
-    static func register(on builder: inout RouterBuilder) {
+    static func register(on builder: inout RouterBuilder, service: BacktestService?) {
         builder.add("GET", "/healthz", .immediate { _ in .json(ok) })
+        guard let service else { return }
+        builder.add("GET", "/readyz", .async { _ in
+            service.isReady ? .json(ok) : .json(#"{"status":"unavailable"}"#, status: 503)
+        })
     }
 }

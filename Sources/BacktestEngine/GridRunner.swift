@@ -32,13 +32,14 @@ public struct GridRunner: Sendable {
     public func run(
         _ variants: [DualSMAParameters], keys: @Sendable (DualSMAParameters) -> String, on data: PreparedSeries,
         settings: BacktestSettings, topK: Int, progress: (Int, Int) -> Void = { _, _ in },
-        isCancelled: () -> Bool = { false }
+        isCancelled: () -> Bool = { false }, leaderChanged: (RankedVariant) -> Void = { _ in }
     ) throws(EngineError) -> GridOutcome {
         let n = data.count
         var ranking = TopK(capacity: topK)
         var totalReturns = [Double](repeating: .nan, count: variants.count)
         let totalWork = variants.count * n
         var done = 0
+        var leaderIndex = -1
         var chunkStart = 0
         // When every window's whole SMA row fits the block budget, compute the rows once for all chunks.
         let allWindows = Array(Set(variants.flatMap { [$0.fast, $0.slow] })).sorted()
@@ -60,6 +61,10 @@ public struct GridRunner: Sendable {
             }
             done += chunk.count * n
             chunkStart = chunkEnd
+            if let leader = ranking.items.first, leader.variantIndex != leaderIndex, chunkStart < variants.count {
+                leaderIndex = leader.variantIndex
+                leaderChanged(leader)
+            }
         }
         progress(totalWork, totalWork)
         return GridOutcome(top: ranking.items, totalReturns: totalReturns, evaluated: variants.count)

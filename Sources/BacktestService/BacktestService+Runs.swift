@@ -1,0 +1,126 @@
+import BacktestEngine
+import Catalog
+import Foundation
+
+/// Reading, cancelling and deleting runs.
+extension BacktestService {
+    func findRun(_ id: String) throws(ServiceError) -> RunRecord {
+        let found: RunRecord?
+        do { found = try catalog.run(id: id, owner: configuration.owner) } catch { throw ServiceError.internalError }
+        guard let found else { throw ServiceError.notFound("run \(id)") }
+        return found
+    }
+
+    static func parseStored(_ text: String?) -> JSONValue {
+        guard let text, let value = try? JSONParser.parse(text) else { return .null }
+        return value
+    }
+
+    func summary(_ run: RunRecord) -> JSONValue {
+        let pct = run.progressTotal > 0 ? (10_000 * Double(run.progressDone) / Double(run.progressTotal)).rounded() / 100 : 0
+        return .object([
+            ("run_id", .string(run.id)), ("status", .string(run.status.rawValue)), ("input_hash", .string(run.inputHash)),
+            ("idempotency_key", .string(run.idempotencyKey)), ("variants", .integer(run.variants)),
+            ("created_at", .string(run.createdAt)), ("started_at", .string(run.startedAt)),
+            ("finished_at", .string(run.finishedAt)),
+            (
+                "progress",
+                .object([("done", .integer(run.progressDone)), ("total", .integer(run.progressTotal)), ("pct", .number(pct))])
+            ),
+        ])
+    }
+
+    /// `GET /runs/{id}`.
+    public func run(id: String) throws(ServiceError) -> JSONValue {
+        let run = try findRun(id)
+        guard case .object(var members) = summary(run) else { return .null }
+        members.append(("dataset_id", .string(run.datasetID)))
+        members.append(("engine_version", .string(run.engineVersion)))
+        members.append(("request", Self.parseStored(run.request)))
+        members.append(("best", Self.parseStored(run.best)))
+        members.append(("error", run.error.map { .object([("message", .string($0))]) } ?? .null))
+        return .object(members)
+    }
+
+    /// `GET /runs`.
+    public func listRuns(status: String?, limit: Int, offset: Int, ascending: Bool) throws(ServiceError) -> JSONValue {
+        var runStatus: RunStatus?
+        if let status {
+            guard let parsed = RunStatus(rawValue: status.uppercased()) else {
+                throw ServiceError.badRequest("status must be one of \(RunStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            runStatus = parsed
+        }
+        do {
+            let (runs, total) = try catalog.listRuns(
+                owner: configuration.owner, status: runStatus, limit: limit, offset: offset, ascending: ascending)
+            return .object([
+                ("runs", .array(runs.map(summary))), ("total", .integer(total)), ("limit", .integer(limit)),
+                ("offset", .integer(offset)),
+            ])
+        } catch { throw ServiceError.internalError }
+    }
+
+    /// `GET /runs/{id}/results`: the top rows and the grid summary (with the heatmap).
+    public func results(id: String, limit: Int) throws(ServiceError) -> JSONValue {
+        let run = try findRun(id)
+        guard run.status == .done else {
+            throw ServiceError(code: "conflict", message: "run \(id) is \(run.status.rawValue); results exist once it is DONE")
+        }
+        let rows: [ResultRow]
+        do { rows = try catalog.results(runID: id, limit: limit) } catch { throw ServiceError.internalError }
+        return .object([
+            ("run_id", .string(id)), ("results", .array(rows.map { Self.parseStored($0.body) })),
+            ("grid", Self.parseStored(run.grid)),
+        ])
+    }
+
+    /// `POST /runs/{id}/cancel`: true when accepted (QUEUED or RUNNING), false when already finished.
+    public func cancel(id: String) throws(ServiceError) -> (JSONValue, accepted: Bool) {
+        let outcome: (RunRecord, EventRecord?)?
+        do {
+            outcome = try catalog.cancelIfQueued(
+                id: id, owner: configuration.owner, at: Identifiers.now(),
+                eventData: #"{"message":null,"status":"CANCELLED"}"#)
+        } catch { throw ServiceError.internalError }
+        guard let (run, event) = outcome else { throw ServiceError.notFound("run \(id)") }
+        if let event { hub.publish(event, terminal: true) }
+        if run.status == .running { cancellations.request(id, .cancelled) }
+        let accepted = event != nil || run.status == .running
+        let status = event != nil ? "CANCELLED" : run.status.rawValue
+        return (.object([("run_id", .string(id)), ("status", .string(status))]), accepted)
+    }
+
+    /// `DELETE /runs/{id}`: cancels if needed, then removes the run, its events and results.
+    public func delete(id: String) throws(ServiceError) {
+        let run = try findRun(id)
+        if run.status == .running {
+            cancellations.request(id, .deleted)
+            // The engine checks every few tens of milliseconds; give it a moment to let go.
+            for _ in 0..<100 {
+                if (try? catalog.run(id: id, owner: configuration.owner))?.status != .running { break }
+                if cancellations.reason(id) == nil { break }
+                Thread.sleep(forTimeInterval: 0.02)
+            }
+        }
+        do { try catalog.deleteRun(id: id, owner: configuration.owner) } catch { throw ServiceError.internalError }
+        hub.close(runID: id)
+    }
+
+    /// Stored events with `seq > after`.
+    public func events(id: String, after: Int) throws(ServiceError) -> (events: [EventRecord], finished: Bool) {
+        let run = try findRun(id)
+        do { return (try catalog.events(runID: id, after: after), run.status.isFinished) } catch {
+            throw ServiceError.internalError
+        }
+    }
+
+    /// Whether an event type ends a run's log.
+    public static func isTerminal(_ type: String) -> Bool { type == "completed" || type == "failed" || type == "cancelled" }
+
+    /// Removes finished runs beyond the configured number.
+    public func applyRetention() {
+        guard let removed = try? catalog.applyRetention(keep: configuration.retentionRuns) else { return }
+        for id in removed { hub.close(runID: id) }
+    }
+}

@@ -1,0 +1,120 @@
+import BacktestEngine
+import Catalog
+import Foundation
+
+/// Trades and equity of one variant of a finished run, recomputed on request (never stored).
+extension BacktestService {
+    /// The stored request, parameters of the chosen variant (rank number or `variant_key`; rank 1
+    /// by default), the bars and the settings it ran with.
+    func replay(id: String, variant: String?) throws(ServiceError) -> (String, DetailedRun, OHLCVSeries, BacktestSettings) {
+        let run = try findRun(id)
+        guard run.status == .done else {
+            throw ServiceError(code: "conflict", message: "run \(id) is \(run.status.rawValue); trades exist once it is DONE")
+        }
+        let rows: [ResultRow]
+        do { rows = try catalog.results(runID: id, limit: 1000) } catch { throw ServiceError.internalError }
+        let chosen: ResultRow?
+        if let variant, let rank = Int(variant) {
+            chosen = rows.first { $0.rank == rank }
+        } else if let variant {
+            chosen = rows.first { $0.variantKey == variant }
+        } else {
+            chosen = rows.first
+        }
+        guard let chosen, let params = Self.parseStored(chosen.body)["params"] else {
+            throw ServiceError.notFound("variant \(variant ?? "1") of run \(id) (only the top results are kept)")
+        }
+        let request = try RequestParser(maxGridVariants: .max, requiresData: false).parse(Array(run.request.utf8))
+        let parameters = DualSMAParameters(
+            fast: params["fast"]?.integer ?? 1, slow: params["slow"]?.integer ?? 2, thresholdBp: params["threshold_bp"]?.number ?? 0,
+            delayBars: params["delay_bars"]?.integer ?? 0, longOnly: params["long_only"]?.bool ?? true)
+        let dataset = try datasets.record(id: run.datasetID)
+        var series = try datasets.series(id: run.datasetID)
+        if case .symbol(_, _, let from, let to)? = request.data, from != nil || to != nil {
+            series = PreparedSeries(series.series.slice(fromMilliseconds: from, toMilliseconds: to))
+        }
+        var settings = request.settings
+        settings.barSeconds = Timeframe(rawValue: dataset.timeframe)?.seconds ?? series.series.medianStepSeconds
+        return (chosen.variantKey, Backtester.detailed(parameters, on: series, settings: settings), series.series, settings)
+    }
+
+    /// `GET /runs/{id}/trades`.
+    public func trades(id: String, variant: String?, limit: Int, offset: Int, from: Int64?, to: Int64?) throws(ServiceError)
+        -> JSONValue
+    {
+        let (key, detailed, series, _) = try replay(id: id, variant: variant)
+        let selected = detailed.trades.filter { trade in
+            let time = series.timestamps[trade.entryBar]
+            return (from.map { time >= $0 } ?? true) && (to.map { time <= $0 } ?? true)
+        }
+        let page = selected.dropFirst(offset).prefix(limit)
+        func time(_ bar: Int?) -> JSONValue {
+            bar.map { .string(TimestampParser.format(milliseconds: series.timestamps[$0])) } ?? .null
+        }
+        return .object([
+            ("run_id", .string(id)), ("variant_key", .string(key)), ("total", .integer(selected.count)),
+            ("limit", .integer(limit)), ("offset", .integer(offset)),
+            (
+                "trades",
+                .array(
+                    page.map { trade in
+                        .object([
+                            ("side", .string(trade.side.rawValue)), ("entry_time", time(trade.entryBar)),
+                            ("entry_price", .number(trade.entryPrice)), ("exit_time", time(trade.exitBar)),
+                            ("exit_price", .number(trade.exitPrice)), ("size", .number(trade.size)), ("pnl", .number(trade.pnl)),
+                            ("pnl_pct", .number(100 * trade.returnFraction)), ("fees", .number(trade.fees)),
+                            ("borrow", .number(trade.borrow)), ("exit_reason", .string(trade.exitReason.rawValue)),
+                        ])
+                    })
+            ),
+        ])
+    }
+
+    /// `GET /runs/{id}/equity`, downsampled to at most `maxPoints`.
+    public func equity(id: String, variant: String?, maxPoints: Int) throws(ServiceError) -> JSONValue {
+        let (key, detailed, series, settings) = try replay(id: id, variant: variant)
+        let drawdown = detailed.drawdown
+        let first = series.close.first ?? 1
+        let benchmark = series.close.map { settings.execution.initialCash * $0 / first }
+        let keep = Downsampler.indices(count: detailed.equity.count, maxPoints: maxPoints, series: [detailed.equity, drawdown])
+        return .object([
+            ("run_id", .string(id)), ("variant_key", .string(key)), ("points", .integer(keep.count)),
+            ("t", .array(keep.map { .string(TimestampParser.format(milliseconds: series.timestamps[$0])) })),
+            ("equity", .array(keep.map { .number(detailed.equity[$0]) })),
+            ("drawdown", .array(keep.map { .number(100 * drawdown[$0]) })),
+            ("benchmark", .array(keep.map { .number(benchmark[$0]) })),
+        ])
+    }
+}
+
+/// Picks at most `maxPoints` indices: always the first and the last, and in each bucket the
+/// extremes (min and max) of every given series, in time order.
+enum Downsampler {
+    static func indices(count: Int, maxPoints: Int, series: [[Double]]) -> [Int] {
+        guard count > maxPoints, maxPoints >= 2 else { return Array(0..<count) }
+        let perBucket = max(1, 2 * series.count)
+        let buckets = (maxPoints - 2) / perBucket
+        guard buckets > 0 else {
+            // Too few points for extremes: spread them evenly, first and last included.
+            return (0..<maxPoints).map { $0 * (count - 1) / (maxPoints - 1) }
+        }
+        var chosen = Set([0, count - 1])
+        let inner = count - 2
+        for bucket in 0..<buckets {
+            let lower = 1 + inner * bucket / buckets
+            let upper = 1 + inner * (bucket + 1) / buckets
+            guard lower < upper else { continue }
+            for values in series {
+                var low = lower
+                var high = lower
+                for index in lower..<upper {
+                    if values[index] < values[low] { low = index }
+                    if values[index] > values[high] { high = index }
+                }
+                chosen.insert(low)
+                chosen.insert(high)
+            }
+        }
+        return chosen.sorted()
+    }
+}

@@ -1,0 +1,149 @@
+import BacktestEngine
+import Catalog
+import Foundation
+import Logging
+
+/// The product behind the HTTP API: submit, run, observe and read backtests.
+/// Knows nothing of HTTP; answers with `JSONValue` documents and `ServiceError`s.
+public final class BacktestService: Sendable {
+    public let configuration: ServiceConfiguration
+    let catalog: Catalog
+    public let datasets: DatasetStore
+    public let hub = EventHub()
+    let cancellations = CancellationRegistry()
+    let logger: Logger
+    private let executor: RunExecutor
+    private let pool: WorkerPool
+    let parser: RequestParser
+
+    /// Opens the catalog, re-queues runs a crash left RUNNING, imports the samples and starts the workers.
+    public init(configuration: ServiceConfiguration, logger: Logger = Logger(label: "backtestd.service")) throws {
+        self.configuration = configuration
+        self.logger = logger
+        try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+        let catalog = try Catalog(path: configuration.dataDirectory + "/catalog.sqlite")
+        self.catalog = catalog
+        datasets = DatasetStore(catalog: catalog, owner: configuration.owner)
+        parser = RequestParser(maxGridVariants: configuration.maxGridVariants)
+        for event in try catalog.requeueInterrupted(
+            at: Identifiers.now(), eventData: #"{"reason":"re-queued after an interrupted run","status":"QUEUED"}"#)
+        {
+            logger.info("run re-queued after restart", metadata: ["run_id": .string(event.runID)])
+        }
+        if let samples = configuration.samplesDirectory {
+            for failed in datasets.importSamples(from: samples) {
+                logger.warning("sample not imported", metadata: ["file": .string(failed)])
+            }
+        }
+        let executor = RunExecutor(
+            catalog: catalog, datasets: datasets, hub: hub, cancellations: cancellations, configuration: configuration,
+            logger: logger)
+        self.executor = executor
+        let hub = self.hub
+        pool = WorkerPool(count: configuration.workers) {
+            guard let (run, event) = try? catalog.claimNextQueued(at: Identifiers.now(), eventData: { _ in #"{"status":"RUNNING"}"# })
+            else { return nil }
+            hub.publish(event)
+            executor.log(run, "run started", status: "RUNNING")
+            return { executor.execute(run) }
+        }
+    }
+
+    /// Stops the workers: in-flight runs stop at their next checkpoint and stay RUNNING in the
+    /// catalog, so the next start re-queues them.
+    public func shutdown() {
+        let running = (try? catalog.listRuns(owner: configuration.owner, status: .running, limit: 10_000, offset: 0, ascending: true).0) ?? []
+        cancellations.requestAll(.shutdown, running.map(\.id))
+        pool.stop(timeout: 10)
+    }
+
+    /// Whether the catalog takes writes.
+    public var isReady: Bool { catalog.isWritable() }
+
+    // MARK: submit
+
+    /// What `POST /backtests` answers.
+    public enum Submission: Sendable {
+        case created(JSONValue, runID: String)
+        case existing(JSONValue, runID: String)
+    }
+
+    /// Validates, hashes and inserts (committed before returning); never runs engine work.
+    public func submit(body: [UInt8], idempotencyKey: String?) throws(ServiceError) -> Submission {
+        if let key = idempotencyKey, key.isEmpty || key.count > 255 || !key.utf8.allSatisfy({ $0 > 32 && $0 < 127 }) {
+            throw ServiceError.validation([.init(path: "Idempotency-Key", message: "must be 1 to 255 visible ASCII characters")])
+        }
+        let request = try parser.parse(body)
+        let dataset = try resolveDataset(request)
+        var series = try datasets.series(id: dataset.id)
+        if case .symbol(_, _, let from, let to)? = request.data, from != nil || to != nil {
+            series = PreparedSeries(series.series.slice(fromMilliseconds: from, toMilliseconds: to))
+        }
+        try checkWindows(request, bars: series.count)
+        let variants = request.gridAxes.isEmpty ? 1 : request.grid.expand().variants.count
+        let hash = InputHash.compute(normalized: request.normalized, datasetSHA256: dataset.sha256)
+        let newRun = NewRun(
+            id: Identifiers.make(prefix: "run_"), owner: configuration.owner, inputHash: hash, idempotencyKey: idempotencyKey,
+            request: JSONWriter.compact(request.normalized), datasetID: dataset.id, variants: variants,
+            engineVersion: InputHash.engineVersion, createdAt: Identifiers.now(),
+            queuedEventData: #"{"status":"QUEUED"}"#)
+        let outcome: InsertOutcome
+        do { outcome = try catalog.insertRun(newRun, queueCapacity: configuration.queueCapacity) } catch {
+            throw ServiceError(code: "internal", message: "the catalog refused the run", retryAfterSeconds: 1)
+        }
+        switch outcome {
+        case .created(let run, let event):
+            hub.publish(event)
+            executor.log(run, "run submitted", status: "QUEUED")
+            pool.wake()
+            return .created(
+                .object([
+                    ("run_id", .string(run.id)), ("status", "QUEUED"), ("input_hash", .string(hash)),
+                    ("variants", .integer(variants)),
+                ]), runID: run.id)
+        case .existing(let run):
+            executor.log(run, "duplicate submission", status: "EXISTS")
+            return .existing(
+                .object([
+                    ("run_id", .string(run.id)), ("status", "EXISTS"), ("run_status", .string(run.status.rawValue)),
+                    ("input_hash", .string(run.inputHash)),
+                ]), runID: run.id)
+        case .keyReused(let run):
+            throw ServiceError(
+                code: "idempotency_key_reused",
+                message: "Idempotency-Key \(idempotencyKey ?? "") was used for run \(run.id) with different input")
+        case .queueFull(let queued):
+            throw ServiceError(code: "queue_full", message: "\(queued) runs are queued; try again later", retryAfterSeconds: 5)
+        }
+    }
+
+    private func resolveDataset(_ request: BacktestRequest) throws(ServiceError) -> DatasetRecord {
+        switch request.data {
+        case .dataset(let id)?:
+            do { return try datasets.record(id: id) } catch {
+                throw ServiceError.validation([.init(path: "dataset_id", message: "no dataset \(id)")])
+            }
+        case .symbol(let symbol, let timeframe, _, _)?:
+            guard let found = try datasets.newest(symbol: symbol, timeframe: timeframe) else {
+                throw ServiceError.validation([.init(path: "symbol", message: "no dataset for \(symbol) \(timeframe)")])
+            }
+            return found
+        case nil:
+            throw ServiceError.validation([.init(path: "dataset_id", message: "give dataset_id or symbol and timeframe")])
+        }
+    }
+
+    /// `slow ≤ n` and `delay_bars < n` on the selected bars (ENGINE.md: `1 ≤ fast < slow ≤ n`).
+    private func checkWindows(_ request: BacktestRequest, bars: Int) throws(ServiceError) {
+        guard bars >= 2 else { throw ServiceError.validation([.init(path: "from", message: "selects fewer than 2 bars")]) }
+        var largest = request.parameters.slow
+        var path = "strategy.params.slow"
+        if let axis = request.gridAxes.first(where: { $0.parameter == .slow }), let top = axis.values.last {
+            largest = Int(top)
+            path = "grid.slow"
+        }
+        if largest > bars {
+            throw ServiceError.validation([.init(path: path, message: "must be at most the \(bars) bars selected")])
+        }
+    }
+}

@@ -1,0 +1,96 @@
+import BacktestEngine
+import Catalog
+import Foundation
+import Synchronization
+
+/// Imports CSV into the catalog and loads bars back, keeping the few most recent in memory.
+public final class DatasetStore: Sendable {
+    private let catalog: Catalog
+    private let owner: String
+    private let cache = Mutex<[(String, PreparedSeries)]>([])
+    private static let cacheSize = 4
+
+    init(catalog: Catalog, owner: String) {
+        self.catalog = catalog
+        self.owner = owner
+    }
+
+    /// Parses and stores a CSV; the same bytes again return the stored dataset (`created` false).
+    /// Nothing is stored when any row is bad.
+    public func importCSV(_ bytes: [UInt8], symbol: String, timeframe: String?) throws(ServiceError) -> (DatasetRecord, created: Bool) {
+        var problems: [ServiceError.Detail] = []
+        if symbol.isEmpty || symbol.count > 32 || !symbol.utf8.allSatisfy({ $0 > 32 && $0 < 127 && $0 != 47 }) {
+            problems.append(.init(path: "symbol", message: "must be 1 to 32 visible ASCII characters without '/'"))
+        }
+        if let timeframe, Timeframe(rawValue: timeframe) == nil {
+            problems.append(.init(path: "timeframe", message: "must be one of \(RequestParser.timeframes.joined(separator: ", "))"))
+        }
+        guard problems.isEmpty else { throw ServiceError.validation(problems) }
+        let series: OHLCVSeries
+        do { series = try CSVSeriesReader.read(bytes) } catch {
+            throw ServiceError(
+                code: "validation_error", message: error.message,
+                details: error.problems.map { .init(path: $0.path, message: $0.message) })
+        }
+        guard let resolved = timeframe ?? Timeframe.infer(stepSeconds: series.medianStepSeconds)?.rawValue else {
+            throw ServiceError.validation([.init(path: "timeframe", message: "is required: it cannot be inferred from the timestamps")])
+        }
+        let record = DatasetRecord(
+            id: Identifiers.make(prefix: "ds_"), owner: owner, symbol: symbol, timeframe: resolved, rows: series.count,
+            firstMilliseconds: series.timestamps.first ?? 0, lastMilliseconds: series.timestamps.last ?? 0,
+            sha256: InputHash.sha256Hex(bytes), createdAt: Identifiers.now())
+        do { return try catalog.insertDataset(record, bars: BarsCodec.encode(series)) } catch {
+            throw ServiceError.internalError
+        }
+    }
+
+    /// Imports `SYMBOL_TIMEFRAME.csv` files of a folder (the shipped samples); bad files are skipped and returned.
+    func importSamples(from directory: String) -> [String] {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [] }
+        var failures: [String] = []
+        for name in names.sorted() where name.hasSuffix(".csv") {
+            let stem = name.dropLast(4)
+            guard let underscore = stem.lastIndex(of: "_") else { continue }
+            let symbol = String(stem[..<underscore])
+            let timeframe = String(stem[stem.index(after: underscore)...])
+            guard let data = FileManager.default.contents(atPath: directory + "/" + name),
+                (try? importCSV([UInt8](data), symbol: symbol, timeframe: timeframe)) != nil
+            else {
+                failures.append(name)
+                continue
+            }
+        }
+        return failures
+    }
+
+    func record(id: String) throws(ServiceError) -> DatasetRecord {
+        let found: DatasetRecord?
+        do { found = try catalog.dataset(id: id, owner: owner) } catch { throw ServiceError.internalError }
+        guard let found else { throw ServiceError.notFound("dataset \(id)") }
+        return found
+    }
+
+    func newest(symbol: String, timeframe: String) throws(ServiceError) -> DatasetRecord? {
+        do { return try catalog.newestDataset(owner: owner, symbol: symbol, timeframe: timeframe) } catch {
+            throw ServiceError.internalError
+        }
+    }
+
+    public func all() throws(ServiceError) -> [DatasetRecord] {
+        do { return try catalog.datasets(owner: owner) } catch { throw ServiceError.internalError }
+    }
+
+    /// The bars of a dataset, prepared for the engine.
+    func series(id: String) throws(ServiceError) -> PreparedSeries {
+        if let hit = cache.withLock({ $0.first { $0.0 == id }?.1 }) { return hit }
+        let blob: [UInt8]?
+        do { blob = try catalog.datasetBars(id: id) } catch { throw ServiceError.internalError }
+        guard let blob, let series = BarsCodec.decode(blob) else { throw ServiceError.notFound("dataset \(id)") }
+        let prepared = PreparedSeries(series)
+        cache.withLock { entries in
+            entries.insert((id, prepared), at: 0)
+            if entries.count > Self.cacheSize { entries.removeLast() }
+        }
+        return prepared
+    }
+}

@@ -1,0 +1,47 @@
+import Catalog
+import Foundation
+import Synchronization
+
+/// In-memory fan-out of newly persisted events to live followers: each follower is an
+/// `AsyncStream`, not a thread, so thousands cost memory only.
+public final class EventHub: Sendable {
+    private let followers = Mutex<[String: [UUID: AsyncStream<EventRecord>.Continuation]]>([:])
+
+    public init() {}
+
+    /// Events of `runID` published from now on; the stream ends after the run's terminal event.
+    public func subscribe(runID: String) -> AsyncStream<EventRecord> {
+        let (stream, continuation) = AsyncStream<EventRecord>.makeStream(bufferingPolicy: .bufferingNewest(1024))
+        let token = UUID()
+        followers.withLock { $0[runID, default: [:]][token] = continuation }
+        continuation.onTermination = { [weak self] _ in
+            self?.followers.withLock { table in
+                table[runID]?[token] = nil
+                if table[runID]?.isEmpty == true { table[runID] = nil }
+            }
+        }
+        return stream
+    }
+
+    /// Delivers `event`; a terminal event also ends the run's streams.
+    public func publish(_ event: EventRecord, terminal: Bool = false) {
+        let targets = followers.withLock { table -> [AsyncStream<EventRecord>.Continuation] in
+            let current = Array((table[event.runID] ?? [:]).values)
+            if terminal { table[event.runID] = nil }
+            return current
+        }
+        for continuation in targets {
+            continuation.yield(event)
+            if terminal { continuation.finish() }
+        }
+    }
+
+    /// Ends every stream of a run (e.g. it was deleted).
+    public func close(runID: String) {
+        let targets = followers.withLock { $0.removeValue(forKey: runID).map { Array($0.values) } ?? [] }
+        for continuation in targets { continuation.finish() }
+    }
+
+    /// Live followers across all runs.
+    public var followerCount: Int { followers.withLock { $0.values.reduce(0) { $0 + $1.count } } }
+}

@@ -1,0 +1,280 @@
+import BacktestEngine
+
+/// Turns a `POST /backtests` body into a `BacktestRequest`: strict validation (every problem,
+/// sorted), defaults applied, and the normalized form the input hash is computed from.
+public struct RequestParser: Sendable {
+    /// The most grid combinations a request may ask for (checked before any work).
+    public var maxGridVariants: Int
+    /// Whether the data selection is required (the offline CLI supplies its own data).
+    public var requiresData: Bool
+
+    public static let timeframes = Timeframe.allCases.map(\.rawValue)
+
+    public init(maxGridVariants: Int = 1_000_000, requiresData: Bool = true) {
+        self.maxGridVariants = maxGridVariants
+        self.requiresData = requiresData
+    }
+
+    public func parse(_ body: [UInt8]) throws(ServiceError) -> BacktestRequest {
+        let json: JSONValue
+        do { json = try JSONParser.parse(body) } catch { throw ServiceError.badRequest("malformed JSON: \(error)") }
+        return try parse(json)
+    }
+
+    public func parse(_ json: JSONValue) throws(ServiceError) -> BacktestRequest {
+        guard json.objectMembers != nil else { throw ServiceError.badRequest("the body must be a JSON object") }
+        var problems: [ServiceError.Detail] = []
+        var root = ObjectReader(json, path: "", problems: &problems)
+
+        let (data, dataJSON) = readData(&root)
+
+        var strategy = ObjectReader(root.raw("strategy"), path: "strategy", problems: &problems)
+        if root.raw("strategy") == nil { problems.append(.init(path: "strategy", message: "is required")) }
+        let name = strategy.string("name")
+        if root.raw("strategy") != nil && name == nil { strategy.fail("name", "is required") }
+        if let name, name != "dual_sma" { strategy.fail("name", "must be dual_sma") }
+        var params = ObjectReader(strategy.raw("params"), path: "strategy.params", problems: &problems)
+        var parameters = DualSMAParameters(
+            fast: params.integer("fast", default: 20, 1...1_000_000), slow: params.integer("slow", default: 50, 2...1_000_000),
+            thresholdBp: params.number("threshold_bp", default: 0, 0...10_000),
+            delayBars: params.integer("delay_bars", default: 0, 0...100_000), longOnly: params.bool("long_only", default: true))
+
+        let axes = readGrid(root.raw("grid"), problems: &problems)
+        let gridNames = Set(axes.map(\.parameter))
+        if axes.isEmpty && parameters.fast >= parameters.slow {
+            params.fail("fast", "must be less than slow (\(parameters.slow))")
+        }
+        let settings = readSettings(&root, problems: &problems)
+        let validation = readValidation(root.raw("validation"), problems: &problems)
+        let topK = root.integer("top_k", default: 10, 1...1000)
+        let seed = root.integer("seed", default: 42, 0...9_007_199_254_740_991)
+
+        var gridJSON: [(String, JSONValue)] = []
+        var combinations = 1
+        for axis in axes {
+            gridJSON.append((axis.parameter.rawValue, .object([("values", .array(axis.values.map { .number($0) }))])))
+            combinations = combinations.multipliedReportingOverflow(by: axis.values.count).partialValue
+        }
+        if !axes.isEmpty {
+            if combinations > maxGridVariants {
+                problems.append(.init(path: "grid", message: "has \(combinations) combinations, more than the limit of \(maxGridVariants)"))
+            } else if ParameterGrid(base: parameters, axes: axes).expand().variants.isEmpty {
+                problems.append(.init(path: "grid", message: "no combination satisfies fast < slow"))
+            }
+        }
+        params.finish(into: &problems)
+        strategy.finish(into: &problems)
+        root.finish(into: &problems)
+        guard problems.isEmpty else { throw ServiceError.validation(problems) }
+
+        // Parameters a grid sets are not part of the single-run parameters.
+        var paramsJSON: [(String, JSONValue)] = []
+        if !gridNames.contains(.delayBars) { paramsJSON.append(("delay_bars", .integer(parameters.delayBars))) }
+        if !gridNames.contains(.fast) { paramsJSON.append(("fast", .integer(parameters.fast))) }
+        paramsJSON.append(("long_only", .bool(parameters.longOnly)))
+        if !gridNames.contains(.slow) { paramsJSON.append(("slow", .integer(parameters.slow))) }
+        if !gridNames.contains(.thresholdBp) { paramsJSON.append(("threshold_bp", .number(parameters.thresholdBp))) }
+        if gridNames.contains(.fast) { parameters.fast = 1 }
+        if gridNames.contains(.slow) { parameters.slow = 2 }
+
+        let normalized: JSONValue = .object(
+            dataJSON + [
+                ("strategy", .object([("name", "dual_sma"), ("params", .object(paramsJSON))])),
+                ("grid", .object(gridJSON)),
+                ("execution", Self.executionJSON(settings)),
+                ("risk", Self.riskJSON(settings)),
+                ("validation", Self.validationJSON(validation)),
+                ("year_days", .number(settings.yearDays)),
+                ("top_k", .integer(topK)),
+                ("seed", .integer(seed)),
+            ])
+        var request = BacktestRequest(
+            data: data, parameters: parameters, gridAxes: axes, settings: settings, validation: validation, topK: topK,
+            seed: UInt64(seed), normalized: normalized)
+        request.validation?.seed = UInt64(seed)
+        return request
+    }
+
+    private func readData(_ root: inout ObjectReader) -> (BacktestRequest.DataSelection?, [(String, JSONValue)]) {
+        let datasetID = root.string("dataset_id")
+        let symbol = root.string("symbol")
+        let timeframe = root.string("timeframe")
+        let from = root.string("from")
+        let to = root.string("to")
+        func time(_ key: String, _ text: String?) -> Int64? {
+            guard let text else { return nil }
+            guard let value = TimestampParser.parseRFC3339(Array(text.utf8)) else {
+                root.fail(key, "must be an RFC 3339 date-time")
+                return nil
+            }
+            return value
+        }
+        let fromMs = time("from", from)
+        let toMs = time("to", to)
+        if let fromMs, let toMs, fromMs > toMs { root.fail("to", "must not be before from") }
+        if let timeframe, !Self.timeframes.contains(timeframe) {
+            root.fail("timeframe", "must be one of \(Self.timeframes.joined(separator: ", "))")
+        }
+        if let datasetID {
+            if symbol != nil || timeframe != nil { root.fail("dataset_id", "give dataset_id or symbol and timeframe, not both") }
+            return (.dataset(id: datasetID), [("dataset_id", .string(datasetID))])
+        }
+        if let symbol, let timeframe {
+            return (
+                .symbol(symbol, timeframe: timeframe, fromMilliseconds: fromMs, toMilliseconds: toMs),
+                [
+                    ("symbol", .string(symbol)), ("timeframe", .string(timeframe)),
+                    ("from", fromMs.map { .string(TimestampParser.format(milliseconds: $0)) } ?? .null),
+                    ("to", toMs.map { .string(TimestampParser.format(milliseconds: $0)) } ?? .null),
+                ]
+            )
+        }
+        if symbol != nil { root.fail("timeframe", "is required with symbol") }
+        if timeframe != nil { root.fail("symbol", "is required with timeframe") }
+        if requiresData && symbol == nil && timeframe == nil { root.fail("dataset_id", "give dataset_id or symbol and timeframe") }
+        return (nil, [])
+    }
+
+    private func readGrid(_ value: JSONValue?, problems: inout [ServiceError.Detail]) -> [ParameterGrid.Axis] {
+        guard let value else { return [] }
+        guard let members = value.objectMembers else {
+            problems.append(.init(path: "grid", message: "must be an object"))
+            return []
+        }
+        var axes: [ParameterGrid.Axis] = []
+        for (name, spec) in members {
+            let path = "grid.\(name)"
+            guard let parameter = GridParameter(rawValue: name) else {
+                problems.append(.init(path: path, message: "extra fields forbidden"))
+                continue
+            }
+            var reader = ObjectReader(spec, path: path, problems: &problems)
+            var values: [Double] = []
+            let list = reader.raw("values")
+            let range = reader.raw("range")
+            if list != nil && range != nil {
+                reader.fail("values", "give values or range, not both")
+            } else if let list {
+                if let array = list.array, !array.isEmpty, array.count <= 100_000, array.allSatisfy({ $0.number != nil }) {
+                    values = array.compactMap(\.number)
+                } else {
+                    reader.fail("values", "must be a non-empty array of at most 100000 numbers")
+                }
+            } else if let range {
+                var bounds = ObjectReader(range, path: "\(path).range", problems: &problems)
+                let start = bounds.number("start", default: .nan, -1e12...1e12)
+                let stop = bounds.number("stop", default: .nan, -1e12...1e12)
+                let step = bounds.number("step", default: .nan, 0...1e12, open: true)
+                for key in ["start", "stop", "step"] where bounds.raw(key) == nil { bounds.fail(key, "is required") }
+                if !start.isNaN, !stop.isNaN, !step.isNaN {
+                    if stop < start {
+                        bounds.fail("stop", "must not be below start")
+                    } else if (stop - start) / step > 100_000 {
+                        bounds.fail("step", "gives more than 100000 values")
+                    } else {
+                        values = ParameterGrid.rangeValues(start: start, stop: stop, step: step)
+                    }
+                }
+                bounds.finish(into: &problems)
+            } else {
+                reader.fail("values", "give values or range")
+            }
+            let valuesPath = range != nil ? "\(path).range" : "\(path).values"
+            if parameter.isIntegerParameter, values.contains(where: { $0 != $0.rounded() }) {
+                problems.append(.init(path: valuesPath, message: "must be integers"))
+            } else if let bad = values.first(where: { !parameter.accepts($0) }) {
+                problems.append(.init(path: valuesPath, message: "\(ParameterGrid.format(bad)) is out of range for \(name)"))
+            } else if !values.isEmpty {
+                axes.append(.init(parameter: parameter, values: Array(Set(values)).sorted()))
+            }
+            reader.finish(into: &problems)
+        }
+        return axes
+    }
+
+    private func readSettings(_ root: inout ObjectReader, problems: inout [ServiceError.Detail]) -> BacktestSettings {
+        var settings = BacktestSettings()
+        var execution = ObjectReader(root.raw("execution"), path: "execution", problems: &problems)
+        settings.execution.fillPrice =
+            FillPrice(rawValue: execution.choice("fill_price", default: "close", ["close", "open_next"])) ?? .close
+        settings.execution.initialCash = execution.number("initial_cash", default: 10_000, 0...1e15, open: true)
+        settings.execution.feeBps = execution.number("fee_bps", default: 0, 0...1000)
+        settings.execution.commissionPerShare = execution.number("commission_per_share", default: 0, 0...1e6)
+        settings.execution.slippageBps = execution.number("slippage_bps", default: 0, 0...1000)
+        settings.execution.borrowBps = execution.number("borrow_bps", default: 0, 0...100_000)
+        execution.finish(into: &problems)
+        var risk = ObjectReader(root.raw("risk"), path: "risk", problems: &problems)
+        _ = risk.choice("name", default: "fixed_fraction", ["fixed_fraction"])
+        var riskParams = ObjectReader(risk.raw("params"), path: "risk.params", problems: &problems)
+        settings.risk.fraction = riskParams.number("fraction", default: 1, 0...100, open: true)
+        settings.risk.maxLeverage = riskParams.number("max_leverage", default: 1, 0...100, open: true)
+        riskParams.finish(into: &problems)
+        settings.risk.stopLossPct = risk.optionalNumber("stop_loss_pct", 0...100)
+        settings.risk.takeProfitPct = risk.optionalNumber("take_profit_pct", 0...1e6)
+        risk.finish(into: &problems)
+        settings.yearDays = root.number("year_days", default: 365, 0...366, open: true)
+        return settings
+    }
+
+    private func readValidation(_ value: JSONValue?, problems: inout [ServiceError.Detail]) -> Validation.Request? {
+        guard value != nil else { return nil }
+        var reader = ObjectReader(value, path: "validation", problems: &problems)
+        var request = Validation.Request()
+        if let permutation = reader.raw("permutation") {
+            var inner = ObjectReader(permutation, path: "validation.permutation", problems: &problems)
+            request.permutations = inner.integer("n", default: 100, 1...10_000)
+            inner.finish(into: &problems)
+        }
+        if let bootstrap = reader.raw("block_bootstrap") {
+            var inner = ObjectReader(bootstrap, path: "validation.block_bootstrap", problems: &problems)
+            request.bootstrapSamples = inner.integer("n", default: 100, 1...100_000)
+            request.blockSize = inner.integer("block_size", default: 24, 1...1_000_000)
+            inner.finish(into: &problems)
+        }
+        reader.finish(into: &problems)
+        return request.permutations == nil && request.bootstrapSamples == nil ? nil : request
+    }
+
+    static func executionJSON(_ settings: BacktestSettings) -> JSONValue {
+        let e = settings.execution
+        return .object([
+            ("fill_price", .string(e.fillPrice.rawValue)), ("initial_cash", .number(e.initialCash)), ("fee_bps", .number(e.feeBps)),
+            ("commission_per_share", .number(e.commissionPerShare)), ("slippage_bps", .number(e.slippageBps)),
+            ("borrow_bps", .number(e.borrowBps)),
+        ])
+    }
+
+    static func riskJSON(_ settings: BacktestSettings) -> JSONValue {
+        let r = settings.risk
+        return .object([
+            ("name", "fixed_fraction"),
+            ("params", .object([("fraction", .number(r.fraction)), ("max_leverage", .number(r.maxLeverage))])),
+            ("stop_loss_pct", .number(r.stopLossPct)), ("take_profit_pct", .number(r.takeProfitPct)),
+        ])
+    }
+
+    static func validationJSON(_ request: Validation.Request?) -> JSONValue {
+        guard let request else { return .null }
+        return .object([
+            ("permutation", request.permutations.map { .object([("n", .integer($0))]) } ?? .null),
+            (
+                "block_bootstrap",
+                request.bootstrapSamples.map { .object([("n", .integer($0)), ("block_size", .integer(request.blockSize))]) }
+                    ?? .null
+            ),
+        ])
+    }
+}
+
+extension GridParameter {
+    var isIntegerParameter: Bool { self != .thresholdBp }
+
+    func accepts(_ value: Double) -> Bool {
+        switch self {
+        case .fast: value >= 1 && value <= 1_000_000
+        case .slow: value >= 2 && value <= 1_000_000
+        case .delayBars: value >= 0 && value <= 100_000
+        case .thresholdBp: value >= 0 && value <= 10_000
+        }
+    }
+}

@@ -1,0 +1,160 @@
+import BacktestEngine
+import Catalog
+import Foundation
+import Logging
+
+/// Executes one claimed run: engine work, throttled progress and snapshots, validation,
+/// results, and exactly one terminal transition.
+struct RunExecutor: Sendable {
+    let catalog: Catalog
+    let datasets: DatasetStore
+    let hub: EventHub
+    let cancellations: CancellationRegistry
+    let configuration: ServiceConfiguration
+    let logger: Logger
+
+    /// Persists and publishes one event; a vanished run (deleted) stops the work.
+    func emit(_ runID: String, _ type: String, _ data: JSONValue, terminal: Bool = false) {
+        do {
+            let event = try catalog.appendEvent(
+                runID: runID, type: type, timestamp: Identifiers.now(), data: JSONWriter.compact(data))
+            hub.publish(event, terminal: terminal)
+        } catch {
+            cancellations.request(runID, .deleted)
+        }
+    }
+
+    func execute(_ run: RunRecord) {
+        let started = Date()
+        do {
+            let outcome = try evaluate(run, started: started)
+            guard
+                let event = try catalog.finishRun(
+                    id: run.id, status: .done, at: Identifiers.now(), error: nil, grid: outcome.grid, best: outcome.best,
+                    results: outcome.rows, eventType: "completed", eventData: outcome.completedEvent)
+            else { return }
+            hub.publish(event, terminal: true)
+            log(run, "run finished", status: "DONE", extra: ["duration_s": "\(Date().timeIntervalSince(started))"])
+        } catch let error as EngineError where error == .cancelled {
+            switch cancellations.reason(run.id) {
+            case .cancelled?, nil:
+                finish(run, status: .cancelled, type: "cancelled", message: nil)
+            case .deleted?:
+                hub.close(runID: run.id)
+            case .shutdown?:
+                log(run, "run interrupted by shutdown; it will be re-queued at the next start", status: "RUNNING")
+            }
+        } catch let error as ServiceError {
+            finish(run, status: .error, type: "failed", message: error.message)
+        } catch let error as EngineError {
+            finish(run, status: .error, type: "failed", message: error.description)
+        } catch {
+            finish(run, status: .error, type: "failed", message: "internal error")
+        }
+        if cancellations.reason(run.id) != .shutdown { cancellations.clear(run.id) }
+        if let removed = try? catalog.applyRetention(keep: configuration.retentionRuns) {
+            for id in removed { hub.close(runID: id) }
+        }
+    }
+
+    private func finish(_ run: RunRecord, status: RunStatus, type: String, message: String?) {
+        let data: JSONValue = .object([("status", .string(status.rawValue)), ("message", .string(message))])
+        if let event = try? catalog.finishRun(
+            id: run.id, status: status, at: Identifiers.now(), error: message, grid: nil, best: nil, results: [],
+            eventType: type, eventData: JSONWriter.compact(data))
+        {
+            hub.publish(event, terminal: true)
+        }
+        log(run, "run finished", status: status.rawValue, extra: message.map { ["error": $0] } ?? [:])
+    }
+
+    func log(_ run: RunRecord, _ message: String, status: String, extra: [String: String] = [:]) {
+        var metadata: Logger.Metadata = [
+            "run_id": .string(run.id), "input_hash": .string(run.inputHash),
+            "idempotency_key": .string(run.idempotencyKey ?? ""), "status": .string(status),
+        ]
+        for (key, value) in extra { metadata[key] = .string(value) }
+        logger.info(Logger.Message(stringLiteral: message), metadata: metadata)
+    }
+
+    private struct Outcome {
+        let rows: [ResultRow]
+        let grid: String
+        let best: String
+        let completedEvent: String
+    }
+
+    private func evaluate(_ run: RunRecord, started: Date) throws -> Outcome {
+        let request = try RequestParser(maxGridVariants: .max, requiresData: false).parse(Array(run.request.utf8))
+        let dataset = try datasets.record(id: run.datasetID)
+        var series = try datasets.series(id: run.datasetID)
+        if case .symbol(_, _, let from, let to)? = request.data, from != nil || to != nil {
+            series = PreparedSeries(series.series.slice(fromMilliseconds: from, toMilliseconds: to))
+        }
+        var settings = request.settings
+        settings.barSeconds = Timeframe(rawValue: dataset.timeframe)?.seconds ?? series.series.medianStepSeconds
+        let grid = request.grid
+        let expanded = grid.axes.isEmpty ? ([request.parameters], [0], 0) : grid.expand()
+        let bars = max(series.count, 1)
+        var runner = GridRunner(workers: configuration.engineThreads)
+        runner.chunkVariants = configuration.chunkVariants
+        var lastCheckpoint = 0
+        let isCancelled = { cancellations.reason(run.id) != nil }
+        let outcome = try runner.run(
+            expanded.0, keys: { grid.variantKey($0) }, on: series, settings: settings, topK: request.topK,
+            progress: { done, total in
+                let checkpoint = done / max(1, configuration.progressEveryBarVariants)
+                guard checkpoint > lastCheckpoint, done < total else { return }
+                lastCheckpoint = checkpoint
+                let doneVariants = done / bars
+                let totalVariants = total / bars
+                let elapsed = Date().timeIntervalSince(started)
+                let eta = done > 0 ? elapsed * Double(total - done) / Double(done) : 0
+                try? catalog.updateProgress(runID: run.id, done: doneVariants, total: totalVariants)
+                emit(
+                    run.id, "progress",
+                    .object([
+                        ("done", .integer(doneVariants)), ("total", .integer(totalVariants)),
+                        ("pct", .number((10_000 * Double(done) / Double(max(total, 1))).rounded() / 100)),
+                        ("eta_s", .number((eta * 10).rounded() / 10)),
+                    ]))
+            },
+            isCancelled: isCancelled,
+            leaderChanged: { leader in
+                emit(run.id, "snapshot", .object([("best", Self.summary(leader))]))
+            })
+        var validations: [Validation.Report?] = outcome.top.map { _ in nil }
+        if let validation = request.validation {
+            emit(run.id, "stage", .object([("status", "VALIDATING")]))
+            for (index, ranked) in outcome.top.enumerated() {
+                validations[index] = try Validation.run(
+                    validation, parameters: ranked.parameters, on: series, settings: settings, isCancelled: isCancelled)
+            }
+        }
+        let rows = outcome.top.enumerated().map { index, ranked in
+            ResultRow(
+                rank: index + 1, variantKey: ranked.variantKey,
+                body: JSONWriter.compact(
+                    ResultEncoding.result(
+                        rank: index + 1, ranked: ranked, series: series.series, settings: settings,
+                        validation: validations[index])))
+        }
+        let gridJSON = ResultEncoding.grid(
+            grid, combinationIndex: expanded.1, totalReturns: outcome.totalReturns, skipped: expanded.2)
+        let best = outcome.top.first.map(Self.summary) ?? .null
+        let completed: JSONValue = .object([
+            ("status", "DONE"), ("evaluated", .integer(outcome.evaluated)), ("skipped", .integer(expanded.2)), ("best", best),
+        ])
+        return Outcome(
+            rows: rows, grid: JSONWriter.compact(gridJSON), best: JSONWriter.compact(best),
+            completedEvent: JSONWriter.compact(completed))
+    }
+
+    /// Rank-1 style summary: key, parameters and metrics.
+    static func summary(_ ranked: RankedVariant) -> JSONValue {
+        .object([
+            ("variant_key", .string(ranked.variantKey)), ("params", ResultEncoding.parameters(ranked.parameters)),
+            ("metrics", ResultEncoding.metrics(ranked.metrics)),
+        ])
+    }
+}

@@ -1,0 +1,29 @@
+import Foundation
+
+/// Settings of the service layer.
+public struct ServiceConfiguration: Sendable {
+    /// Folder of the catalog (`catalog.sqlite`).
+    public var dataDirectory: String
+    /// Runs executed at once (default: cores).
+    public var workers: Int = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    /// Engine threads per run (default: cores).
+    public var engineThreads: Int = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    /// Most QUEUED runs before `queue_full` (default 1000).
+    public var queueCapacity: Int = 1000
+    /// Most grid combinations per request (default 1,000,000).
+    public var maxGridVariants: Int = 1_000_000
+    /// Finished runs kept (default 100).
+    public var retentionRuns: Int = 100
+    /// Folder of `SYMBOL_TIMEFRAME.csv` samples imported at start-up (nil: none).
+    public var samplesDirectory: String?
+    /// Work per progress event, in bar-variants: deterministic checkpoints, ≈6/s at full speed.
+    public var progressEveryBarVariants: Int = 100_000_000
+    /// Variants per engine chunk (snapshots come between chunks).
+    public var chunkVariants: Int = 4096
+    /// Owner of everything in single-user mode.
+    public var owner: String = "local"
+
+    public init(dataDirectory: String) {
+        self.dataDirectory = dataDirectory
+    }
+}
