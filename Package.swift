@@ -40,12 +40,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Sockets"], swiftSettings: strict),
+        .target(name: "TestSupport", dependencies: ["HTTPServer"], path: "Tests/TestSupport", swiftSettings: strict),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Sockets", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "BacktestEngineTests", dependencies: ["BacktestEngine"], swiftSettings: strict),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog"], swiftSettings: strict),
         .testTarget(name: "BacktestServiceTests", dependencies: ["BacktestService"], swiftSettings: strict),
         .testTarget(
-            name: "BacktestAPITests", dependencies: ["BacktestAPI", "BacktestService", "HTTPServer"],
+            name: "BacktestAPITests", dependencies: ["BacktestAPI", "BacktestService", "BacktestEngine", "HTTPServer", "TestSupport"],
             swiftSettings: strict),
     ]
 )

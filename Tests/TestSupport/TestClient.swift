@@ -2,21 +2,24 @@ import Foundation
 import HTTPServer
 
 /// A blocking loopback HTTP client over a raw socket, for live tests.
-final class TestClient {
-    struct Response {
-        var status: Int
-        var headers: [(String, String)]
-        var body: [UInt8]
-        func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name.lowercased() }?.1 }
-        var text: String { String(decoding: body, as: UTF8.self) }
+public final class TestClient {
+    public struct Response {
+        public var status: Int
+        public var headers: [(String, String)]
+        public var body: [UInt8]
+        public func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name.lowercased() }?.1 }
+        public var text: String { String(decoding: body, as: UTF8.self) }
     }
 
-    struct Failure: Error { let message: String }
+    public struct Failure: Error {
+        public let message: String
+        public init(message: String) { self.message = message }
+    }
 
-    let fd: Int32
+    public let fd: Int32
     private var buffer: [UInt8] = []
 
-    init(port: UInt16, timeout: Double = 5) throws {
+    public init(port: UInt16, timeout: Double = 5) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -35,9 +38,9 @@ final class TestClient {
 
     deinit { Glibc.close(fd) }
 
-    func send(_ text: String) throws { try send(Array(text.utf8)) }
+    public func send(_ text: String) throws { try send(Array(text.utf8)) }
 
-    func send(_ bytes: [UInt8]) throws {
+    public func send(_ bytes: [UInt8]) throws {
         var offset = 0
         while offset < bytes.count {
             let sent = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
@@ -55,7 +58,7 @@ final class TestClient {
         return true
     }
 
-    private func readLine() throws -> String {
+    public func readLine() throws -> String {
         while true {
             if let index = buffer.firstIndex(of: 10) {
                 let line = buffer[..<index]
@@ -76,7 +79,7 @@ final class TestClient {
     }
 
     /// Reads one response; `head` true for a response to HEAD (no body).
-    func readResponse(head: Bool = false) throws -> Response {
+    public func readResponse(head: Bool = false) throws -> Response {
         let statusLine = try readLine()
         let parts = statusLine.split(separator: " ")
         guard parts.count >= 2, let status = Int(parts[1]) else { throw Failure(message: "bad status line \(statusLine)") }
@@ -110,7 +113,7 @@ final class TestClient {
     }
 
     /// True when the server closed the connection (EOF) within the receive timeout.
-    func isClosedByPeer() -> Bool {
+    public func isClosedByPeer() -> Bool {
         if !buffer.isEmpty { return false }
         var byte: UInt8 = 0
         return recv(fd, &byte, 1, 0) == 0
@@ -119,7 +122,7 @@ final class TestClient {
 
 /// Runs blocking client code on its own thread, so it never starves the cooperative pool the
 /// server's async handlers run on (two threads on a two-core machine).
-func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+public func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
         Thread { continuation.resume(with: Result { try work() }) }.start()
     }
@@ -127,7 +130,7 @@ func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async thro
 
 /// Runs `body` (blocking client code, on its own thread) with a live server on an ephemeral
 /// loopback port, then shuts the server down.
-func withRunningServer(
+public func withRunningServer(
     configure: (inout ServerConfiguration) -> Void = { _ in }, routes: (inout RouterBuilder) -> Void,
     _ body: @escaping @Sendable (HTTPServer) throws -> Void
 ) async throws {
@@ -148,11 +151,11 @@ func withRunningServer(
     await server.shutdown()
 }
 
-func rawRequest(_ path: String, headers: [String] = [], body: String = "") -> String {
+public func rawRequest(_ path: String, headers: [String] = [], body: String = "") -> String {
     rawRequest("GET", path, headers: headers, body: body)
 }
 
-func rawRequest(_ method: String, _ path: String, headers: [String] = [], body: String = "") -> String {
+public func rawRequest(_ method: String, _ path: String, headers: [String] = [], body: String = "") -> String {
     var text = "\(method) \(path) HTTP/1.1\r\nHost: test\r\n"
     for header in headers { text += header + "\r\n" }
     if !body.isEmpty { text += "Content-Length: \(body.utf8.count)\r\n" }
