@@ -46,7 +46,7 @@ lint:
 
 ## bench-http: wrk against GET /healthz (64 and 256 keep-alive connections, 64 with Connection: close)
 bench-http: build-release
-	bash docs/bench/bench-http.sh .build/release/backtestd $(BENCH_SECONDS)
+	bash Tests/Bench/bench-http.sh .build/release/backtestd $(BENCH_SECONDS)
 
 ## bench: engine throughput (bar-variants/s, wall time, peak RSS)
 bench: build-release

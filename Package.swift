@@ -17,7 +17,9 @@ let package = Package(
         .systemLibrary(name: "CSystemLinux", path: "Sources/CSystemLinux"),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         .target(name: "Sockets", dependencies: ["CSystemLinux"], swiftSettings: strict),
-        .target(name: "HTTPServer", dependencies: ["Sockets", .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
+        .target(
+            name: "HTTPServer", dependencies: ["Sockets", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict),
         .target(name: "BacktestEngine", swiftSettings: strict),
         .target(name: "Catalog", dependencies: ["CSQLite"], swiftSettings: strict),
         .target(
@@ -41,12 +43,14 @@ let package = Package(
             ],
             swiftSettings: strict),
         .target(name: "TestSupport", dependencies: ["HTTPServer"], path: "Tests/TestSupport", swiftSettings: strict),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Sockets", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "HTTPServerTests", dependencies: ["HTTPServer", "Sockets", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "BacktestEngineTests", dependencies: ["BacktestEngine"], swiftSettings: strict),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog"], swiftSettings: strict),
         .testTarget(name: "BacktestServiceTests", dependencies: ["BacktestService"], swiftSettings: strict),
         .testTarget(
-            name: "BacktestAPITests", dependencies: ["BacktestAPI", "BacktestService", "BacktestEngine", "HTTPServer", "TestSupport"],
+            name: "BacktestAPITests",
+            dependencies: ["BacktestAPI", "BacktestService", "BacktestEngine", "HTTPServer", "TestSupport"],
             swiftSettings: strict),
     ]
 )

@@ -7,7 +7,8 @@ extension HTTPRequest {
     func integerQuery(_ name: String, default value: Int, _ range: ClosedRange<Int>) throws -> Int {
         guard let text = query(name) else { return value }
         guard let number = Int(text), range.contains(number) else {
-            throw HTTPError.badRequest("query parameter \(name) must be an integer in \(range.lowerBound)...\(range.upperBound)")
+            throw HTTPError.badRequest(
+                "query parameter \(name) must be an integer in \(range.lowerBound)...\(range.upperBound)")
         }
         return number
     }

@@ -19,7 +19,8 @@ public enum Application {
         configuration.queueCapacity = settings.queueCapacity
         configuration.maxGridVariants = settings.maxGridVariants
         configuration.retentionRuns = settings.retentionRuns
-        configuration.samplesDirectory = settings.importSamples && !settings.samplesDir.isEmpty ? settings.samplesDir : nil
+        configuration.samplesDirectory =
+            settings.importSamples && !settings.samplesDir.isEmpty ? settings.samplesDir : nil
         return configuration
     }
 
@@ -29,9 +30,13 @@ public enum Application {
         LoggingSystem.bootstrap { label in JSONLogHandler(label: label, writer: log) }
         let logger = Logger(label: "backtestd")
         if !isLoopback(settings.host) {
-            throw Settings.Invalid(message: "no API keys are configured: the server is single-user and binds loopback only (got \(settings.host))")
+            throw Settings.Invalid(
+                message:
+                    "no API keys are configured: the server is single-user and binds loopback only (got \(settings.host))"
+            )
         }
-        let service = try BacktestService(configuration: serviceConfiguration(settings), logger: Logger(label: "backtestd.service"))
+        let service = try BacktestService(
+            configuration: serviceConfiguration(settings), logger: Logger(label: "backtestd.service"))
         var accessLog: (@Sendable (AccessLogEntry) -> Void)?
         if settings.accessLog {
             accessLog = { entry in log.write(entry.jsonLine) }

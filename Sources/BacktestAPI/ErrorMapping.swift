@@ -19,7 +19,8 @@ enum ErrorMapping {
             if let seconds = error.retryAfterSeconds { headers.append(("Retry-After", String(seconds))) }
             let status = statuses[error.code] ?? 500
             return HTTPError(
-                status: status, code: status == 500 ? "internal" : error.code, message: status == 500 ? "internal error" : error.message,
+                status: status, code: status == 500 ? "internal" : error.code,
+                message: status == 500 ? "internal error" : error.message,
                 details: error.details.map { HTTPError.Detail(path: $0.path, message: $0.message) },
                 retryable: status == 503 || status == 500 || status == 429, headers: headers)
         default:

@@ -6,11 +6,15 @@ import HTTPServer
 /// default, or `?follow=1` to stay open and receive new events pushed from the event hub
 /// (no per-client polling), with `: ka` comments and closing after the terminal event.
 enum EventStream {
-    static func response(for request: HTTPRequest, service: BacktestService, keepAliveSeconds: Double) throws -> HTTPResponse {
+    static func response(for request: HTTPRequest, service: BacktestService, keepAliveSeconds: Double) throws
+        -> HTTPResponse
+    {
         let id = request.parameter("id")
         var after = -1
         if let header = request.headers["Last-Event-ID"] {
-            guard let value = Int(header), value >= -1 else { throw HTTPError.badRequest("Last-Event-ID must be an integer") }
+            guard let value = Int(header), value >= -1 else {
+                throw HTTPError.badRequest("Last-Event-ID must be an integer")
+            }
             after = value
         }
         if request.query("after") != nil { after = try request.integerQuery("after", default: -1, -1...Int(Int32.max)) }
@@ -58,7 +62,9 @@ enum EventStream {
 
     /// One SSE frame: `id`, `event` and a `data` line holding the event envelope.
     static func frame(_ event: EventRecord) -> String {
-        let data = #"{"run_id":"# + JSONString.quote(event.runID) + #","seq":\#(event.seq),"ts":"# + JSONString.quote(event.timestamp)
+        let data =
+            #"{"run_id":"# + JSONString.quote(event.runID) + #","seq":\#(event.seq),"ts":"#
+            + JSONString.quote(event.timestamp)
             + #","data":\#(event.data)}"#
         return "id: \(event.seq)\nevent: \(event.type)\ndata: \(data)\n\n"
     }

@@ -8,8 +8,10 @@ enum HealthRoutes {
     static func register(on builder: inout RouterBuilder, service: BacktestService?) {
         builder.add("GET", "/healthz", .immediate { _ in .json(ok) })
         guard let service else { return }
-        builder.add("GET", "/readyz", .async { _ in
-            service.isReady ? .json(ok) : .json(#"{"status":"unavailable"}"#, status: 503)
-        })
+        builder.add(
+            "GET", "/readyz",
+            .async { _ in
+                service.isReady ? .json(ok) : .json(#"{"status":"unavailable"}"#, status: 503)
+            })
     }
 }

@@ -8,9 +8,11 @@ enum Routes {
         func route(
             _ method: String, _ pattern: String, _ handler: @escaping @Sendable (HTTPRequest) throws -> HTTPResponse
         ) {
-            builder.add(method, pattern, .async { request in
-                do { return try handler(request) } catch { throw ErrorMapping.httpError(error) }
-            })
+            builder.add(
+                method, pattern,
+                .async { request in
+                    do { return try handler(request) } catch { throw ErrorMapping.httpError(error) }
+                })
         }
         route("POST", "/backtests") { request in
             if let type = request.headers["Content-Type"], !type.lowercased().hasPrefix("application/json") {
@@ -33,18 +35,22 @@ enum Routes {
             return .document(
                 try service.listRuns(
                     status: request.query("status"), limit: try request.integerQuery("limit", default: 50, 1...500),
-                    offset: try request.integerQuery("offset", default: 0, 0...Int(Int32.max)), ascending: order == "asc"))
+                    offset: try request.integerQuery("offset", default: 0, 0...Int(Int32.max)),
+                    ascending: order == "asc"))
         }
         route("GET", "/runs/{id}") { request in .document(try service.run(id: request.parameter("id"))) }
         route("GET", "/runs/{id}/results") { request in
-            .document(try service.results(id: request.parameter("id"), limit: try request.integerQuery("limit", default: 1000, 1...1000)))
+            .document(
+                try service.results(
+                    id: request.parameter("id"), limit: try request.integerQuery("limit", default: 1000, 1...1000)))
         }
         route("GET", "/runs/{id}/trades") { request in
             .document(
                 try service.trades(
                     id: request.parameter("id"), variant: request.query("variant"),
                     limit: try request.integerQuery("limit", default: 100, 1...10_000),
-                    offset: try request.integerQuery("offset", default: 0, 0...Int(Int32.max)), from: try request.timeQuery("from"),
+                    offset: try request.integerQuery("offset", default: 0, 0...Int(Int32.max)),
+                    from: try request.timeQuery("from"),
                     to: try request.timeQuery("to")))
         }
         route("GET", "/runs/{id}/equity") { request in

@@ -84,7 +84,8 @@ public struct Settings: Sendable, Equatable {
     public mutating func set(_ key: String, _ text: String, source: String) throws {
         func int(_ range: ClosedRange<Int>) throws -> Int {
             guard let value = Int(text), range.contains(value) else {
-                throw Invalid(message: "\(source): \(key) must be an integer in \(range.lowerBound)...\(range.upperBound)")
+                throw Invalid(
+                    message: "\(source): \(key) must be an integer in \(range.lowerBound)...\(range.upperBound)")
             }
             return value
         }

@@ -30,7 +30,8 @@ public enum Backtester {
         let slow = data.sma(window: simulator.parameters.slow)
         fast.withUnsafeBufferPointer { fastRow in
             slow.withUnsafeBufferPointer { slowRow in
-                simulator.advance(data: data, range: 0..<data.count, fast: fastRow, slow: slowRow, base: 0, recorder: &recorder)
+                simulator.advance(
+                    data: data, range: 0..<data.count, fast: fastRow, slow: slowRow, base: 0, recorder: &recorder)
             }
         }
     }

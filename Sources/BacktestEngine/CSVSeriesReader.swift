@@ -33,7 +33,9 @@ public enum CSVSeriesReader {
                 sawHeader = true
                 let text = String(decoding: line, as: UTF8.self).lowercased()
                 let trimmed = text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
-                if trimmed.split(separator: ",").map({ $0.trimmingCharacters() }) != header.split(separator: ",").map(String.init) {
+                if trimmed.split(separator: ",").map({ $0.trimmingCharacters() })
+                    != header.split(separator: ",").map(String.init)
+                {
                     report(lineNumber, "header must be \(header)")
                     break
                 }
@@ -89,7 +91,8 @@ public enum CSVSeriesReader {
         if problemCount == 0 && timestamps.isEmpty { report(max(lineNumber, 1), "no data rows") }
         if problemCount > 0 {
             let extra = problemCount > problems.count ? " (first \(problems.count) shown)" : ""
-            throw EngineError(code: "engine.invalid_csv", message: "\(problemCount) bad CSV rows\(extra)", problems: problems)
+            throw EngineError(
+                code: "engine.invalid_csv", message: "\(problemCount) bad CSV rows\(extra)", problems: problems)
         }
         return OHLCVSeries(
             timestamps: timestamps, open: columns[0], high: columns[1], low: columns[2], close: columns[3],

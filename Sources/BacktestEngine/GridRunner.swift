@@ -43,12 +43,15 @@ public struct GridRunner: Sendable {
         var chunkStart = 0
         // When every window's whole SMA row fits the block budget, compute the rows once for all chunks.
         let allWindows = Array(Set(variants.flatMap { [$0.fast, $0.slow] })).sorted()
-        let shared = allWindows.count * n * 8 <= blockBytes ? SMATable(windows: allWindows, data: data, range: 0..<n, workers: workers) : nil
+        let shared =
+            allWindows.count * n * 8 <= blockBytes
+            ? SMATable(windows: allWindows, data: data, range: 0..<n, workers: workers) : nil
         while chunkStart < variants.count {
             let chunkEnd = min(variants.count, chunkStart + chunkVariants)
             let chunk = Array(variants[chunkStart..<chunkEnd])
             let metrics = try runChunk(
-                chunk, data: data, settings: settings, shared: shared, progress: { bars in
+                chunk, data: data, settings: settings, shared: shared,
+                progress: { bars in
                     progress(done + bars, totalWork)
                 }, isCancelled: isCancelled)
             for (offset, metric) in metrics.enumerated() {
@@ -57,7 +60,8 @@ public struct GridRunner: Sendable {
                 guard ranking.admits(totalReturnPct: metric.totalReturnPct) else { continue }
                 ranking.offer(
                     RankedVariant(
-                        variantIndex: index, parameters: variants[index], variantKey: keys(variants[index]), metrics: metric))
+                        variantIndex: index, parameters: variants[index], variantKey: keys(variants[index]),
+                        metrics: metric))
             }
             done += chunk.count * n
             chunkStart = chunkEnd
@@ -91,7 +95,8 @@ public struct GridRunner: Sendable {
                     for index in Self.slice(chunk.count, part: part, of: parallelism) {
                         let parameters = chunk[index]
                         states.base[index].advance(
-                            data: data, range: block, fast: table.row(parameters.fast), slow: table.row(parameters.slow),
+                            data: data, range: block, fast: table.row(parameters.fast),
+                            slow: table.row(parameters.slow),
                             base: table.range.lowerBound, recorder: &recorder)
                     }
                 }

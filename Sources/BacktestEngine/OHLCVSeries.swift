@@ -22,7 +22,9 @@ public struct OHLCVSeries: Sendable, Equatable {
     public func slice(fromMilliseconds: Int64?, toMilliseconds: Int64?) -> OHLCVSeries {
         let lower = fromMilliseconds.map { bound in timestamps.firstIndex { $0 >= bound } ?? count } ?? 0
         let upper = toMilliseconds.map { bound in (timestamps.lastIndex { $0 <= bound } ?? -1) + 1 } ?? count
-        guard lower < upper else { return OHLCVSeries(timestamps: [], open: [], high: [], low: [], close: [], volume: []) }
+        guard lower < upper else {
+            return OHLCVSeries(timestamps: [], open: [], high: [], low: [], close: [], volume: [])
+        }
         return OHLCVSeries(
             timestamps: Array(timestamps[lower..<upper]), open: Array(open[lower..<upper]),
             high: Array(high[lower..<upper]), low: Array(low[lower..<upper]), close: Array(close[lower..<upper]),

@@ -30,7 +30,9 @@ public struct ReportRow: Sendable, Equatable {
             return ReportRow(name: name, value: .number(value), note: nil)
         }
         func text(_ name: String, _ milliseconds: Int64?) -> ReportRow {
-            ReportRow(name: name, value: milliseconds.map { .text(TimestampParser.format(milliseconds: $0)) } ?? .null, note: nil)
+            ReportRow(
+                name: name, value: milliseconds.map { .text(TimestampParser.format(milliseconds: $0)) } ?? .null,
+                note: nil)
         }
         return [
             text("Start", series.timestamps.first),

@@ -17,15 +17,19 @@ extension BacktestService {
     }
 
     func summary(_ run: RunRecord) -> JSONValue {
-        let pct = run.progressTotal > 0 ? (10_000 * Double(run.progressDone) / Double(run.progressTotal)).rounded() / 100 : 0
+        let pct =
+            run.progressTotal > 0 ? (10_000 * Double(run.progressDone) / Double(run.progressTotal)).rounded() / 100 : 0
         return .object([
-            ("run_id", .string(run.id)), ("status", .string(run.status.rawValue)), ("input_hash", .string(run.inputHash)),
+            ("run_id", .string(run.id)), ("status", .string(run.status.rawValue)),
+            ("input_hash", .string(run.inputHash)),
             ("idempotency_key", .string(run.idempotencyKey)), ("variants", .integer(run.variants)),
             ("created_at", .string(run.createdAt)), ("started_at", .string(run.startedAt)),
             ("finished_at", .string(run.finishedAt)),
             (
                 "progress",
-                .object([("done", .integer(run.progressDone)), ("total", .integer(run.progressTotal)), ("pct", .number(pct))])
+                .object([
+                    ("done", .integer(run.progressDone)), ("total", .integer(run.progressTotal)), ("pct", .number(pct)),
+                ])
             ),
         ])
     }
@@ -47,7 +51,8 @@ extension BacktestService {
         var runStatus: RunStatus?
         if let status {
             guard let parsed = RunStatus(rawValue: status.uppercased()) else {
-                throw ServiceError.badRequest("status must be one of \(RunStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw ServiceError.badRequest(
+                    "status must be one of \(RunStatus.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             runStatus = parsed
         }
@@ -65,7 +70,8 @@ extension BacktestService {
     public func results(id: String, limit: Int) throws(ServiceError) -> JSONValue {
         let run = try findRun(id)
         guard run.status == .done else {
-            throw ServiceError(code: "conflict", message: "run \(id) is \(run.status.rawValue); results exist once it is DONE")
+            throw ServiceError(
+                code: "conflict", message: "run \(id) is \(run.status.rawValue); results exist once it is DONE")
         }
         let rows: [ResultRow]
         do { rows = try catalog.results(runID: id, limit: limit) } catch { throw ServiceError.internalError }
@@ -116,7 +122,9 @@ extension BacktestService {
     }
 
     /// Whether an event type ends a run's log.
-    public static func isTerminal(_ type: String) -> Bool { type == "completed" || type == "failed" || type == "cancelled" }
+    public static func isTerminal(_ type: String) -> Bool {
+        type == "completed" || type == "failed" || type == "cancelled"
+    }
 
     /// Removes finished runs beyond the configured number.
     public func applyRetention() {

@@ -6,10 +6,13 @@ import Foundation
 extension BacktestService {
     /// The stored request, parameters of the chosen variant (rank number or `variant_key`; rank 1
     /// by default), the bars and the settings it ran with.
-    func replay(id: String, variant: String?) throws(ServiceError) -> (String, DetailedRun, OHLCVSeries, BacktestSettings) {
+    func replay(id: String, variant: String?) throws(ServiceError) -> (
+        String, DetailedRun, OHLCVSeries, BacktestSettings
+    ) {
         let run = try findRun(id)
         guard run.status == .done else {
-            throw ServiceError(code: "conflict", message: "run \(id) is \(run.status.rawValue); trades exist once it is DONE")
+            throw ServiceError(
+                code: "conflict", message: "run \(id) is \(run.status.rawValue); trades exist once it is DONE")
         }
         let rows: [ResultRow]
         do { rows = try catalog.results(runID: id, limit: 1000) } catch { throw ServiceError.internalError }
@@ -26,7 +29,8 @@ extension BacktestService {
         }
         let request = try RequestParser(maxGridVariants: .max, requiresData: false).parse(Array(run.request.utf8))
         let parameters = DualSMAParameters(
-            fast: params["fast"]?.integer ?? 1, slow: params["slow"]?.integer ?? 2, thresholdBp: params["threshold_bp"]?.number ?? 0,
+            fast: params["fast"]?.integer ?? 1, slow: params["slow"]?.integer ?? 2,
+            thresholdBp: params["threshold_bp"]?.number ?? 0,
             delayBars: params["delay_bars"]?.integer ?? 0, longOnly: params["long_only"]?.bool ?? true)
         let dataset = try datasets.record(id: run.datasetID)
         var series = try datasets.series(id: run.datasetID)
@@ -35,11 +39,14 @@ extension BacktestService {
         }
         var settings = request.settings
         settings.barSeconds = Timeframe(rawValue: dataset.timeframe)?.seconds ?? series.series.medianStepSeconds
-        return (chosen.variantKey, Backtester.detailed(parameters, on: series, settings: settings), series.series, settings)
+        return (
+            chosen.variantKey, Backtester.detailed(parameters, on: series, settings: settings), series.series, settings
+        )
     }
 
     /// `GET /runs/{id}/trades`.
-    public func trades(id: String, variant: String?, limit: Int, offset: Int, from: Int64?, to: Int64?) throws(ServiceError)
+    public func trades(id: String, variant: String?, limit: Int, offset: Int, from: Int64?, to: Int64?)
+        throws(ServiceError)
         -> JSONValue
     {
         let (key, detailed, series, _) = try replay(id: id, variant: variant)
@@ -61,7 +68,8 @@ extension BacktestService {
                         .object([
                             ("side", .string(trade.side.rawValue)), ("entry_time", time(trade.entryBar)),
                             ("entry_price", .number(trade.entryPrice)), ("exit_time", time(trade.exitBar)),
-                            ("exit_price", .number(trade.exitPrice)), ("size", .number(trade.size)), ("pnl", .number(trade.pnl)),
+                            ("exit_price", .number(trade.exitPrice)), ("size", .number(trade.size)),
+                            ("pnl", .number(trade.pnl)),
                             ("pnl_pct", .number(100 * trade.returnFraction)), ("fees", .number(trade.fees)),
                             ("borrow", .number(trade.borrow)), ("exit_reason", .string(trade.exitReason.rawValue)),
                         ])
@@ -76,7 +84,8 @@ extension BacktestService {
         let drawdown = detailed.drawdown
         let first = series.close.first ?? 1
         let benchmark = series.close.map { settings.execution.initialCash * $0 / first }
-        let keep = Downsampler.indices(count: detailed.equity.count, maxPoints: maxPoints, series: [detailed.equity, drawdown])
+        let keep = Downsampler.indices(
+            count: detailed.equity.count, maxPoints: maxPoints, series: [detailed.equity, drawdown])
         return .object([
             ("run_id", .string(id)), ("variant_key", .string(key)), ("points", .integer(keep.count)),
             ("t", .array(keep.map { .string(TimestampParser.format(milliseconds: series.timestamps[$0])) })),

@@ -41,7 +41,9 @@ public final class BacktestService: Sendable {
         self.executor = executor
         let hub = self.hub
         pool = WorkerPool(count: configuration.workers) {
-            guard let (run, event) = try? catalog.claimNextQueued(at: Identifiers.now(), eventData: { _ in #"{"status":"RUNNING"}"# })
+            guard
+                let (run, event) = try? catalog.claimNextQueued(
+                    at: Identifiers.now(), eventData: { _ in #"{"status":"RUNNING"}"# })
             else { return nil }
             hub.publish(event)
             executor.log(run, "run started", status: "RUNNING")
@@ -52,7 +54,10 @@ public final class BacktestService: Sendable {
     /// Stops the workers: in-flight runs stop at their next checkpoint and stay RUNNING in the
     /// catalog, so the next start re-queues them.
     public func shutdown() {
-        let running = (try? catalog.listRuns(owner: configuration.owner, status: .running, limit: 10_000, offset: 0, ascending: true).0) ?? []
+        let running =
+            (try? catalog.listRuns(
+                owner: configuration.owner, status: .running, limit: 10_000, offset: 0, ascending: true
+            ).0) ?? []
         cancellations.requestAll(.shutdown, running.map(\.id))
         pool.stop(timeout: 10)
     }
@@ -71,7 +76,9 @@ public final class BacktestService: Sendable {
     /// Validates, hashes and inserts (committed before returning); never runs engine work.
     public func submit(body: [UInt8], idempotencyKey: String?) throws(ServiceError) -> Submission {
         if let key = idempotencyKey, key.isEmpty || key.count > 255 || !key.utf8.allSatisfy({ $0 > 32 && $0 < 127 }) {
-            throw ServiceError.validation([.init(path: "Idempotency-Key", message: "must be 1 to 255 visible ASCII characters")])
+            throw ServiceError.validation([
+                .init(path: "Idempotency-Key", message: "must be 1 to 255 visible ASCII characters")
+            ])
         }
         let request = try parser.parse(body)
         let dataset = try resolveDataset(request)
@@ -83,7 +90,8 @@ public final class BacktestService: Sendable {
         let variants = request.gridAxes.isEmpty ? 1 : request.grid.expand().variants.count
         let hash = InputHash.compute(normalized: request.normalized, datasetSHA256: dataset.sha256)
         let newRun = NewRun(
-            id: Identifiers.make(prefix: "run_"), owner: configuration.owner, inputHash: hash, idempotencyKey: idempotencyKey,
+            id: Identifiers.make(prefix: "run_"), owner: configuration.owner, inputHash: hash,
+            idempotencyKey: idempotencyKey,
             request: JSONWriter.compact(request.normalized), datasetID: dataset.id, variants: variants,
             engineVersion: InputHash.engineVersion, createdAt: Identifiers.now(),
             queuedEventData: #"{"status":"QUEUED"}"#)
@@ -113,7 +121,8 @@ public final class BacktestService: Sendable {
                 code: "idempotency_key_reused",
                 message: "Idempotency-Key \(idempotencyKey ?? "") was used for run \(run.id) with different input")
         case .queueFull(let queued):
-            throw ServiceError(code: "queue_full", message: "\(queued) runs are queued; try again later", retryAfterSeconds: 5)
+            throw ServiceError(
+                code: "queue_full", message: "\(queued) runs are queued; try again later", retryAfterSeconds: 5)
         }
     }
 
@@ -129,13 +138,17 @@ public final class BacktestService: Sendable {
             }
             return found
         case nil:
-            throw ServiceError.validation([.init(path: "dataset_id", message: "give dataset_id or symbol and timeframe")])
+            throw ServiceError.validation([
+                .init(path: "dataset_id", message: "give dataset_id or symbol and timeframe")
+            ])
         }
     }
 
     /// `slow ≤ n` and `delay_bars < n` on the selected bars (ENGINE.md: `1 ≤ fast < slow ≤ n`).
     private func checkWindows(_ request: BacktestRequest, bars: Int) throws(ServiceError) {
-        guard bars >= 2 else { throw ServiceError.validation([.init(path: "from", message: "selects fewer than 2 bars")]) }
+        guard bars >= 2 else {
+            throw ServiceError.validation([.init(path: "from", message: "selects fewer than 2 bars")])
+        }
         var largest = request.parameters.slow
         var path = "strategy.params.slow"
         if let axis = request.gridAxes.first(where: { $0.parameter == .slow }), let top = axis.values.last {

@@ -26,7 +26,8 @@ enum BarsCodec {
         guard count >= 0, bytes.count == 8 + count * 48 else { return nil }
         func column(_ number: Int) -> [Double] { (0..<count).map { Double(bitPattern: word(1 + number * count + $0)) } }
         return OHLCVSeries(
-            timestamps: (0..<count).map { Int64(bitPattern: word(1 + $0)) }, open: column(1), high: column(2), low: column(3),
+            timestamps: (0..<count).map { Int64(bitPattern: word(1 + $0)) }, open: column(1), high: column(2),
+            low: column(3),
             close: column(4), volume: column(5))
     }
 }

@@ -17,13 +17,16 @@ public final class DatasetStore: Sendable {
 
     /// Parses and stores a CSV; the same bytes again return the stored dataset (`created` false).
     /// Nothing is stored when any row is bad.
-    public func importCSV(_ bytes: [UInt8], symbol: String, timeframe: String?) throws(ServiceError) -> (DatasetRecord, created: Bool) {
+    public func importCSV(_ bytes: [UInt8], symbol: String, timeframe: String?) throws(ServiceError) -> (
+        DatasetRecord, created: Bool
+    ) {
         var problems: [ServiceError.Detail] = []
         if symbol.isEmpty || symbol.count > 32 || !symbol.utf8.allSatisfy({ $0 > 32 && $0 < 127 && $0 != 47 }) {
             problems.append(.init(path: "symbol", message: "must be 1 to 32 visible ASCII characters without '/'"))
         }
         if let timeframe, Timeframe(rawValue: timeframe) == nil {
-            problems.append(.init(path: "timeframe", message: "must be one of \(RequestParser.timeframes.joined(separator: ", "))"))
+            problems.append(
+                .init(path: "timeframe", message: "must be one of \(RequestParser.timeframes.joined(separator: ", "))"))
         }
         guard problems.isEmpty else { throw ServiceError.validation(problems) }
         let series: OHLCVSeries
@@ -33,7 +36,9 @@ public final class DatasetStore: Sendable {
                 details: error.problems.map { .init(path: $0.path, message: $0.message) })
         }
         guard let resolved = timeframe ?? Timeframe.infer(stepSeconds: series.medianStepSeconds)?.rawValue else {
-            throw ServiceError.validation([.init(path: "timeframe", message: "is required: it cannot be inferred from the timestamps")])
+            throw ServiceError.validation([
+                .init(path: "timeframe", message: "is required: it cannot be inferred from the timestamps")
+            ])
         }
         let record = DatasetRecord(
             id: Identifiers.make(prefix: "ds_"), owner: owner, symbol: symbol, timeframe: resolved, rows: series.count,

@@ -6,9 +6,12 @@ import Crypto
 public enum InputHash {
     public static let engineVersion = "backtestd-engine/1"
 
-    public static func compute(normalized: JSONValue, datasetSHA256: String, engineVersion: String = engineVersion) -> String {
+    public static func compute(normalized: JSONValue, datasetSHA256: String, engineVersion: String = engineVersion)
+        -> String
+    {
         let document: JSONValue = .object([
-            ("request", normalized), ("dataset_sha256", .string(datasetSHA256)), ("engine_version", .string(engineVersion)),
+            ("request", normalized), ("dataset_sha256", .string(datasetSHA256)),
+            ("engine_version", .string(engineVersion)),
         ])
         return sha256Hex(Array(JSONWriter.canonical(document).utf8))
     }

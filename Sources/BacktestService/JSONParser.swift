@@ -15,7 +15,9 @@ public enum JSONParser {
         parser.skipSpace()
         let value = try parser.value(depth: 0)
         parser.skipSpace()
-        guard parser.index == bytes.count else { throw Failure(message: "unexpected data after the JSON value", offset: parser.index) }
+        guard parser.index == bytes.count else {
+            throw Failure(message: "unexpected data after the JSON value", offset: parser.index)
+        }
         return value
     }
 
@@ -30,7 +32,9 @@ public enum JSONParser {
         func fail(_ message: String) -> Failure { Failure(message: message, offset: index) }
 
         mutating func skipSpace() {
-            while index < bytes.count, bytes[index] == 32 || bytes[index] == 9 || bytes[index] == 10 || bytes[index] == 13 {
+            while index < bytes.count,
+                bytes[index] == 32 || bytes[index] == 9 || bytes[index] == 10 || bytes[index] == 13
+            {
                 index += 1
             }
         }
@@ -69,7 +73,9 @@ public enum JSONParser {
             }
             while true {
                 skipSpace()
-                guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a member name") }
+                guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
+                    throw fail("expected a member name")
+                }
                 let name = try string()
                 guard seen.insert(name).inserted else { throw fail("duplicate member \"\(name)\"") }
                 skipSpace()
@@ -128,7 +134,9 @@ public enum JSONParser {
             }
             if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
                 index += 1
-                if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+                if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+                    index += 1
+                }
                 guard index < bytes.count, isDigit(bytes[index]) else { throw fail("invalid number") }
                 while index < bytes.count, isDigit(bytes[index]) { index += 1 }
             }
@@ -178,7 +186,8 @@ public enum JSONParser {
                     case UInt8(ascii: "u"):
                         let unit = try hex4()
                         if unit >= 0xD800 && unit < 0xDC00 {
-                            guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")
+                            guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"),
+                                bytes[index + 1] == UInt8(ascii: "u")
                             else { throw fail("lone surrogate") }
                             index += 2
                             let low = try hex4()

@@ -14,7 +14,9 @@ struct ObjectReader {
             self.members = members
         } else {
             self.members = []
-            if let value, !value.isNull { problems.append(.init(path: path.isEmpty ? "$" : path, message: "must be an object")) }
+            if let value, !value.isNull {
+                problems.append(.init(path: path.isEmpty ? "$" : path, message: "must be an object"))
+            }
         }
     }
 
@@ -30,15 +32,20 @@ struct ObjectReader {
         problems.append(.init(path: child(key), message: message))
     }
 
-    mutating func number(_ key: String, default value: Double, _ range: ClosedRange<Double>, open: Bool = false) -> Double {
+    mutating func number(_ key: String, default value: Double, _ range: ClosedRange<Double>, open: Bool = false)
+        -> Double
+    {
         guard let raw = raw(key) else { return value }
         guard let number = raw.number else {
             fail(key, "must be a number")
             return value
         }
         if !range.contains(number) || (open && number == range.lowerBound) {
-            fail(key, open ? "must be greater than \(format(range.lowerBound)) and at most \(format(range.upperBound))"
-                : "must be between \(format(range.lowerBound)) and \(format(range.upperBound))")
+            fail(
+                key,
+                open
+                    ? "must be greater than \(format(range.lowerBound)) and at most \(format(range.upperBound))"
+                    : "must be between \(format(range.lowerBound)) and \(format(range.upperBound))")
             return value
         }
         return number

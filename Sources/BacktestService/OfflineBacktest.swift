@@ -4,18 +4,25 @@ import Foundation
 /// Runs a request without a server or catalog: the same JSON `GET /runs/{id}/results` returns.
 public enum OfflineBacktest {
     /// `top` nil means every evaluated variant.
-    public static func run(csv: [UInt8], request body: [UInt8], timeframe: String?, top: Int?) throws(ServiceError) -> JSONValue {
+    public static func run(csv: [UInt8], request body: [UInt8], timeframe: String?, top: Int?) throws(ServiceError)
+        -> JSONValue
+    {
         let series: OHLCVSeries
         do { series = try CSVSeriesReader.read(csv) } catch {
             throw ServiceError(
-                code: "validation_error", message: error.message, details: error.problems.map { .init(path: $0.path, message: $0.message) })
+                code: "validation_error", message: error.message,
+                details: error.problems.map { .init(path: $0.path, message: $0.message) })
         }
         var request = try RequestParser(maxGridVariants: .max, requiresData: false).parse(body)
         if let top { request.topK = top }
         let frame: Double
         if let timeframe {
             guard let known = Timeframe(rawValue: timeframe) else {
-                throw ServiceError.validation([.init(path: "--timeframe", message: "must be one of \(RequestParser.timeframes.joined(separator: ", "))")])
+                throw ServiceError.validation([
+                    .init(
+                        path: "--timeframe",
+                        message: "must be one of \(RequestParser.timeframes.joined(separator: ", "))")
+                ])
             }
             frame = known.seconds
         } else {
@@ -28,7 +35,9 @@ public enum OfflineBacktest {
         let (variants, combinationIndex, skipped) = grid.axes.isEmpty ? ([request.parameters], [0], 0) : grid.expand()
         let largest = variants.map(\.slow).max() ?? 0
         guard largest <= series.count else {
-            throw ServiceError.validation([.init(path: "strategy.params.slow", message: "must be at most the \(series.count) bars")])
+            throw ServiceError.validation([
+                .init(path: "strategy.params.slow", message: "must be at most the \(series.count) bars")
+            ])
         }
         let outcome: GridOutcome
         do {
@@ -39,16 +48,24 @@ public enum OfflineBacktest {
         for (index, ranked) in outcome.top.enumerated() {
             var validation: Validation.Report?
             if let request = request.validation {
-                do { validation = try Validation.run(request, parameters: ranked.parameters, on: prepared, settings: settings) } catch {
+                do {
+                    validation = try Validation.run(
+                        request, parameters: ranked.parameters, on: prepared, settings: settings)
+                } catch {
                     throw ServiceError(code: "internal", message: error.description)
                 }
             }
             results.append(
-                ResultEncoding.result(rank: index + 1, ranked: ranked, series: series, settings: settings, validation: validation))
+                ResultEncoding.result(
+                    rank: index + 1, ranked: ranked, series: series, settings: settings, validation: validation))
         }
         return .object([
             ("results", .array(results)),
-            ("grid", ResultEncoding.grid(grid, combinationIndex: combinationIndex, totalReturns: outcome.totalReturns, skipped: skipped)),
+            (
+                "grid",
+                ResultEncoding.grid(
+                    grid, combinationIndex: combinationIndex, totalReturns: outcome.totalReturns, skipped: skipped)
+            ),
         ])
     }
 }

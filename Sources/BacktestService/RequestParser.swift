@@ -35,9 +35,11 @@ public struct RequestParser: Sendable {
         if let name, name != "dual_sma" { strategy.fail("name", "must be dual_sma") }
         var params = ObjectReader(strategy.raw("params"), path: "strategy.params", problems: &problems)
         var parameters = DualSMAParameters(
-            fast: params.integer("fast", default: 20, 1...1_000_000), slow: params.integer("slow", default: 50, 2...1_000_000),
+            fast: params.integer("fast", default: 20, 1...1_000_000),
+            slow: params.integer("slow", default: 50, 2...1_000_000),
             thresholdBp: params.number("threshold_bp", default: 0, 0...10_000),
-            delayBars: params.integer("delay_bars", default: 0, 0...100_000), longOnly: params.bool("long_only", default: true))
+            delayBars: params.integer("delay_bars", default: 0, 0...100_000),
+            longOnly: params.bool("long_only", default: true))
 
         let axes = readGrid(root.raw("grid"), problems: &problems)
         let gridNames = Set(axes.map(\.parameter))
@@ -57,7 +59,10 @@ public struct RequestParser: Sendable {
         }
         if !axes.isEmpty {
             if combinations > maxGridVariants {
-                problems.append(.init(path: "grid", message: "has \(combinations) combinations, more than the limit of \(maxGridVariants)"))
+                problems.append(
+                    .init(
+                        path: "grid",
+                        message: "has \(combinations) combinations, more than the limit of \(maxGridVariants)"))
             } else if ParameterGrid(base: parameters, axes: axes).expand().variants.isEmpty {
                 problems.append(.init(path: "grid", message: "no combination satisfies fast < slow"))
             }
@@ -116,7 +121,9 @@ public struct RequestParser: Sendable {
             root.fail("timeframe", "must be one of \(Self.timeframes.joined(separator: ", "))")
         }
         if let datasetID {
-            if symbol != nil || timeframe != nil { root.fail("dataset_id", "give dataset_id or symbol and timeframe, not both") }
+            if symbol != nil || timeframe != nil {
+                root.fail("dataset_id", "give dataset_id or symbol and timeframe, not both")
+            }
             return (.dataset(id: datasetID), [("dataset_id", .string(datasetID))])
         }
         if let symbol, let timeframe {
@@ -131,7 +138,9 @@ public struct RequestParser: Sendable {
         }
         if symbol != nil { root.fail("timeframe", "is required with symbol") }
         if timeframe != nil { root.fail("symbol", "is required with timeframe") }
-        if requiresData && symbol == nil && timeframe == nil { root.fail("dataset_id", "give dataset_id or symbol and timeframe") }
+        if requiresData && symbol == nil && timeframe == nil {
+            root.fail("dataset_id", "give dataset_id or symbol and timeframe")
+        }
         return (nil, [])
     }
 
@@ -155,7 +164,9 @@ public struct RequestParser: Sendable {
             if list != nil && range != nil {
                 reader.fail("values", "give values or range, not both")
             } else if let list {
-                if let array = list.array, !array.isEmpty, array.count <= 100_000, array.allSatisfy({ $0.number != nil }) {
+                if let array = list.array, !array.isEmpty, array.count <= 100_000,
+                    array.allSatisfy({ $0.number != nil })
+                {
                     values = array.compactMap(\.number)
                 } else {
                     reader.fail("values", "must be a non-empty array of at most 100000 numbers")
@@ -183,7 +194,8 @@ public struct RequestParser: Sendable {
             if parameter.isIntegerParameter, values.contains(where: { $0 != $0.rounded() }) {
                 problems.append(.init(path: valuesPath, message: "must be integers"))
             } else if let bad = values.first(where: { !parameter.accepts($0) }) {
-                problems.append(.init(path: valuesPath, message: "\(ParameterGrid.format(bad)) is out of range for \(name)"))
+                problems.append(
+                    .init(path: valuesPath, message: "\(ParameterGrid.format(bad)) is out of range for \(name)"))
             } else if !values.isEmpty {
                 axes.append(.init(parameter: parameter, values: Array(Set(values)).sorted()))
             }
@@ -238,7 +250,8 @@ public struct RequestParser: Sendable {
     static func executionJSON(_ settings: BacktestSettings) -> JSONValue {
         let e = settings.execution
         return .object([
-            ("fill_price", .string(e.fillPrice.rawValue)), ("initial_cash", .number(e.initialCash)), ("fee_bps", .number(e.feeBps)),
+            ("fill_price", .string(e.fillPrice.rawValue)), ("initial_cash", .number(e.initialCash)),
+            ("fee_bps", .number(e.feeBps)),
             ("commission_per_share", .number(e.commissionPerShare)), ("slippage_bps", .number(e.slippageBps)),
             ("borrow_bps", .number(e.borrowBps)),
         ])
@@ -259,7 +272,9 @@ public struct RequestParser: Sendable {
             ("permutation", request.permutations.map { .object([("n", .integer($0))]) } ?? .null),
             (
                 "block_bootstrap",
-                request.bootstrapSamples.map { .object([("n", .integer($0)), ("block_size", .integer(request.blockSize))]) }
+                request.bootstrapSamples.map {
+                    .object([("n", .integer($0)), ("block_size", .integer(request.blockSize))])
+                }
                     ?? .null
             ),
         ])

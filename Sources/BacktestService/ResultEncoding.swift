@@ -7,7 +7,8 @@ enum ResultEncoding {
             ("start_value", .number(m.startValue)), ("end_value", .number(m.endValue)),
             ("total_return_pct", .number(m.totalReturnPct)), ("benchmark_return_pct", .number(m.benchmarkReturnPct)),
             ("max_gross_exposure_pct", .number(m.maxGrossExposurePct)), ("total_fees_paid", .number(m.totalFeesPaid)),
-            ("max_drawdown_pct", .number(m.maxDrawdownPct)), ("max_drawdown_duration_s", .number(m.maxDrawdownDurationSeconds)),
+            ("max_drawdown_pct", .number(m.maxDrawdownPct)),
+            ("max_drawdown_duration_s", .number(m.maxDrawdownDurationSeconds)),
             ("total_trades", .integer(m.totalTrades)), ("total_closed_trades", .integer(m.totalClosedTrades)),
             ("total_open_trades", .integer(m.totalOpenTrades)), ("open_trade_pnl", .number(m.openTradePnl)),
             ("win_rate_pct", .number(m.winRatePct)), ("best_trade_pct", .number(m.bestTradePct)),
@@ -72,10 +73,12 @@ enum ResultEncoding {
     }
 
     static func result(
-        rank: Int, ranked: RankedVariant, series: OHLCVSeries, settings: BacktestSettings, validation: Validation.Report?
+        rank: Int, ranked: RankedVariant, series: OHLCVSeries, settings: BacktestSettings,
+        validation: Validation.Report?
     ) -> JSONValue {
         var members: [(String, JSONValue)] = [
-            ("rank", .integer(rank)), ("variant_key", .string(ranked.variantKey)), ("params", parameters(ranked.parameters)),
+            ("rank", .integer(rank)), ("variant_key", .string(ranked.variantKey)),
+            ("params", parameters(ranked.parameters)),
             ("metrics", metrics(ranked.metrics)),
             ("report", report(ReportRow.rows(for: ranked.metrics, series: series, settings: settings))),
         ]
@@ -84,7 +87,8 @@ enum ResultEncoding {
     }
 
     /// Counts and, for two-parameter grids, the total-return matrix (rows: first axis by name).
-    static func grid(_ grid: ParameterGrid, combinationIndex: [Int], totalReturns: [Double], skipped: Int) -> JSONValue {
+    static func grid(_ grid: ParameterGrid, combinationIndex: [Int], totalReturns: [Double], skipped: Int) -> JSONValue
+    {
         var members: [(String, JSONValue)] = [
             ("parameters", .array(grid.axes.map { .string($0.parameter.rawValue) })),
             ("combinations", .integer(grid.combinationCount)), ("evaluated", .integer(totalReturns.count)),
@@ -93,7 +97,8 @@ enum ResultEncoding {
         if grid.axes.count == 2 {
             let rows = grid.axes[0].values
             let columns = grid.axes[1].values
-            var matrix = [[JSONValue]](repeating: [JSONValue](repeating: .null, count: columns.count), count: rows.count)
+            var matrix = [[JSONValue]](
+                repeating: [JSONValue](repeating: .null, count: columns.count), count: rows.count)
             for (evaluated, combination) in combinationIndex.enumerated() {
                 matrix[combination / columns.count][combination % columns.count] = .number(totalReturns[evaluated])
             }
@@ -102,7 +107,8 @@ enum ResultEncoding {
                     "heatmap",
                     .object([
                         ("row_param", .string(grid.axes[0].parameter.rawValue)),
-                        ("col_param", .string(grid.axes[1].parameter.rawValue)), ("rows", .array(rows.map { .number($0) })),
+                        ("col_param", .string(grid.axes[1].parameter.rawValue)),
+                        ("rows", .array(rows.map { .number($0) })),
                         ("cols", .array(columns.map { .number($0) })), ("metric", "total_return_pct"),
                         ("values", .array(matrix.map { .array($0) })),
                     ])

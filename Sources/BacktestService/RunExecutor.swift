@@ -30,7 +30,8 @@ struct RunExecutor: Sendable {
             let outcome = try evaluate(run, started: started)
             guard
                 let event = try catalog.finishRun(
-                    id: run.id, status: .done, at: Identifiers.now(), error: nil, grid: outcome.grid, best: outcome.best,
+                    id: run.id, status: .done, at: Identifiers.now(), error: nil, grid: outcome.grid,
+                    best: outcome.best,
                     results: outcome.rows, eventType: "completed", eventData: outcome.completedEvent)
             else { return }
             hub.publish(event, terminal: true)
@@ -143,7 +144,8 @@ struct RunExecutor: Sendable {
             grid, combinationIndex: expanded.1, totalReturns: outcome.totalReturns, skipped: expanded.2)
         let best = outcome.top.first.map(Self.summary) ?? .null
         let completed: JSONValue = .object([
-            ("status", "DONE"), ("evaluated", .integer(outcome.evaluated)), ("skipped", .integer(expanded.2)), ("best", best),
+            ("status", "DONE"), ("evaluated", .integer(outcome.evaluated)), ("skipped", .integer(expanded.2)),
+            ("best", best),
         ])
         return Outcome(
             rows: rows, grid: JSONWriter.compact(gridJSON), best: JSONWriter.compact(best),

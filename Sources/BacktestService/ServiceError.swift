@@ -32,8 +32,12 @@ public struct ServiceError: Error, Sendable, Equatable, CustomStringConvertible 
             details: details)
     }
 
-    public static func notFound(_ what: String) -> ServiceError { ServiceError(code: "not_found", message: "\(what) not found") }
-    public static func badRequest(_ message: String) -> ServiceError { ServiceError(code: "bad_request", message: message) }
+    public static func notFound(_ what: String) -> ServiceError {
+        ServiceError(code: "not_found", message: "\(what) not found")
+    }
+    public static func badRequest(_ message: String) -> ServiceError {
+        ServiceError(code: "bad_request", message: message)
+    }
     public static let internalError = ServiceError(code: "internal", message: "internal error")
 
     public var description: String { "\(code): \(message)" }

@@ -4,7 +4,8 @@ extension Catalog {
 
     static func datasetRecord(_ s: Statement) -> DatasetRecord {
         DatasetRecord(
-            id: s.text(0) ?? "", owner: s.text(1) ?? "", symbol: s.text(2) ?? "", timeframe: s.text(3) ?? "", rows: s.int(4),
+            id: s.text(0) ?? "", owner: s.text(1) ?? "", symbol: s.text(2) ?? "", timeframe: s.text(3) ?? "",
+            rows: s.int(4),
             firstMilliseconds: Int64(s.int(5)), lastMilliseconds: Int64(s.int(6)), sha256: s.text(7) ?? "",
             createdAt: s.text(8) ?? "")
     }
@@ -24,8 +25,10 @@ extension Catalog {
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(ord) + 1, 0) FROM datasets), ?)
                     """
                 ).bind(
-                    .text(record.id), .text(record.owner), .text(record.symbol), .text(record.timeframe), .integer(record.rows),
-                    .integer(Int(record.firstMilliseconds)), .integer(Int(record.lastMilliseconds)), .text(record.sha256),
+                    .text(record.id), .text(record.owner), .text(record.symbol), .text(record.timeframe),
+                    .integer(record.rows),
+                    .integer(Int(record.firstMilliseconds)), .integer(Int(record.lastMilliseconds)),
+                    .text(record.sha256),
                     .text(record.createdAt), .blob(bars)
                 ).run()
                 return (record, true)
@@ -35,8 +38,10 @@ extension Catalog {
 
     public func dataset(id: String, owner: String) throws -> DatasetRecord? {
         try read { database in
-            let statement = try database.prepare("SELECT \(Self.datasetColumns) FROM datasets WHERE id = ? AND owner = ?")
-                .bind(.text(id), .text(owner))
+            let statement = try database.prepare(
+                "SELECT \(Self.datasetColumns) FROM datasets WHERE id = ? AND owner = ?"
+            )
+            .bind(.text(id), .text(owner))
             return try statement.step() ? Self.datasetRecord(statement) : nil
         }
     }

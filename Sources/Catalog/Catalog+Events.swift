@@ -3,7 +3,8 @@ extension Catalog {
     static func appendEvent(_ database: Database, runID: String, type: String, timestamp: String, data: String) throws
         -> EventRecord
     {
-        let next = try database.prepare("SELECT COALESCE(MAX(seq) + 1, 0) FROM events WHERE run_id = ?").bind(.text(runID))
+        let next = try database.prepare("SELECT COALESCE(MAX(seq) + 1, 0) FROM events WHERE run_id = ?").bind(
+            .text(runID))
         _ = try next.step()
         let seq = next.int(0)
         try database.prepare("INSERT INTO events (run_id, seq, type, ts, data) VALUES (?, ?, ?, ?, ?)")
@@ -14,7 +15,9 @@ extension Catalog {
     /// Appends one event to a run that still exists.
     public func appendEvent(runID: String, type: String, timestamp: String, data: String) throws -> EventRecord {
         try write { database in
-            try database.transaction { try Self.appendEvent(database, runID: runID, type: type, timestamp: timestamp, data: data) }
+            try database.transaction {
+                try Self.appendEvent(database, runID: runID, type: type, timestamp: timestamp, data: data)
+            }
         }
     }
 
@@ -28,7 +31,8 @@ extension Catalog {
             while try statement.step() {
                 events.append(
                     EventRecord(
-                        runID: runID, seq: statement.int(0), type: statement.text(1) ?? "", timestamp: statement.text(2) ?? "",
+                        runID: runID, seq: statement.int(0), type: statement.text(1) ?? "",
+                        timestamp: statement.text(2) ?? "",
                         data: statement.text(3) ?? "{}"))
             }
             return events

@@ -8,9 +8,11 @@ extension Catalog {
     static func runRecord(_ s: Statement) -> RunRecord {
         RunRecord(
             id: s.text(0) ?? "", owner: s.text(1) ?? "", status: RunStatus(rawValue: s.text(2) ?? "") ?? .error,
-            inputHash: s.text(3) ?? "", idempotencyKey: s.text(4), request: s.text(5) ?? "{}", datasetID: s.text(6) ?? "",
+            inputHash: s.text(3) ?? "", idempotencyKey: s.text(4), request: s.text(5) ?? "{}",
+            datasetID: s.text(6) ?? "",
             variants: s.int(7), engineVersion: s.text(8) ?? "", createdAt: s.text(9) ?? "", startedAt: s.text(10),
-            finishedAt: s.text(11), progressDone: s.int(12), progressTotal: s.int(13), error: s.text(14), grid: s.text(15),
+            finishedAt: s.text(11), progressDone: s.int(12), progressTotal: s.int(13), error: s.text(14),
+            grid: s.text(15),
             best: s.text(16))
     }
 
@@ -25,7 +27,8 @@ extension Catalog {
         try write { database in
             try database.transaction {
                 if let key = run.idempotencyKey,
-                    let existing = try Self.fetchRun(database, where: "owner = ? AND idempotency_key = ?", .text(run.owner), .text(key))
+                    let existing = try Self.fetchRun(
+                        database, where: "owner = ? AND idempotency_key = ?", .text(run.owner), .text(key))
                 {
                     return existing.inputHash == run.inputHash ? .existing(existing) : .keyReused(existing)
                 }
@@ -44,7 +47,8 @@ extension Catalog {
                     VALUES (?, ?, 'QUEUED', ?, ?, ?, ?, ?, ?, ?, ?)
                     """
                 ).bind(
-                    .text(run.id), .text(run.owner), .text(run.inputHash), .optional(run.idempotencyKey), .text(run.request),
+                    .text(run.id), .text(run.owner), .text(run.inputHash), .optional(run.idempotencyKey),
+                    .text(run.request),
                     .text(run.datasetID), .integer(run.variants), .text(run.engineVersion), .text(run.createdAt),
                     .integer(run.variants)
                 ).run()
@@ -60,10 +64,14 @@ extension Catalog {
 
     /// Takes the oldest QUEUED run, marks it RUNNING and records the event (FIFO, crash-safe:
     /// the queue is this table).
-    public func claimNextQueued(at timestamp: String, eventData: (RunRecord) -> String) throws -> (RunRecord, EventRecord)? {
+    public func claimNextQueued(at timestamp: String, eventData: (RunRecord) -> String) throws -> (
+        RunRecord, EventRecord
+    )? {
         try write { database in
             try database.transaction {
-                guard let run = try Self.fetchRun(database, where: "status = 'QUEUED' ORDER BY ord LIMIT 1") else { return nil }
+                guard let run = try Self.fetchRun(database, where: "status = 'QUEUED' ORDER BY ord LIMIT 1") else {
+                    return nil
+                }
                 try database.prepare("UPDATE runs SET status = 'RUNNING', started_at = ? WHERE id = ?")
                     .bind(.text(timestamp), .text(run.id)).run()
                 let event = try Self.appendEvent(
@@ -83,9 +91,12 @@ extension Catalog {
                 while try statement.step() { ids.append(statement.text(0) ?? "") }
                 var events: [EventRecord] = []
                 for id in ids {
-                    try database.prepare("UPDATE runs SET status = 'QUEUED', started_at = NULL, progress_done = 0 WHERE id = ?")
-                        .bind(.text(id)).run()
-                    events.append(try Self.appendEvent(database, runID: id, type: "stage", timestamp: timestamp, data: eventData))
+                    try database.prepare(
+                        "UPDATE runs SET status = 'QUEUED', started_at = NULL, progress_done = 0 WHERE id = ?"
+                    )
+                    .bind(.text(id)).run()
+                    events.append(
+                        try Self.appendEvent(database, runID: id, type: "stage", timestamp: timestamp, data: eventData))
                 }
                 return events
             }
@@ -120,7 +131,8 @@ extension Catalog {
                     .text(status.rawValue), .text(timestamp), .optional(error), .optional(grid), .optional(best),
                     .text(status.rawValue), .text(id)
                 ).run()
-                let insert = try database.prepare("INSERT INTO results (run_id, rank, variant_key, body) VALUES (?, ?, ?, ?)")
+                let insert = try database.prepare(
+                    "INSERT INTO results (run_id, rank, variant_key, body) VALUES (?, ?, ?, ?)")
                 for row in results {
                     try insert.bind(.text(id), .integer(row.rank), .text(row.variantKey), .text(row.body)).run()
                 }
@@ -159,13 +171,15 @@ extension Catalog {
     )? {
         try write { database in
             try database.transaction {
-                guard let run = try Self.fetchRun(database, where: "id = ? AND owner = ?", .text(id), .text(owner)) else {
+                guard let run = try Self.fetchRun(database, where: "id = ? AND owner = ?", .text(id), .text(owner))
+                else {
                     return nil
                 }
                 guard run.status == .queued else { return (run, nil) }
                 try database.prepare("UPDATE runs SET status = 'CANCELLED', finished_at = ? WHERE id = ?")
                     .bind(.text(timestamp), .text(id)).run()
-                let event = try Self.appendEvent(database, runID: id, type: "cancelled", timestamp: timestamp, data: eventData)
+                let event = try Self.appendEvent(
+                    database, runID: id, type: "cancelled", timestamp: timestamp, data: eventData)
                 return (try Self.fetchRun(database, where: "id = ?", .text(id)) ?? run, event)
             }
         }
@@ -204,7 +218,9 @@ extension Catalog {
             ).bind(.text(runID), .integer(limit))
             var rows: [ResultRow] = []
             while try statement.step() {
-                rows.append(ResultRow(rank: statement.int(0), variantKey: statement.text(1) ?? "", body: statement.text(2) ?? "{}"))
+                rows.append(
+                    ResultRow(
+                        rank: statement.int(0), variantKey: statement.text(1) ?? "", body: statement.text(2) ?? "{}"))
             }
             return rows
         }

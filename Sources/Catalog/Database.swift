@@ -32,7 +32,8 @@ final class Database {
     deinit { sqlite3_close_v2(handle) }
 
     func error(_ status: Int32, sql: String?) -> SQLiteError {
-        SQLiteError(resultCode: sqlite3_extended_errcode(handle), message: String(cString: sqlite3_errmsg(handle)), sql: sql)
+        SQLiteError(
+            resultCode: sqlite3_extended_errcode(handle), message: String(cString: sqlite3_errmsg(handle)), sql: sql)
     }
 
     /// Runs one or more statements without results.

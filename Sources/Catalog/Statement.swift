@@ -36,7 +36,9 @@ final class Statement {
             case .real(let number): status = sqlite3_bind_double(handle, index, number)
             case .text(let text): status = sqlite3_bind_text(handle, index, text, -1, transientDestructor)
             case .blob(let bytes):
-                status = bytes.withUnsafeBytes { sqlite3_bind_blob(handle, index, $0.baseAddress, Int32($0.count), transientDestructor) }
+                status = bytes.withUnsafeBytes {
+                    sqlite3_bind_blob(handle, index, $0.baseAddress, Int32($0.count), transientDestructor)
+                }
             }
             guard status == SQLITE_OK else { throw database.error(status, sql: sql) }
         }

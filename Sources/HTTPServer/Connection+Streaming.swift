@@ -1,6 +1,8 @@
 extension Connection {
     /// Starts the producer of a streaming body; its writes are pulled onto this loop.
-    func startStream(_ produce: @escaping @Sendable (ResponseBodyWriter) async throws -> Void, chunked: Bool, close: Bool) {
+    func startStream(
+        _ produce: @escaping @Sendable (ResponseBodyWriter) async throws -> Void, chunked: Bool, close: Bool
+    ) {
         let loop = self.loop
         let fd = self.fd
         let id = self.id

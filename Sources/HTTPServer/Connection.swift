@@ -213,7 +213,8 @@ final class Connection {
             log(
                 AccessLogEntry(
                     method: active.head.method, path: active.head.path, status: status, bytes: bytes,
-                    durationMilliseconds: (loop.now - active.startedAt) * 1000, requestID: active.requestID, peer: peer))
+                    durationMilliseconds: (loop.now - active.startedAt) * 1000, requestID: active.requestID, peer: peer)
+            )
         }
         active = nil
         if close {
@@ -259,7 +260,8 @@ final class Connection {
     }
 
     private func updateInterest() {
-        let wantRead = !readEOF && (lingerDeadline != nil || (!parseFailed && queue.count < configuration.maxPipelinedRequests))
+        let wantRead =
+            !readEOF && (lingerDeadline != nil || (!parseFailed && queue.count < configuration.maxPipelinedRequests))
         let wantWrite = outOffset < out.count
         if wantRead != interest.read || wantWrite != interest.write {
             interest = (wantRead, wantWrite)

@@ -2,7 +2,8 @@
 enum HTTPCharacters {
     private static let tokenTable: [Bool] = (0..<256).map { byte in
         switch UInt8(byte) {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"):
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+            UInt8(ascii: "A")...UInt8(ascii: "Z"):
             return true
         default:
             return "!#$%&'*+-.^_`|~".utf8.contains(UInt8(byte))

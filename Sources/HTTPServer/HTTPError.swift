@@ -46,15 +46,18 @@ public struct HTTPError: Error, Sendable, Equatable {
         HTTPError(status: 400, code: "bad_request", message: message)
     }
 
-    public static let internalError = HTTPError(status: 500, code: "internal", message: "internal error", retryable: true)
+    public static let internalError = HTTPError(
+        status: 500, code: "internal", message: "internal error", retryable: true)
 
     /// The JSON envelope bytes.
     public var body: [UInt8] {
         var json = #"{"error":{"code":"#
         json += JSONString.quote(code)
         json += #","message":"# + JSONString.quote(message) + #","details":["#
-        json += details.map { #"{"path":"# + JSONString.quote($0.path) + #","message":"# + JSONString.quote($0.message) + "}" }
-            .joined(separator: ",")
+        json += details.map {
+            #"{"path":"# + JSONString.quote($0.path) + #","message":"# + JSONString.quote($0.message) + "}"
+        }
+        .joined(separator: ",")
         json += #"],"retryable":"# + (retryable ? "true" : "false") + "}}"
         return Array(json.utf8)
     }

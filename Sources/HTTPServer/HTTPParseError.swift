@@ -11,7 +11,8 @@ public struct HTTPParseError: Error, Sendable, Equatable {
     static func headersTooLarge(_ message: String) -> HTTPParseError {
         HTTPParseError(status: 431, code: "headers_too_large", message: message)
     }
-    static let payloadTooLarge = HTTPParseError(status: 413, code: "payload_too_large", message: "request body too large")
+    static let payloadTooLarge = HTTPParseError(
+        status: 413, code: "payload_too_large", message: "request body too large")
     static let versionNotSupported = HTTPParseError(
         status: 505, code: "http_version_not_supported", message: "only HTTP/1.0 and HTTP/1.1 are supported")
 }

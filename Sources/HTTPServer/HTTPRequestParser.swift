@@ -165,7 +165,9 @@ public struct HTTPRequestParser: Sendable {
             HTTPCharacters.isDigit(version[5]), HTTPCharacters.isDigit(version[7])
         else { return fail(.bad("malformed HTTP version"), &events) }
         guard version[5] == 49, version[7] == 48 || version[7] == 49 else { return fail(.versionNotSupported, &events) }
-        requestLine = (String(decoding: parts[0], as: UTF8.self), String(decoding: parts[1], as: UTF8.self), Int(version[7] - 48))
+        requestLine = (
+            String(decoding: parts[0], as: UTF8.self), String(decoding: parts[1], as: UTF8.self), Int(version[7] - 48)
+        )
         pendingHeaders = []
         headerBytes = 0
         state = .headers
@@ -175,7 +177,9 @@ public struct HTTPRequestParser: Sendable {
     private mutating func parseHeaderLine(_ events: inout [HTTPParserEvent]) -> Bool {
         let remainingBudget = limits.maxHeaderBytes - headerBytes
         guard let found = nextLine(limit: max(remainingBudget, 0)) else {
-            if buffer.count - start > remainingBudget + 1 { return fail(.headersTooLarge("header block too large"), &events) }
+            if buffer.count - start > remainingBudget + 1 {
+                return fail(.headersTooLarge("header block too large"), &events)
+            }
             return false
         }
         let range: Range<Int>
@@ -202,7 +206,9 @@ public struct HTTPRequestParser: Sendable {
     /// `field-name ":" OWS field-value OWS` (RFC 9112 §5); obs-fold and space before the colon are refused.
     static func parseField(_ line: ArraySlice<UInt8>) -> Result<(String, String), HTTPParseError> {
         guard let first = line.first, first != 32, first != 9 else { return .failure(.bad("obsolete line folding")) }
-        guard let colon = line.firstIndex(of: 58), colon > line.startIndex else { return .failure(.bad("header without name")) }
+        guard let colon = line.firstIndex(of: 58), colon > line.startIndex else {
+            return .failure(.bad("header without name"))
+        }
         let name = line[line.startIndex..<colon]
         guard name.allSatisfy(HTTPCharacters.isToken) else { return .failure(.bad("invalid header name")) }
         var value = line[(colon + 1)...]
@@ -219,7 +225,9 @@ public struct HTTPRequestParser: Sendable {
         if hosts.count > 1 || (line.minor == 1 && hosts.isEmpty) {
             return fail(.bad("exactly one Host header is required"), &events)
         }
-        guard let target = RequestTarget.parse(line.target) else { return fail(.bad("invalid request target"), &events) }
+        guard let target = RequestTarget.parse(line.target) else {
+            return fail(.bad("invalid request target"), &events)
+        }
         let head = HTTPRequestHead(
             method: line.method, target: line.target, path: target.path, pathSegments: target.segments,
             query: target.query, versionMinor: line.minor, headers: headers)
@@ -238,7 +246,10 @@ public struct HTTPRequestParser: Sendable {
         }
         var length = 0
         if !lengths.isEmpty {
-            let values = Set(lengths.flatMap { $0.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingASCIISpaces() } })
+            let values = Set(
+                lengths.flatMap {
+                    $0.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingASCIISpaces() }
+                })
             guard values.count == 1, let text = values.first, !text.isEmpty, text.count <= 18,
                 text.utf8.allSatisfy(HTTPCharacters.isDigit), let parsed = Int(text)
             else { return fail(.bad("invalid or conflicting Content-Length"), &events) }
@@ -285,7 +296,9 @@ public struct HTTPRequestParser: Sendable {
 
     private mutating func parseTrailerLine(_ events: inout [HTTPParserEvent]) -> Bool {
         guard let found = nextLine(limit: limits.maxHeaderBytes) else {
-            if buffer.count - start > limits.maxHeaderBytes + 1 { return fail(.headersTooLarge("trailers too large"), &events) }
+            if buffer.count - start > limits.maxHeaderBytes + 1 {
+                return fail(.headersTooLarge("trailers too large"), &events)
+            }
             return false
         }
         let range: Range<Int>

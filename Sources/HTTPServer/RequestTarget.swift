@@ -43,7 +43,9 @@ struct RequestTarget {
         var iterator = text.utf8.makeIterator()
         while let byte = iterator.next() {
             if byte == 37 {
-                guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else { return nil }
+                guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else {
+                    return nil
+                }
                 bytes.append(high << 4 | low)
             } else if byte == 43 && plusIsSpace {
                 bytes.append(32)

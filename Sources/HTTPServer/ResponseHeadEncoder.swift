@@ -13,7 +13,8 @@ enum ResponseHeadEncoder {
         serverName: String, requestID: String, into out: inout [UInt8]
     ) {
         var text = "HTTP/1.1 \(status) \(HTTPStatus.reason(status))\r\n"
-        for field in headers where field.lowercasedName != "content-length" && field.lowercasedName != "transfer-encoding"
+        for field in headers
+        where field.lowercasedName != "content-length" && field.lowercasedName != "transfer-encoding"
             && field.lowercasedName != "connection"
         {
             text += field.name

@@ -71,15 +71,21 @@ public struct RouterBuilder {
         routes.append(Router.Route(method: method, segments: segments, handler: handler))
     }
 
-    public mutating func get(_ pattern: String, _ handler: @escaping @Sendable (HTTPRequest) async throws -> HTTPResponse) {
+    public mutating func get(
+        _ pattern: String, _ handler: @escaping @Sendable (HTTPRequest) async throws -> HTTPResponse
+    ) {
         add("GET", pattern, .async(handler))
     }
 
-    public mutating func post(_ pattern: String, _ handler: @escaping @Sendable (HTTPRequest) async throws -> HTTPResponse) {
+    public mutating func post(
+        _ pattern: String, _ handler: @escaping @Sendable (HTTPRequest) async throws -> HTTPResponse
+    ) {
         add("POST", pattern, .async(handler))
     }
 
-    public mutating func delete(_ pattern: String, _ handler: @escaping @Sendable (HTTPRequest) async throws -> HTTPResponse) {
+    public mutating func delete(
+        _ pattern: String, _ handler: @escaping @Sendable (HTTPRequest) async throws -> HTTPResponse
+    ) {
         add("DELETE", pattern, .async(handler))
     }
 

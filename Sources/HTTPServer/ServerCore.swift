@@ -8,7 +8,10 @@ final class ServerCore: Sendable {
     let listener: Int32
     let openConnections = Atomic<Int>(0)
 
-    init(configuration: ServerConfiguration, router: Router, accessLog: (@Sendable (AccessLogEntry) -> Void)?, listener: Int32) {
+    init(
+        configuration: ServerConfiguration, router: Router, accessLog: (@Sendable (AccessLogEntry) -> Void)?,
+        listener: Int32
+    ) {
         self.configuration = configuration
         self.router = router
         self.accessLog = accessLog

@@ -16,8 +16,12 @@ struct BacktestCommand: ParsableCommand {
     @Flag(help: "Print every evaluated variant.") var all = false
 
     func run() throws {
-        guard let csv = FileManager.default.contents(atPath: data) else { return try fail(.badRequest("cannot read \(data)")) }
-        guard let body = FileManager.default.contents(atPath: request) else { return try fail(.badRequest("cannot read \(request)")) }
+        guard let csv = FileManager.default.contents(atPath: data) else {
+            return try fail(.badRequest("cannot read \(data)"))
+        }
+        guard let body = FileManager.default.contents(atPath: request) else {
+            return try fail(.badRequest("cannot read \(request)"))
+        }
         do {
             let document = try OfflineBacktest.run(
                 csv: [UInt8](csv), request: [UInt8](body), timeframe: timeframe, top: all ? nil : top)

@@ -16,14 +16,18 @@ struct BenchCommand: ParsableCommand {
             let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: data)))
             let series = PreparedSeries(try CSVSeriesReader.read(bytes))
             var variants: [DualSMAParameters] = []
-            for fast in 2...100 { for slow in 10...300 where fast < slow { variants.append(.init(fast: fast, slow: slow)) } }
+            for fast in 2...100 {
+                for slow in 10...300 where fast < slow { variants.append(.init(fast: fast, slow: slow)) }
+            }
             try measure("a: GOOG_1d fast 2..100 x slow 10..300", variants, series)
         }
         if only == "b" || only == "all" {
             let series = PreparedSeries(SyntheticSeries.randomWalk(bars: 1_000_000, seed: 42))
             var variants: [DualSMAParameters] = []
             for fast in stride(from: 5, through: 50, by: 5) {
-                for slow in stride(from: 20, through: 200, by: 10) where fast < slow { variants.append(.init(fast: fast, slow: slow)) }
+                for slow in stride(from: 20, through: 200, by: 10) where fast < slow {
+                    variants.append(.init(fast: fast, slow: slow))
+                }
             }
             try measure("b: random walk 1,000,000 bars, 174 pairs", variants, series)
         }

@@ -28,7 +28,8 @@ final class ServerProcess {
             let chunk = output.fileHandleForReading.availableData
             if chunk.isEmpty { break }
             buffer.append(chunk)
-            for line in String(decoding: buffer, as: UTF8.self).split(separator: "\n") where line.contains("listening") {
+            for line in String(decoding: buffer, as: UTF8.self).split(separator: "\n") where line.contains("listening")
+            {
                 found = (try? JSONParser.parse(String(line)))?["port"]?.string.flatMap { UInt16($0) }
             }
         }
@@ -54,16 +55,19 @@ final class ServerProcess {
 }
 
 @Suite(.serialized) struct CrashRecoveryTests {
-    static let grid = #"{"symbol":"WALK","timeframe":"1h","strategy":{"name":"dual_sma"},"grid":{"fast":{"range":{"start":2,"stop":40,"step":1}},"slow":{"range":{"start":41,"stop":160,"step":1}}},"execution":{"fee_bps":5}}"#
+    static let grid =
+        #"{"symbol":"WALK","timeframe":"1h","strategy":{"name":"dual_sma"},"grid":{"fast":{"range":{"start":2,"stop":40,"step":1}},"slow":{"range":{"start":41,"stop":160,"step":1}}},"execution":{"fee_bps":5}}"#
 
     /// Results of a run, without the run id (which differs between catalogs).
     static func outcome(_ port: UInt16, _ runID: String) throws -> String {
         let document = try json(try call(port, "GET", "/runs/\(runID)/results"))
-        return JSONWriter.canonical(.object([("results", document["results"] ?? .null), ("grid", document["grid"] ?? .null)]))
+        return JSONWriter.canonical(
+            .object([("results", document["results"] ?? .null), ("grid", document["grid"] ?? .null)]))
     }
 
     @Test func killedMidGrid_theRunIsRequeuedAndFinishesWithTheSameResults() throws {
-        try #require(FileManager.default.isExecutableFile(atPath: Paths.binary), "build the executable first (swift build)")
+        try #require(
+            FileManager.default.isExecutableFile(atPath: Paths.binary), "build the executable first (swift build)")
         let crashed = Paths.temporaryDirectory()
         let clean = Paths.temporaryDirectory()
         defer {
@@ -73,8 +77,11 @@ final class ServerProcess {
         let csv = randomWalkCSV(bars: 20_000, seed: 11)
         // 1. Start, submit, kill -9 while RUNNING.
         var first = try ServerProcess(dataDirectory: crashed)
-        #expect(try call(first.port, "POST", "/datasets?symbol=WALK&timeframe=1h", body: csv, contentType: "text/csv").status == 201)
-        let runID = try #require(try json(try call(first.port, "POST", "/backtests", body: Self.grid))["run_id"]?.string)
+        #expect(
+            try call(first.port, "POST", "/datasets?symbol=WALK&timeframe=1h", body: csv, contentType: "text/csv")
+                .status == 201)
+        let runID = try #require(
+            try json(try call(first.port, "POST", "/backtests", body: Self.grid))["run_id"]?.string)
         try waitUntilStatus(first.port, runID, "RUNNING")
         Thread.sleep(forTimeInterval: 0.3)
         first.kill9()
@@ -90,8 +97,11 @@ final class ServerProcess {
         #expect(first.terminate() == 0)
         // 3. The same request uninterrupted on a fresh catalog gives identical results.
         let second = try ServerProcess(dataDirectory: clean)
-        #expect(try call(second.port, "POST", "/datasets?symbol=WALK&timeframe=1h", body: csv, contentType: "text/csv").status == 201)
-        let cleanID = try #require(try json(try call(second.port, "POST", "/backtests", body: Self.grid))["run_id"]?.string)
+        #expect(
+            try call(second.port, "POST", "/datasets?symbol=WALK&timeframe=1h", body: csv, contentType: "text/csv")
+                .status == 201)
+        let cleanID = try #require(
+            try json(try call(second.port, "POST", "/backtests", body: Self.grid))["run_id"]?.string)
         #expect(try waitUntilFinished(second.port, cleanID, seconds: 300)["status"] == "DONE")
         #expect(try Self.outcome(second.port, cleanID) == recovered)
         #expect(second.terminate() == 0)

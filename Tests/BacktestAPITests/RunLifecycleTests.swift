@@ -22,16 +22,23 @@ func frames(_ text: String) -> (events: [(id: Int, type: String, data: JSONValue
     return (events, comments)
 }
 
-let walkGrid = #"{"symbol":"WALK","timeframe":"1h","strategy":{"name":"dual_sma"},"grid":{"fast":{"range":{"start":2,"stop":60,"step":1}},"slow":{"range":{"start":61,"stop":200,"step":1}}}}"#
+let walkGrid =
+    #"{"symbol":"WALK","timeframe":"1h","strategy":{"name":"dual_sma"},"grid":{"fast":{"range":{"start":2,"stop":60,"step":1}},"slow":{"range":{"start":61,"stop":200,"step":1}}}}"#
 
 func uploadWalk(_ port: UInt16, bars: Int = 40_000) throws {
-    let response = try call(port, "POST", "/datasets?symbol=WALK&timeframe=1h", body: randomWalkCSV(bars: bars, seed: 3), contentType: "text/csv")
-    guard response.status == 201 || response.status == 200 else { throw TestClient.Failure(message: "upload failed: \(response.text)") }
+    let response = try call(
+        port, "POST", "/datasets?symbol=WALK&timeframe=1h", body: randomWalkCSV(bars: bars, seed: 3),
+        contentType: "text/csv")
+    guard response.status == 201 || response.status == 200 else {
+        throw TestClient.Failure(message: "upload failed: \(response.text)")
+    }
 }
 
 @Suite struct RunLifecycleTests {
     @Test func run_goesQueuedRunningDone_andSSEReplaysTheLog() async throws {
-        try await withRunningService(configure: { $0.progressEveryBarVariants = 20_000; $0.chunkVariants = 8 }) { port, _ in
+        try await withRunningService(configure: {
+            $0.progressEveryBarVariants = 20_000; $0.chunkVariants = 8
+        }) { port, _ in
             let runID = try #require(try json(try call(port, "POST", "/backtests", body: smallGrid))["run_id"]?.string)
             let run = try waitUntilFinished(port, runID)
             #expect(run["status"] == "DONE")
@@ -56,7 +63,8 @@ func uploadWalk(_ port: UInt16, bars: Int = 40_000) throws {
             // Resume after N, by query and by header.
             let after = frames(try call(port, "GET", "/runs/\(runID)/events?after=1").text).events
             #expect(after.map(\.id) == Array(2..<events.count))
-            let header = frames(try call(port, "GET", "/runs/\(runID)/events", headers: ["Last-Event-ID: 1"]).text).events
+            let header = frames(try call(port, "GET", "/runs/\(runID)/events", headers: ["Last-Event-ID: 1"]).text)
+                .events
             #expect(header.map(\.id) == after.map(\.id))
         }
     }
@@ -155,7 +163,8 @@ func uploadWalk(_ port: UInt16, bars: Int = 40_000) throws {
         try await withRunningService(configure: { $0.retentionRuns = 2 }) { port, _ in
             var ids: [String] = []
             for fast in [3, 4, 5] {
-                let body = #"{"symbol":"GOOG","timeframe":"1d","strategy":{"name":"dual_sma","params":{"fast":\#(fast),"slow":30}}}"#
+                let body =
+                    #"{"symbol":"GOOG","timeframe":"1d","strategy":{"name":"dual_sma","params":{"fast":\#(fast),"slow":30}}}"#
                 let id = try #require(try json(try call(port, "POST", "/backtests", body: body))["run_id"]?.string)
                 _ = try waitUntilFinished(port, id)
                 ids.append(id)
@@ -166,7 +175,9 @@ func uploadWalk(_ port: UInt16, bars: Int = 40_000) throws {
             let list = try json(try call(port, "GET", "/runs"))
             #expect(list["total"] == 2)
             #expect(list["runs"]?.array?.first?["run_id"]?.string == ids[2])
-            #expect(try json(try call(port, "GET", "/runs?order=asc&limit=1"))["runs"]?.array?.first?["run_id"]?.string == ids[1])
+            #expect(
+                try json(try call(port, "GET", "/runs?order=asc&limit=1"))["runs"]?.array?.first?["run_id"]?.string
+                    == ids[1])
             #expect(try json(try call(port, "GET", "/runs?status=DONE"))["total"] == 2)
             #expect(try call(port, "GET", "/runs?status=BOGUS").status == 400)
         }

@@ -90,9 +90,11 @@ func randomWalkCSV(bars: Int, seed: UInt64) -> String {
     var text = "timestamp,open,high,low,close,volume\n"
     text.reserveCapacity(bars * 80)
     for t in 0..<bars {
-        text += "\(series.timestamps[t]),\(series.open[t]),\(series.high[t]),\(series.low[t]),\(series.close[t]),\(series.volume[t])\n"
+        text +=
+            "\(series.timestamps[t]),\(series.open[t]),\(series.high[t]),\(series.low[t]),\(series.close[t]),\(series.volume[t])\n"
     }
     return text
 }
 
-let smallGrid = #"{"symbol":"GOOG","timeframe":"1d","strategy":{"name":"dual_sma"},"grid":{"fast":{"range":{"start":5,"stop":50,"step":5}},"slow":{"values":[20,50,100,200]}}}"#
+let smallGrid =
+    #"{"symbol":"GOOG","timeframe":"1d","strategy":{"name":"dual_sma"},"grid":{"fast":{"range":{"start":5,"stop":50,"step":5}},"slow":{"values":[20,50,100,200]}}}"#

@@ -21,7 +21,8 @@ import Testing
 
     @Test func reader_acceptsEpochMillisecondsOffsetsFractionsAndCRLF() throws {
         let series = try read(
-            "timestamp,open,high,low,close,volume\r\n1700000000000,1,2,0.5,1.5,10\r\n2023-11-14T23:14:21.5+01:00,1,2,0.5,1.5,10\r\n")
+            "timestamp,open,high,low,close,volume\r\n1700000000000,1,2,0.5,1.5,10\r\n2023-11-14T23:14:21.5+01:00,1,2,0.5,1.5,10\r\n"
+        )
         // 1700000000 is 2023-11-14T22:13:20Z; 23:14:21.5+01:00 is 61.5 s later.
         #expect(series.timestamps == [1_700_000_000_000, 1_700_000_061_500])
     }
@@ -65,9 +66,12 @@ import Testing
 
     @Test func reader_requiresHeaderAndData() {
         #expect(problems("").first?.message.contains("header") == true)
-        #expect(problems("time,o,h,l,c,v\n2020-01-01T00:00:00Z,1,2,0.5,1.5,10\n").first?.message.contains("header") == true)
+        #expect(
+            problems("time,o,h,l,c,v\n2020-01-01T00:00:00Z,1,2,0.5,1.5,10\n").first?.message.contains("header") == true)
         #expect(problems("timestamp,open,high,low,close,volume\n").first?.message.contains("no data") == true)
-        #expect(problems("timestamp,open,high,low,close,volume\n\n2020-01-01T00:00:00Z,1,2,0.5,1.5,10\n").first?.path == "line 2")
+        #expect(
+            problems("timestamp,open,high,low,close,volume\n\n2020-01-01T00:00:00Z,1,2,0.5,1.5,10\n").first?.path
+                == "line 2")
     }
 
     @Test func timestamps_roundTripAndRejectImpossibleDates() {

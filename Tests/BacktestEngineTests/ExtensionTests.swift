@@ -11,7 +11,8 @@ import Testing
     static let pair = DualSMAParameters(fast: 1, slow: 2)
 
     func run(
-        _ parameters: DualSMAParameters = pair, closes: [Double] = closes, opens: [Double]? = nil, highs: [Double]? = nil,
+        _ parameters: DualSMAParameters = pair, closes: [Double] = closes, opens: [Double]? = nil,
+        highs: [Double]? = nil,
         lows: [Double]? = nil, configure: (inout BacktestSettings) -> Void = { _ in }
     ) -> DetailedRun {
         var settings = BacktestSettings()

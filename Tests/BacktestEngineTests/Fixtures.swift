@@ -17,13 +17,17 @@ enum Fixtures {
 
     static let goog: PreparedSeries = {
         let bytes = (try? data("GOOG_1d.csv")).map { [UInt8]($0) } ?? []
-        let series = (try? CSVSeriesReader.read(bytes)) ?? OHLCVSeries(timestamps: [], open: [], high: [], low: [], close: [], volume: [])
+        let series =
+            (try? CSVSeriesReader.read(bytes))
+            ?? OHLCVSeries(timestamps: [], open: [], high: [], low: [], close: [], volume: [])
         return PreparedSeries(series)
     }()
 }
 
 /// A tiny series from closes (open = previous close, high/low bracket both).
-func makeSeries(closes: [Double], opens: [Double]? = nil, highs: [Double]? = nil, lows: [Double]? = nil) -> PreparedSeries {
+func makeSeries(closes: [Double], opens: [Double]? = nil, highs: [Double]? = nil, lows: [Double]? = nil)
+    -> PreparedSeries
+{
     let opens = opens ?? closes
     let highs = highs ?? zip(opens, closes).map { max($0, $1) }
     let lows = lows ?? zip(opens, closes).map { min($0, $1) }

@@ -10,7 +10,10 @@ import Testing
         let (variants, _, skipped) = grid.expand()
         #expect(grid.combinationCount == 6)
         #expect(skipped == 2)
-        #expect(variants.map(grid.variantKey) == ["fast=10,slow=20", "fast=10,slow=50", "fast=20,slow=50", "fast=30,slow=50"])
+        #expect(
+            variants.map(grid.variantKey) == [
+                "fast=10,slow=20", "fast=10,slow=50", "fast=20,slow=50", "fast=30,slow=50",
+            ])
     }
 
     @Test func ranges_includeStopWithoutDrift() {
@@ -23,7 +26,8 @@ import Testing
     }
 
     @Test func keys_printIntegersWithoutPoint() {
-        let grid = ParameterGrid(base: DualSMAParameters(fast: 1, slow: 2), axes: [.init(parameter: .thresholdBp, values: [0, 2.5])])
+        let grid = ParameterGrid(
+            base: DualSMAParameters(fast: 1, slow: 2), axes: [.init(parameter: .thresholdBp, values: [0, 2.5])])
         #expect(grid.variantKey(DualSMAParameters(fast: 1, slow: 2, thresholdBp: 2.5)) == "threshold_bp=2.5")
         #expect(grid.variantKey(DualSMAParameters(fast: 1, slow: 2, thresholdBp: 0)) == "threshold_bp=0")
     }

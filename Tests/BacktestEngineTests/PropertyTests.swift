@@ -4,7 +4,9 @@ import Testing
 
 @Suite struct PropertyTests {
     static let walk = PreparedSeries(SyntheticSeries.randomWalk(bars: 3000, seed: 7))
-    static let pairs = [(5, 20), (10, 50), (3, 7), (20, 100), (2, 300)].map { DualSMAParameters(fast: $0.0, slow: $0.1) }
+    static let pairs = [(5, 20), (10, 50), (3, 7), (20, 100), (2, 300)].map {
+        DualSMAParameters(fast: $0.0, slow: $0.1)
+    }
 
     @Test(arguments: pairs)
     func costs_neverRaiseTheResult(pair: DualSMAParameters) {
@@ -32,21 +34,30 @@ import Testing
         var altered = Self.walk.series
         for t in 1500..<altered.count { altered.close[t] *= 1.5 }
         let changed = Backtester.detailed(pair, on: PreparedSeries(altered), settings: settings)
-        let before = base.trades.filter { $0.entryBar <= 1500 }.map { [$0.entryBar, $0.exitBar.map { min($0, 1501) } ?? -1] }
-        let after = changed.trades.filter { $0.entryBar <= 1500 }.map { [$0.entryBar, $0.exitBar.map { min($0, 1501) } ?? -1] }
+        let before = base.trades.filter { $0.entryBar <= 1500 }.map {
+            [$0.entryBar, $0.exitBar.map { min($0, 1501) } ?? -1]
+        }
+        let after = changed.trades.filter { $0.entryBar <= 1500 }.map {
+            [$0.entryBar, $0.exitBar.map { min($0, 1501) } ?? -1]
+        }
         #expect(before == after)
     }
 
     @Test func grid_isIdenticalForAnyWorkerCountAndChunking() throws {
         var variants: [DualSMAParameters] = []
-        for fast in stride(from: 2, through: 40, by: 3) { for slow in stride(from: 10, through: 120, by: 7) where fast < slow { variants.append(.init(fast: fast, slow: slow)) } }
+        for fast in stride(from: 2, through: 40, by: 3) {
+            for slow in stride(from: 10, through: 120, by: 7) where fast < slow {
+                variants.append(.init(fast: fast, slow: slow))
+            }
+        }
         var reference: GridOutcome?
         for (workers, chunk, blockBytes) in [(1, 4096, 16 << 20), (2, 5, 16 << 20), (3, 17, 8 * 1024 * 10)] {
             var runner = GridRunner(workers: workers)
             runner.chunkVariants = chunk
             runner.blockBytes = blockBytes
             let outcome = try runner.run(
-                variants, keys: { "fast=\($0.fast),slow=\($0.slow)" }, on: Self.walk, settings: BacktestSettings(), topK: 25)
+                variants, keys: { "fast=\($0.fast),slow=\($0.slow)" }, on: Self.walk, settings: BacktestSettings(),
+                topK: 25)
             if let reference {
                 #expect(outcome.totalReturns == reference.totalReturns)
                 #expect(outcome.top.map(\.variantKey) == reference.top.map(\.variantKey))
@@ -58,14 +69,21 @@ import Testing
 
     @Test func rankOne_runAloneGivesTheSameMetrics() throws {
         var variants: [DualSMAParameters] = []
-        for fast in 2...30 { for slow in stride(from: 10, through: 200, by: 10) where fast < slow { variants.append(.init(fast: fast, slow: slow)) } }
+        for fast in 2...30 {
+            for slow in stride(from: 10, through: 200, by: 10) where fast < slow {
+                variants.append(.init(fast: fast, slow: slow))
+            }
+        }
         var settings = BacktestSettings()
         settings.execution.feeBps = 10
         let outcome = try GridRunner(workers: 2).run(
             variants, keys: { "fast=\($0.fast),slow=\($0.slow)" }, on: Self.walk, settings: settings, topK: 3)
         let best = try #require(outcome.top.first)
         #expect(Backtester.metrics(best.parameters, on: Self.walk, settings: settings) == best.metrics)
-        #expect(expectClose(Backtester.detailed(best.parameters, on: Self.walk, settings: settings).metrics.totalReturnPct, best.metrics.totalReturnPct, relative: 1e-12))
+        #expect(
+            expectClose(
+                Backtester.detailed(best.parameters, on: Self.walk, settings: settings).metrics.totalReturnPct,
+                best.metrics.totalReturnPct, relative: 1e-12))
     }
 
     @Test func ranking_breaksTiesByVariantKeyAsText() throws {

@@ -12,7 +12,8 @@ import Testing
         #expect(first == second)
         var other = request
         other.seed = 43
-        #expect(try Validation.run(other, parameters: Self.pair, on: Fixtures.goog, settings: BacktestSettings()) != first)
+        #expect(
+            try Validation.run(other, parameters: Self.pair, on: Fixtures.goog, settings: BacktestSettings()) != first)
     }
 
     @Test func permutation_pValuesAreWithinTheirRange() throws {

@@ -21,7 +21,8 @@ import Testing
         for row in rows {
             let fast = try #require(row["fast"] as? Int)
             let slow = try #require(row["slow"] as? Int)
-            let run = Backtester.detailed(DualSMAParameters(fast: fast, slow: slow), on: Fixtures.goog, settings: settings)
+            let run = Backtester.detailed(
+                DualSMAParameters(fast: fast, slow: slow), on: Fixtures.goog, settings: settings)
             let m = run.metrics
             let label = "\(file) fast=\(fast) slow=\(slow)"
             #expect(expectClose(m.totalReturnPct, row["total_return_pct"] as? Double), "\(label) total return")
@@ -52,7 +53,8 @@ import Testing
         var runner = GridRunner(workers: workers)
         runner.chunkVariants = 7  // many chunks: results must not depend on them
         let outcome = try runner.run(
-            variants, keys: { "fast=\($0.fast),slow=\($0.slow)" }, on: Fixtures.goog, settings: Self.settings(fees: fees),
+            variants, keys: { "fast=\($0.fast),slow=\($0.slow)" }, on: Fixtures.goog,
+            settings: Self.settings(fees: fees),
             topK: 174)
         #expect(outcome.evaluated == 174)
         for (index, row) in rows.enumerated() {

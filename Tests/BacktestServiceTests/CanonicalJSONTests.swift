@@ -37,7 +37,9 @@ enum ServiceFixtures {
     }
 
     @Test func parser_refusesDuplicatesTrailingDataAndBadEscapes() {
-        for text in [#"{"a":1,"a":2}"#, #"{"a":1} x"#, #""\x""#, "[1,]", "01", "NaN", #""\uD800""#, "1e400", #"{"a" 1}"#] {
+        for text in [
+            #"{"a":1,"a":2}"#, #"{"a":1} x"#, #""\x""#, "[1,]", "01", "NaN", #""\uD800""#, "1e400", #"{"a" 1}"#,
+        ] {
             #expect(throws: JSONParser.Failure.self, "\(text)") { try JSONParser.parse(text) }
         }
     }

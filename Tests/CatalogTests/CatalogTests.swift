@@ -32,7 +32,9 @@ extension NewRun {
 
     @Test func insert_decidesCreatedExistingAndKeyReused() throws {
         try withTemporaryCatalog { catalog, _ in
-            guard case .created(let run, let event) = try catalog.insertRun(.make(hash: "a", key: "k"), queueCapacity: 10) else {
+            guard
+                case .created(let run, let event) = try catalog.insertRun(.make(hash: "a", key: "k"), queueCapacity: 10)
+            else {
                 Issue.record("expected created")
                 return
             }
@@ -74,11 +76,15 @@ extension NewRun {
             #expect(first.1.seq == 1)
             let terminal = try catalog.finishRun(
                 id: "r1", status: .done, at: "t2", error: nil, grid: "{}", best: "{}",
-                results: [ResultRow(rank: 1, variantKey: "fast=1", body: "{}")], eventType: "completed", eventData: "{}")
+                results: [ResultRow(rank: 1, variantKey: "fast=1", body: "{}")], eventType: "completed", eventData: "{}"
+            )
             #expect(terminal?.seq == 2)
             #expect(try catalog.results(runID: "r1", limit: 10).map(\.variantKey) == ["fast=1"])
             // A second terminal transition is refused.
-            #expect(try catalog.finishRun(id: "r1", status: .error, at: "t3", error: "x", grid: nil, best: nil, results: [], eventType: "failed", eventData: "{}") == nil)
+            #expect(
+                try catalog.finishRun(
+                    id: "r1", status: .error, at: "t3", error: "x", grid: nil, best: nil, results: [],
+                    eventType: "failed", eventData: "{}") == nil)
             #expect(try catalog.events(runID: "r1", after: -1).map(\.type) == ["stage", "stage", "completed"])
             #expect(try catalog.events(runID: "r1", after: 0).map(\.seq) == [1, 2])
         }
@@ -98,7 +104,9 @@ extension NewRun {
         try withTemporaryCatalog { catalog, _ in
             for index in 0..<5 {
                 _ = try catalog.insertRun(.make(id: "r\(index)", hash: "\(index)"), queueCapacity: 10)
-                _ = try catalog.finishRun(id: "r\(index)", status: .done, at: "t", error: nil, grid: nil, best: nil, results: [], eventType: "completed", eventData: "{}")
+                _ = try catalog.finishRun(
+                    id: "r\(index)", status: .done, at: "t", error: nil, grid: nil, best: nil, results: [],
+                    eventType: "completed", eventData: "{}")
             }
             _ = try catalog.insertRun(.make(id: "queued", hash: "q"), queueCapacity: 10)
             #expect(try catalog.applyRetention(keep: 2) == ["r2", "r1", "r0"])
@@ -126,8 +134,10 @@ extension NewRun {
         try withTemporaryCatalog { catalog, _ in
             do {
                 try catalog.write { database in
-                    try database.prepare("INSERT INTO events (run_id, seq, type, ts, data) VALUES (?, 0, 'x', 't', '{}')")
-                        .bind(.text("secret-value")).run()
+                    try database.prepare(
+                        "INSERT INTO events (run_id, seq, type, ts, data) VALUES (?, 0, 'x', 't', '{}')"
+                    )
+                    .bind(.text("secret-value")).run()
                 }
                 Issue.record("foreign key must fail")
             } catch let error as SQLiteError {
@@ -142,7 +152,9 @@ extension NewRun {
     @Test func datasets_areIdempotentByHashAndResolveNewest() throws {
         try withTemporaryCatalog { catalog, _ in
             func make(_ id: String, _ hash: String) -> DatasetRecord {
-                DatasetRecord(id: id, owner: "local", symbol: "GOOG", timeframe: "1d", rows: 1, firstMilliseconds: 0, lastMilliseconds: 0, sha256: hash, createdAt: "t")
+                DatasetRecord(
+                    id: id, owner: "local", symbol: "GOOG", timeframe: "1d", rows: 1, firstMilliseconds: 0,
+                    lastMilliseconds: 0, sha256: hash, createdAt: "t")
             }
             #expect(try catalog.insertDataset(make("ds_1", "a"), bars: [1, 2]).created)
             #expect(try catalog.insertDataset(make("ds_9", "a"), bars: [1, 2]).0.id == "ds_1")

@@ -34,7 +34,9 @@ import Testing
         let limits = HTTPParserLimits.make(headerCount: 10)
         let nine = (1...9).map { "X\($0): v\r\n" }.joined()
         #expect(parseAllWays("GET / HTTP/1.1\r\nHost: h\r\n" + nine + "\r\n", limits: limits).error == nil)
-        #expect(parseAllWays("GET / HTTP/1.1\r\nHost: h\r\n" + nine + "X10: v\r\n\r\n", limits: limits).error?.status == 431)
+        #expect(
+            parseAllWays("GET / HTTP/1.1\r\nHost: h\r\n" + nine + "X10: v\r\n\r\n", limits: limits).error?.status == 431
+        )
     }
 
     @Test func body_atLimitParses_pastLimitIs413BeforeAnyBodyByte() {

@@ -20,13 +20,16 @@ import Testing
     @Test func parser_pipelinesEveryValidShape() {
         expectPipelines("GET / HTTP/1.1\r\nHost: h\r\n\r\n")
         expectPipelines("POST /p HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\nhello")
-        expectPipelines("POST /p HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n3;ext=1\r\nabc\r\n2\r\nde\r\n0\r\nT: v\r\n\r\n")
+        expectPipelines(
+            "POST /p HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n3;ext=1\r\nabc\r\n2\r\nde\r\n0\r\nT: v\r\n\r\n"
+        )
         expectPipelines("GET / HTTP/1.0\r\n\r\n")
     }
 
     @Test func parser_decodesContentLengthAndChunkedBodies() {
         #expect(parseAllWays("POST /p HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\nhello").bodyText == "hello")
-        let chunked = parseAllWays("POST /p HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\na\r\n0123456789\r\n1\r\n!\r\n0\r\n\r\n")
+        let chunked = parseAllWays(
+            "POST /p HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\na\r\n0123456789\r\n1\r\n!\r\n0\r\n\r\n")
         #expect(chunked.bodyText == "0123456789!")
         #expect(chunked.last == .end)
     }
@@ -38,8 +41,12 @@ import Testing
     @Test func parser_connectionSemanticsFollowVersion() throws {
         #expect(try #require(parseAllWays("GET / HTTP/1.0\r\n\r\n").heads.first).keepAlive == false)
         #expect(try #require(parseAllWays("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n").heads.first).keepAlive)
-        #expect(try #require(parseAllWays("GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n").heads.first).keepAlive == false)
-        #expect(try #require(parseAllWays("GET / HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\n\r\n").heads.first).expectsContinue)
+        #expect(
+            try #require(parseAllWays("GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n").heads.first).keepAlive
+                == false)
+        #expect(
+            try #require(parseAllWays("GET / HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\n\r\n").heads.first)
+                .expectsContinue)
     }
 
     @Test(arguments: [
@@ -77,7 +84,9 @@ import Testing
     }
 
     @Test func parser_acceptsRepeatedIdenticalContentLength() {
-        #expect(parseAllWays("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\nok").bodyText == "ok")
+        #expect(
+            parseAllWays("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\nok").bodyText
+                == "ok")
     }
 
     @Test(arguments: ["HTTP/2.0", "HTTP/1.2", "HTTP/0.9", "HTTP/3.0"])

@@ -37,7 +37,8 @@ func testRoutes(_ builder: inout RouterBuilder) {
         try await withRunningServer(routes: testRoutes) { server in
             let client = try TestClient(port: server.port)
             // The first takes longest: responses must still come back in request order.
-            try client.send(rawRequest("/sleep/150") + rawRequest("/sleep/50") + rawRequest("/healthz") + rawRequest("/sleep/0"))
+            try client.send(
+                rawRequest("/sleep/150") + rawRequest("/sleep/50") + rawRequest("/healthz") + rawRequest("/sleep/0"))
             #expect(try client.readResponse().text == #"{"slept":150}"#)
             #expect(try client.readResponse().text == #"{"slept":50}"#)
             #expect(try client.readResponse().text == #"{"status":"ok"}"#)
@@ -117,7 +118,11 @@ func testRoutes(_ builder: inout RouterBuilder) {
     }
 
     @Test func server_answers431And414AndClosesForMalformedInput() async throws {
-        try await withRunningServer(configure: { $0.limits.maxHeaderBytes = 256; $0.limits.maxRequestLineBytes = 64 }, routes: testRoutes) {
+        try await withRunningServer(
+            configure: {
+                $0.limits.maxHeaderBytes = 256; $0.limits.maxRequestLineBytes = 64
+            }, routes: testRoutes
+        ) {
             server in
             let big = try TestClient(port: server.port)
             try big.send("GET /healthz HTTP/1.1\r\nHost: t\r\nX: " + String(repeating: "a", count: 300) + "\r\n\r\n")
@@ -180,7 +185,11 @@ func testRoutes(_ builder: inout RouterBuilder) {
     }
 
     @Test func server_rejectsConnectionsOverTheLimit() async throws {
-        try await withRunningServer(configure: { $0.maxConnections = 2; $0.eventLoops = 1 }, routes: testRoutes) { server in
+        try await withRunningServer(
+            configure: {
+                $0.maxConnections = 2; $0.eventLoops = 1
+            }, routes: testRoutes
+        ) { server in
             let first = try TestClient(port: server.port)
             let second = try TestClient(port: server.port)
             try first.send(rawRequest("/healthz"))

@@ -3,13 +3,17 @@ import Testing
 @testable import HTTPServer
 
 /// Feeds `input` whole and one byte at a time, checks both give the same events, returns them.
-func parseAllWays(_ input: String, limits: HTTPParserLimits = HTTPParserLimits(), sourceLocation: SourceLocation = #_sourceLocation)
+func parseAllWays(
+    _ input: String, limits: HTTPParserLimits = HTTPParserLimits(), sourceLocation: SourceLocation = #_sourceLocation
+)
     -> [HTTPParserEvent]
 {
     parseAllWays(Array(input.utf8), limits: limits, sourceLocation: sourceLocation)
 }
 
-func parseAllWays(_ bytes: [UInt8], limits: HTTPParserLimits = HTTPParserLimits(), sourceLocation: SourceLocation = #_sourceLocation)
+func parseAllWays(
+    _ bytes: [UInt8], limits: HTTPParserLimits = HTTPParserLimits(), sourceLocation: SourceLocation = #_sourceLocation
+)
     -> [HTTPParserEvent]
 {
     var whole = HTTPRequestParser(limits: limits)
@@ -49,7 +53,9 @@ extension [HTTPParserEvent] {
         return nil
     }
     var bodyText: String {
-        String(decoding: flatMap { event -> [UInt8] in if case .body(let bytes) = event { return bytes } else { return [] } }, as: UTF8.self)
+        String(
+            decoding: flatMap { event -> [UInt8] in if case .body(let bytes) = event { return bytes } else { return [] }
+            }, as: UTF8.self)
     }
 }
 

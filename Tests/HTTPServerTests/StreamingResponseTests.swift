@@ -64,7 +64,7 @@ final class Counter: Sendable {
                 try client.send(rawRequest("/forever"))
                 Thread.sleep(forTimeInterval: 0.1)
             }
-            for _ in 0..<100 where !state.failed.load(ordering: .relaxed) {
+            for _ in 0..<500 where !state.failed.load(ordering: .relaxed) {
                 Thread.sleep(forTimeInterval: 0.02)
             }
             let failed = state.failed.load(ordering: .relaxed)
