@@ -11,6 +11,11 @@ extension BacktestService {
         return found
     }
 
+    /// A JSON column we wrote ourselves, passed through without re-encoding.
+    static func stored(_ text: String?) -> JSONValue {
+        text.map { .raw($0) } ?? .null
+    }
+
     static func parseStored(_ text: String?) -> JSONValue {
         guard let text, let value = try? JSONParser.parse(text) else { return .null }
         return value
@@ -36,14 +41,18 @@ extension BacktestService {
 
     /// `GET /runs/{id}`.
     public func run(id: String) throws(ServiceError) -> JSONValue {
+        if let cached = finishedDocuments.document(id) { return .raw(cached) }
         let run = try findRun(id)
         guard case .object(var members) = summary(run) else { return .null }
         members.append(("dataset_id", .string(run.datasetID)))
         members.append(("engine_version", .string(run.engineVersion)))
-        members.append(("request", Self.parseStored(run.request)))
-        members.append(("best", Self.parseStored(run.best)))
+        members.append(("request", Self.stored(run.request)))
+        members.append(("best", Self.stored(run.best)))
         members.append(("error", run.error.map { .object([("message", .string($0))]) } ?? .null))
-        return .object(members)
+        let document = JSONValue.object(members)
+        // A finished run never changes again (until it is deleted): render it once.
+        if run.status.isFinished { finishedDocuments.store(id, JSONWriter.compact(document)) }
+        return document
     }
 
     /// `GET /runs`.
@@ -76,8 +85,8 @@ extension BacktestService {
         let rows: [ResultRow]
         do { rows = try catalog.results(runID: id, limit: limit) } catch { throw ServiceError.internalError }
         return .object([
-            ("run_id", .string(id)), ("results", .array(rows.map { Self.parseStored($0.body) })),
-            ("grid", Self.parseStored(run.grid)),
+            ("run_id", .string(id)), ("results", .array(rows.map { Self.stored($0.body) })),
+            ("grid", Self.stored(run.grid)),
         ])
     }
 
@@ -110,6 +119,7 @@ extension BacktestService {
             }
         }
         do { try catalog.deleteRun(id: id, owner: configuration.owner) } catch { throw ServiceError.internalError }
+        finishedDocuments.remove(id)
         hub.close(runID: id)
     }
 
@@ -129,6 +139,9 @@ extension BacktestService {
     /// Removes finished runs beyond the configured number.
     public func applyRetention() {
         guard let removed = try? catalog.applyRetention(keep: configuration.retentionRuns) else { return }
-        for id in removed { hub.close(runID: id) }
+        for id in removed {
+            finishedDocuments.remove(id)
+            hub.close(runID: id)
+        }
     }
 }

@@ -10,6 +10,7 @@ public final class BacktestService: Sendable {
     let catalog: Catalog
     public let datasets: DatasetStore
     public let hub = EventHub()
+    let finishedDocuments = DocumentCache()
     let cancellations = CancellationRegistry()
     let logger: Logger
     private let executor: RunExecutor
@@ -36,8 +37,8 @@ public final class BacktestService: Sendable {
             }
         }
         let executor = RunExecutor(
-            catalog: catalog, datasets: datasets, hub: hub, cancellations: cancellations, configuration: configuration,
-            logger: logger)
+            catalog: catalog, datasets: datasets, hub: hub, cancellations: cancellations,
+            finishedDocuments: finishedDocuments, configuration: configuration, logger: logger)
         self.executor = executor
         let hub = self.hub
         pool = WorkerPool(count: configuration.workers) {

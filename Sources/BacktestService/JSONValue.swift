@@ -6,6 +6,9 @@ public enum JSONValue: Sendable, Equatable {
     case string(String)
     case array([JSONValue])
     case object([(String, JSONValue)])
+    /// Already-serialized JSON we produced ourselves (stored documents), written verbatim by
+    /// the compact writer instead of being parsed and re-encoded.
+    case raw(String)
 
     public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
         switch (lhs, rhs) {
@@ -16,12 +19,14 @@ public enum JSONValue: Sendable, Equatable {
         case (.array(let a), .array(let b)): return a == b
         case (.object(let a), .object(let b)):
             return a.count == b.count && zip(a, b).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
+        case (.raw(let a), .raw(let b)): return a == b
         default: return false
         }
     }
 
     /// The member `key` of an object.
     public subscript(key: String) -> JSONValue? {
+        if case .raw(let text) = self { return (try? JSONParser.parse(text))?[key] }
         guard case .object(let members) = self else { return nil }
         return members.first { $0.0 == key }?.1
     }

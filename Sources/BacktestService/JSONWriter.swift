@@ -16,6 +16,12 @@ public enum JSONWriter {
 
     private static func write(_ value: JSONValue, canonical: Bool, into out: inout String) {
         switch value {
+        case .raw(let text):
+            if canonical, let parsed = try? JSONParser.parse(text) {
+                write(parsed, canonical: true, into: &out)
+            } else {
+                out += text
+            }
         case .null: out += "null"
         case .bool(let flag): out += flag ? "true" : "false"
         case .number(let number): out += ECMAScriptNumber.format(number)

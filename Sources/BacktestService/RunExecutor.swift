@@ -10,6 +10,7 @@ struct RunExecutor: Sendable {
     let datasets: DatasetStore
     let hub: EventHub
     let cancellations: CancellationRegistry
+    let finishedDocuments: DocumentCache
     let configuration: ServiceConfiguration
     let logger: Logger
 
@@ -54,7 +55,10 @@ struct RunExecutor: Sendable {
         }
         if cancellations.reason(run.id) != .shutdown { cancellations.clear(run.id) }
         if let removed = try? catalog.applyRetention(keep: configuration.retentionRuns) {
-            for id in removed { hub.close(runID: id) }
+            for id in removed {
+                finishedDocuments.remove(id)
+                hub.close(runID: id)
+            }
         }
     }
 

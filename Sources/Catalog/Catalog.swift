@@ -19,6 +19,7 @@ public final class Catalog: @unchecked Sendable {
         self.path = path
         writer = try Database(path: path)
         try Migrations.apply(to: writer)
+        writer.releaseStatements()
         reader = try Database(path: path)
     }
 
@@ -31,11 +32,17 @@ public final class Catalog: @unchecked Sendable {
     }
 
     func write<T>(_ body: (Database) throws -> T) throws -> T {
-        try writeQueue.sync { try body(writer) }
+        try writeQueue.sync {
+            defer { writer.releaseStatements() }
+            return try body(writer)
+        }
     }
 
     func read<T>(_ body: (Database) throws -> T) throws -> T {
-        try readQueue.sync { try body(reader) }
+        try readQueue.sync {
+            defer { reader.releaseStatements() }
+            return try body(reader)
+        }
     }
 
     /// Whether a write transaction goes through (for readiness checks).

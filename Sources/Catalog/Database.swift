@@ -4,6 +4,10 @@ import Foundation
 /// One SQLite connection. Not `Sendable`: it is owned by one serial queue (see `Catalog`).
 final class Database {
     private(set) var handle: OpaquePointer?
+    /// Prepared once per SQL text; reset after every catalog call (`releaseStatements`) so no
+    /// statement keeps a read snapshot open.
+    private var statements: [String: Statement] = [:]
+    private var inUse: [Statement] = []
 
     /// Opens (creating if needed) `path` in WAL mode with `synchronous=NORMAL`, foreign keys on
     /// and a bounded busy timeout (never a busy handler that retries forever).
@@ -29,7 +33,11 @@ final class Database {
         try execute("PRAGMA foreign_keys=ON")
     }
 
-    deinit { sqlite3_close_v2(handle) }
+    deinit {
+        statements.removeAll()
+        inUse.removeAll()
+        sqlite3_close_v2(handle)
+    }
 
     func error(_ status: Int32, sql: String?) -> SQLiteError {
         SQLiteError(
@@ -48,7 +56,22 @@ final class Database {
     }
 
     func prepare(_ sql: String) throws(SQLiteError) -> Statement {
-        try Statement(database: self, sql: sql)
+        let statement: Statement
+        if let cached = statements[sql] {
+            statement = cached
+        } else {
+            statement = try Statement(database: self, sql: sql)
+            statements[sql] = statement
+        }
+        statement.reset()
+        inUse.append(statement)
+        return statement
+    }
+
+    /// Resets every statement used since the last call, ending their read transactions.
+    func releaseStatements() {
+        for statement in inUse { statement.reset() }
+        inUse.removeAll(keepingCapacity: true)
     }
 
     func scalarText(_ sql: String) throws(SQLiteError) -> String? {
@@ -64,9 +87,11 @@ final class Database {
         try execute("BEGIN IMMEDIATE")
         do {
             let result = try body()
+            releaseStatements()
             try execute("COMMIT")
             return result
         } catch {
+            releaseStatements()
             try? execute("ROLLBACK")
             throw error
         }

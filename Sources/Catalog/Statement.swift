@@ -17,6 +17,12 @@ final class Statement {
 
     deinit { sqlite3_finalize(handle) }
 
+    /// Back to the start, bindings cleared.
+    func reset() {
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+    }
+
     /// Binds values to `?` placeholders in order.
     @discardableResult
     func bind(_ values: SQLValue...) throws(SQLiteError) -> Statement {
