@@ -1,6 +1,3 @@
-import Dispatch
-import Synchronization
-
 /// What a grid run produces.
 public struct GridOutcome: Sendable {
     /// The best variants, in rank order.
@@ -22,6 +19,11 @@ public struct GridRunner: Sendable {
     public var chunkVariants = 4096
     /// Bytes of SMA rows per block.
     public var blockBytes = 16 << 20
+    /// Bar-variants per step between progress reports and cancellation checks (≈15 ms of work
+    /// on one core of this machine class); blocks shrink to keep a step at most this size.
+    public var stepBarVariants = 8_000_000
+    /// Where the parallel loops run.
+    public var executor: any ParallelExecutor = DispatchExecutor()
 
     public init(workers: Int) {
         self.workers = max(1, workers)
@@ -45,9 +47,11 @@ public struct GridRunner: Sendable {
         let allWindows = Array(Set(variants.flatMap { [$0.fast, $0.slow] })).sorted()
         let shared =
             allWindows.count * n * 8 <= blockBytes
-            ? SMATable(windows: allWindows, data: data, range: 0..<n, workers: workers) : nil
+            ? SMATable(windows: allWindows, data: data, range: 0..<n, workers: workers, executor: executor) : nil
+        // With shared rows a chunk walks the whole series in one step: size it to one step of work.
+        let chunkSize = shared == nil ? chunkVariants : max(1, min(chunkVariants, stepBarVariants / max(1, n)))
         while chunkStart < variants.count {
-            let chunkEnd = min(variants.count, chunkStart + chunkVariants)
+            let chunkEnd = min(variants.count, chunkStart + chunkSize)
             let chunk = Array(variants[chunkStart..<chunkEnd])
             let metrics = try runChunk(
                 chunk, data: data, settings: settings, shared: shared,
@@ -80,20 +84,24 @@ public struct GridRunner: Sendable {
     ) throws(EngineError) -> [VariantMetrics] {
         let n = data.count
         let windows = Array(Set(chunk.flatMap { [$0.fast, $0.slow] })).sorted()
-        let blockLength = shared.map { $0.range.count } ?? max(1024, min(n, blockBytes / 8 / max(1, windows.count)))
+        let blockLength =
+            shared.map { $0.range.count }
+            ?? max(1024, min(n, blockBytes / 8 / max(1, windows.count), stepBarVariants / max(1, chunk.count)))
         var simulators = chunk.map { VariantSimulator(parameters: $0, settings: settings) }
         let parallelism = min(workers, chunk.count)
         var blockStart = 0
         while blockStart < n {
             if isCancelled() { throw EngineError.cancelled }
             let block = blockStart..<min(n, blockStart + blockLength)
-            let table = shared ?? SMATable(windows: windows, data: data, range: block, workers: workers)
+            let table =
+                shared ?? SMATable(windows: windows, data: data, range: block, workers: workers, executor: executor)
             simulators.withUnsafeMutableBufferPointer { buffer in
                 let states = DisjointBuffer(buffer)
-                DispatchQueue.concurrentPerform(iterations: parallelism) { part in
+                let rows = chunk
+                executor.forEach(parallelism) { part in
                     var recorder = NoRecorder()
-                    for index in Self.slice(chunk.count, part: part, of: parallelism) {
-                        let parameters = chunk[index]
+                    for index in Self.slice(rows.count, part: part, of: parallelism) {
+                        let parameters = rows[index]
                         states.base[index].advance(
                             data: data, range: block, fast: table.row(parameters.fast),
                             slow: table.row(parameters.slow),

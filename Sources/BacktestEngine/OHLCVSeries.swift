@@ -31,6 +31,13 @@ public struct OHLCVSeries: Sendable, Equatable {
             volume: Array(volume[lower..<upper]))
     }
 
+    /// How many bars `slice(fromMilliseconds:toMilliseconds:)` would keep, without copying.
+    public func count(fromMilliseconds: Int64?, toMilliseconds: Int64?) -> Int {
+        let lower = fromMilliseconds.map { bound in timestamps.firstIndex { $0 >= bound } ?? count } ?? 0
+        let upper = toMilliseconds.map { bound in (timestamps.lastIndex { $0 <= bound } ?? -1) + 1 } ?? count
+        return max(0, upper - lower)
+    }
+
     /// The median step between timestamps, in seconds (0 with fewer than two bars).
     public var medianStepSeconds: Double {
         guard count > 1 else { return 0 }

@@ -63,6 +63,25 @@ public struct ParameterGrid: Sendable {
         return parameters
     }
 
+    /// How many combinations satisfy `fast < slow`, without materializing them.
+    public var validCount: Int {
+        let fasts = axes.first { $0.parameter == .fast }?.values ?? [Double(base.fast)]
+        let slows = (axes.first { $0.parameter == .slow }?.values ?? [Double(base.slow)]).sorted()
+        var pairs = 0
+        for fast in fasts {
+            // Slow values strictly above `fast`: binary search in the sorted slows.
+            var low = 0
+            var high = slows.count
+            while low < high {
+                let middle = (low + high) / 2
+                if slows[middle] <= fast { low = middle + 1 } else { high = middle }
+            }
+            pairs += slows.count - low
+        }
+        let others = axes.filter { $0.parameter != .fast && $0.parameter != .slow }.reduce(1) { $0 * $1.values.count }
+        return pairs * others
+    }
+
     /// Expands the grid; combinations with `fast >= slow` are skipped and counted.
     public func expand() -> (variants: [DualSMAParameters], combinationIndex: [Int], skipped: Int) {
         var variants: [DualSMAParameters] = []

@@ -1,5 +1,3 @@
-import Dispatch
-
 /// SMA rows for a set of windows over a range of bars, computed in parallel and then
 /// read-only. Row `w` holds `SMA_w[t]` at offset `t − range.lowerBound`.
 ///
@@ -10,7 +8,7 @@ final class SMATable: @unchecked Sendable {
     private let rowOf: [Int: Int]
     private let storage: UnsafeMutableBufferPointer<Double>
 
-    init(windows: [Int], data: PreparedSeries, range: Range<Int>, workers: Int) {
+    init(windows: [Int], data: PreparedSeries, range: Range<Int>, workers: Int, executor: any ParallelExecutor) {
         self.range = range
         var rows: [Int: Int] = [:]
         for (index, window) in windows.enumerated() { rows[window] = index }
@@ -19,7 +17,7 @@ final class SMATable: @unchecked Sendable {
         storage = .allocate(capacity: max(1, windows.count * length))
         let shared = DisjointBuffer(storage)
         let parts = max(1, min(workers, windows.count))
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
+        executor.forEach(parts) { part in
             for index in (windows.count * part / parts)..<(windows.count * (part + 1) / parts) {
                 let row = shared.base + index * length
                 let window = windows[index]

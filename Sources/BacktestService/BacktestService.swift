@@ -38,7 +38,9 @@ public final class BacktestService: Sendable {
         }
         let executor = RunExecutor(
             catalog: catalog, datasets: datasets, hub: hub, cancellations: cancellations,
-            finishedDocuments: finishedDocuments, configuration: configuration, logger: logger)
+            finishedDocuments: finishedDocuments,
+            engineThreads: BackgroundThreads(threads: configuration.engineThreads - 1), configuration: configuration,
+            logger: logger)
         self.executor = executor
         let hub = self.hub
         pool = WorkerPool(count: configuration.workers) {
@@ -83,12 +85,12 @@ public final class BacktestService: Sendable {
         }
         let request = try parser.parse(body)
         let dataset = try resolveDataset(request)
-        var series = try datasets.series(id: dataset.id)
+        var bars = dataset.rows
         if case .symbol(_, _, let from, let to)? = request.data, from != nil || to != nil {
-            series = PreparedSeries(series.series.slice(fromMilliseconds: from, toMilliseconds: to))
+            bars = try datasets.series(id: dataset.id).series.count(fromMilliseconds: from, toMilliseconds: to)
         }
-        try checkWindows(request, bars: series.count)
-        let variants = request.gridAxes.isEmpty ? 1 : request.grid.expand().variants.count
+        try checkWindows(request, bars: bars)
+        let variants = request.gridAxes.isEmpty ? 1 : request.grid.validCount
         let hash = InputHash.compute(normalized: request.normalized, datasetSHA256: dataset.sha256)
         let newRun = NewRun(
             id: Identifiers.make(prefix: "run_"), owner: configuration.owner, inputHash: hash,

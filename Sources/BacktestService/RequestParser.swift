@@ -63,7 +63,7 @@ public struct RequestParser: Sendable {
                     .init(
                         path: "grid",
                         message: "has \(combinations) combinations, more than the limit of \(maxGridVariants)"))
-            } else if ParameterGrid(base: parameters, axes: axes).expand().variants.isEmpty {
+            } else if ParameterGrid(base: parameters, axes: axes).validCount == 0 {
                 problems.append(.init(path: "grid", message: "no combination satisfies fast < slow"))
             }
         }

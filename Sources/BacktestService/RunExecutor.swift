@@ -11,6 +11,7 @@ struct RunExecutor: Sendable {
     let hub: EventHub
     let cancellations: CancellationRegistry
     let finishedDocuments: DocumentCache
+    let engineThreads: BackgroundThreads
     let configuration: ServiceConfiguration
     let logger: Logger
 
@@ -103,6 +104,7 @@ struct RunExecutor: Sendable {
         let bars = max(series.count, 1)
         var runner = GridRunner(workers: configuration.engineThreads)
         runner.chunkVariants = configuration.chunkVariants
+        runner.executor = engineThreads
         var lastCheckpoint = 0
         let isCancelled = { cancellations.reason(run.id) != nil }
         let outcome = try runner.run(

@@ -18,6 +18,7 @@ final class WorkerPool: Sendable {
         for index in 0..<max(1, count) {
             finished.enter()
             let thread = Thread { [self] in
+                BackgroundPriority.applyToCurrentThread()
                 while !isStopping {
                     if let job = claim() {
                         job()

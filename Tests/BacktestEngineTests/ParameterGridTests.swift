@@ -32,3 +32,17 @@ import Testing
         #expect(grid.variantKey(DualSMAParameters(fast: 1, slow: 2, thresholdBp: 0)) == "threshold_bp=0")
     }
 }
+
+@Suite struct ParameterGridCountTests {
+    @Test func validCount_matchesTheExpansionWithoutBuildingIt() {
+        let grid = ParameterGrid(
+            base: DualSMAParameters(fast: 1, slow: 2),
+            axes: [
+                .init(parameter: .fast, values: ParameterGrid.rangeValues(start: 2, stop: 100, step: 1)),
+                .init(parameter: .slow, values: ParameterGrid.rangeValues(start: 10, stop: 300, step: 1)),
+                .init(parameter: .delayBars, values: [0, 1]),
+            ])
+        #expect(grid.validCount == grid.expand().variants.count)
+        #expect(grid.validCount == 2 * 24_623)
+    }
+}
