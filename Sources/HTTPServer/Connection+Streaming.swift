@@ -10,6 +10,7 @@ extension Connection {
             loop.execute { loop.connection(fd, id: id)?.pullStream() }
         }
         stream = writer
+        streamedBytes = 0
         streamChunked = chunked
         streamClose = close
         Task {
@@ -31,12 +32,13 @@ extension Connection {
                 out.append(contentsOf: chunk)
             }
             streamBytesInFlight += chunk.count
+            streamedBytes += chunk.count
         }
         if finished {
             if streamChunked { out.append(contentsOf: "0\r\n\r\n".utf8) }
             stream = nil
             streamBytesInFlight = 0
-            complete(status: 200, bytes: -1, close: streamClose)
+            complete(status: 200, bytes: streamedBytes, close: streamClose)
         }
         flush()
     }

@@ -32,6 +32,7 @@ final class Connection {
     var streamChunked = false
     var streamClose = false
     var streamBytesInFlight = 0
+    var streamedBytes = 0
     private var closeWhenFlushed = false
     private var lingerDeadline: Double?
     private var readEOF = false

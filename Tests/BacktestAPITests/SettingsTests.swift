@@ -1,0 +1,97 @@
+import BacktestAPI
+import Foundation
+import Testing
+
+@Suite struct SettingsTests {
+    func file(_ text: String) throws -> String {
+        let path = Paths.temporaryDirectory() + "/config.json"
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func defaultConfigFile_matchesTheBuiltInDefaults() throws {
+        var settings = Settings()
+        try settings.apply(configFile: Paths.root.appendingPathComponent("configs/default.json").path)
+        var expected = Settings()
+        expected.samplesDir = "configs/samples"
+        #expect(settings == expected)
+        #expect(settings.serverConfiguration.limits.maxBodyBytes == 10 * 1024 * 1024)
+    }
+
+    @Test func unknownKeysAndBadValues_areErrorsNotIgnored() throws {
+        var settings = Settings()
+        #expect(throws: Settings.Invalid.self) { try settings.apply(configFile: try file(#"{"port": 1, "prot": 2}"#)) }
+        #expect(throws: Settings.Invalid.self) { try settings.apply(configFile: try file(#"{"port": 70000}"#)) }
+        #expect(throws: Settings.Invalid.self) { try settings.apply(configFile: try file(#"{"access_log": "maybe"}"#)) }
+        #expect(throws: Settings.Invalid.self) { try settings.apply(configFile: try file("[1]")) }
+        #expect(throws: Settings.Invalid.self) { try settings.apply(environment: ["BACKTESTD_NOPE": "1"]) }
+    }
+
+    @Test func environmentOverridesTheFile() throws {
+        var settings = Settings()
+        try settings.apply(configFile: try file(#"{"port": 9000, "workers": 3, "header_timeout_s": 2.5}"#))
+        try settings.apply(environment: ["BACKTESTD_PORT": "9100", "PATH": "/bin", "BACKTESTD_ACCESS_LOG": "false"])
+        #expect(settings.port == 9100)
+        #expect(settings.workers == 3)
+        #expect(settings.headerTimeoutSeconds == 2.5)
+        #expect(settings.accessLog == false)
+        #expect(settings.serverConfiguration.headerTimeout == 2.5)
+    }
+}
+
+@Suite struct CommandLineTests {
+    func run(_ arguments: [String], input: String? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Paths.binary)
+        process.arguments = arguments
+        let out = Pipe()
+        let err = Pipe()
+        let inPipe = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = inPipe
+        try process.run()
+        if let input { inPipe.fileHandleForWriting.write(Data(input.utf8)) }
+        try inPipe.fileHandleForWriting.close()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (
+            process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self)
+        )
+    }
+
+    @Test func backtest_printsTheResultsDocumentAndFailsWithTheEnvelope() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Paths.binary))
+        let directory = Paths.temporaryDirectory()
+        let good = directory + "/good.json"
+        let bad = directory + "/bad.json"
+        try #"{"strategy":{"name":"dual_sma"},"grid":{"fast":{"values":[5,10]},"slow":{"values":[20,50]}}}"#.write(
+            toFile: good, atomically: true, encoding: .utf8)
+        try #"{"strategy":{"name":"dual_sma","params":{"fast":9,"slow":3}},"bogus":1}"#.write(
+            toFile: bad, atomically: true, encoding: .utf8)
+        let data = Paths.samples + "/GOOG_1d.csv"
+        let ok = try run(["backtest", "--data", data, "--request", good, "--top", "3"])
+        #expect(ok.status == 0)
+        let document = try JSONSerialization.jsonObject(with: Data(ok.stdout.utf8)) as? [String: Any]
+        #expect((document?["results"] as? [Any])?.count == 3)
+        #expect((document?["grid"] as? [String: Any])?["evaluated"] as? Int == 4)
+        let all = try run(["backtest", "--data", data, "--request", good, "--all", "--timeframe", "1d"])
+        #expect(
+            ((try JSONSerialization.jsonObject(with: Data(all.stdout.utf8)) as? [String: Any])?["results"] as? [Any])?
+                .count == 4)
+        let failed = try run(["backtest", "--data", data, "--request", bad])
+        #expect(failed.status != 0)
+        #expect(failed.stderr.contains(#""code":"validation_error""#))
+        #expect(failed.stderr.contains(#""path":"bogus""#))
+        #expect(try run(["backtest", "--data", data, "--request", good, "--timeframe", "2d"]).status != 0)
+    }
+
+    @Test func canonicalize_readsStandardInput() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Paths.binary))
+        let result = try run(["canonicalize"], input: #"{"b": 2.0, "a": [1E21, 0.000001, "\u00e9"]}"#)
+        #expect(result.status == 0)
+        #expect(result.stdout == #"{"a":[1e+21,0.000001,"é"],"b":2}"#)
+        #expect(try run(["canonicalize"], input: "{").status != 0)
+    }
+}
