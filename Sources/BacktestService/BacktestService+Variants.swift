@@ -27,18 +27,19 @@ extension BacktestService {
         guard let chosen, let params = Self.parseStored(chosen.body)["params"] else {
             throw ServiceError.notFound("variant \(variant ?? "1") of run \(id) (only the top results are kept)")
         }
-        let request = try RequestParser(maxGridVariants: .max, requiresData: false).parse(Array(run.request.utf8))
         let parameters = DualSMAParameters(
             fast: params["fast"]?.integer ?? 1, slow: params["slow"]?.integer ?? 2,
             thresholdBp: params["threshold_bp"]?.number ?? 0,
             delayBars: params["delay_bars"]?.integer ?? 0, longOnly: params["long_only"]?.bool ?? true)
-        let dataset = try datasets.record(id: run.datasetID)
-        var series = try datasets.series(id: run.datasetID)
-        if case .symbol(_, _, let from, let to)? = request.data, from != nil || to != nil {
-            series = PreparedSeries(series.series.slice(fromMilliseconds: from, toMilliseconds: to))
+        let series: PreparedSeries
+        let settings: BacktestSettings
+        do {
+            (_, series, settings) = try datasets.inputs(forStoredRequest: run.request, datasetID: run.datasetID)
+        } catch let error as ServiceError {
+            throw error
+        } catch {
+            throw ServiceError.internalError
         }
-        var settings = request.settings
-        settings.barSeconds = Timeframe(rawValue: dataset.timeframe)?.seconds ?? series.series.medianStepSeconds
         return (
             chosen.variantKey, Backtester.detailed(parameters, on: series, settings: settings), series.series, settings
         )

@@ -85,6 +85,22 @@ public final class DatasetStore: Sendable {
         do { return try catalog.datasets(owner: owner) } catch { throw ServiceError.internalError }
     }
 
+    /// What a stored run needs to run again: its parsed request, the bars it selected and the
+    /// settings with the bar period of its dataset.
+    func inputs(forStoredRequest text: String, datasetID: String) throws -> (
+        BacktestRequest, PreparedSeries, BacktestSettings
+    ) {
+        let request = try RequestParser(maxGridVariants: .max, requiresData: false).parse(Array(text.utf8))
+        let dataset = try record(id: datasetID)
+        var prepared = try series(id: datasetID)
+        if case .symbol(_, _, let from, let to)? = request.data, from != nil || to != nil {
+            prepared = PreparedSeries(prepared.series.slice(fromMilliseconds: from, toMilliseconds: to))
+        }
+        var settings = request.settings
+        settings.barSeconds = Timeframe(rawValue: dataset.timeframe)?.seconds ?? prepared.series.medianStepSeconds
+        return (request, prepared, settings)
+    }
+
     /// The bars of a dataset, prepared for the engine.
     func series(id: String) throws(ServiceError) -> PreparedSeries {
         if let hit = cache.withLock({ $0.first { $0.0 == id }?.1 }) { return hit }

@@ -91,14 +91,7 @@ struct RunExecutor: Sendable {
     }
 
     private func evaluate(_ run: RunRecord, started: Date) throws -> Outcome {
-        let request = try RequestParser(maxGridVariants: .max, requiresData: false).parse(Array(run.request.utf8))
-        let dataset = try datasets.record(id: run.datasetID)
-        var series = try datasets.series(id: run.datasetID)
-        if case .symbol(_, _, let from, let to)? = request.data, from != nil || to != nil {
-            series = PreparedSeries(series.series.slice(fromMilliseconds: from, toMilliseconds: to))
-        }
-        var settings = request.settings
-        settings.barSeconds = Timeframe(rawValue: dataset.timeframe)?.seconds ?? series.series.medianStepSeconds
+        let (request, series, settings) = try datasets.inputs(forStoredRequest: run.request, datasetID: run.datasetID)
         let grid = request.grid
         let expanded = grid.axes.isEmpty ? ([request.parameters], [0], 0) : grid.expand()
         let bars = max(series.count, 1)
