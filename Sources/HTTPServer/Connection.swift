@@ -187,7 +187,8 @@ final class Connection {
         switch response.body {
         case .bytes(let bytes):
             ResponseHeadEncoder.encode(
-                status: response.status, headers: response.headers, framing: .length(bytes.count), close: close,
+                status: response.status, headers: response.headers,
+                framing: response.status == 204 ? .none : .length(bytes.count), close: close,
                 echoKeepAlive: active.head.versionMinor == 0 && !close, date: loop.date,
                 serverName: configuration.serverName, requestID: active.requestID, into: &out)
             if !omitBody { out.append(contentsOf: bytes) }

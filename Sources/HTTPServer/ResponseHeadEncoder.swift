@@ -6,6 +6,8 @@ enum ResponseHeadEncoder {
         case chunked
         /// HTTP/1.0 streaming: the body ends when the connection closes.
         case untilClose
+        /// 1xx and 204 carry no body and no framing header (RFC 9110 §8.6).
+        case none
     }
 
     static func encode(
@@ -25,7 +27,7 @@ enum ResponseHeadEncoder {
         switch framing {
         case .length(let count): text += "Content-Length: \(count)\r\n"
         case .chunked: text += "Transfer-Encoding: chunked\r\n"
-        case .untilClose: break
+        case .untilClose, .none: break
         }
         text += "Date: \(date)\r\nServer: \(serverName)\r\n"
         if !requestID.isEmpty { text += "X-Request-Id: \(requestID)\r\n" }

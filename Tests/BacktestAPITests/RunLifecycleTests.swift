@@ -149,7 +149,9 @@ func uploadWalk(_ port: UInt16, bars: Int = 40_000) throws {
             try uploadWalk(port)
             let runID = try #require(try json(try call(port, "POST", "/backtests", body: walkGrid))["run_id"]?.string)
             try waitUntilStatus(port, runID, "RUNNING")
-            #expect(try call(port, "DELETE", "/runs/\(runID)").status == 204)
+            let deleted = try call(port, "DELETE", "/runs/\(runID)")
+            #expect(deleted.status == 204)
+            #expect(deleted.header("Content-Length") == nil)  // RFC 9110 §8.6: none on 204
             #expect(try call(port, "GET", "/runs/\(runID)").status == 404)
             #expect(try call(port, "GET", "/runs/\(runID)/events").status == 404)
             #expect(try call(port, "DELETE", "/runs/\(runID)").status == 404)
