@@ -112,8 +112,11 @@ public struct HTTPRequestParser: Sendable {
     /// Finds the next CRLF-terminated line. A bare CR or LF is an error (RFC 9112 §2.2 allows
     /// refusing them, and refusing closes a smuggling vector).
     private mutating func nextLine(limit: Int) -> Result<Range<Int>, HTTPParseError>? {
+        // Only the first `limit` bytes plus CRLF may form the line; looking no further keeps the
+        // outcome independent of how the input was split.
+        let end = min(buffer.count, start + max(limit, 0) + 2)
         var index = max(scanned, start)
-        while index < buffer.count {
+        while index < end {
             let byte = buffer[index]
             if byte == 10 {
                 guard index > start, buffer[index - 1] == 13 else { return .failure(.bad("bare LF in message head")) }
@@ -121,14 +124,13 @@ public struct HTTPRequestParser: Sendable {
                 return .success(start..<(index - 1))
             }
             if byte == 13 {
-                guard index + 1 < buffer.count else {
+                guard index + 1 < end else {
                     scanned = index  // re-examine this CR once the next byte arrives
                     return nil
                 }
                 if buffer[index + 1] != 10 { return .failure(.bad("bare CR in message head")) }
             }
             index += 1
-            if index - start > limit + 1 { return nil }
         }
         scanned = index
         return nil

@@ -15,5 +15,11 @@ swiftc -sanitize=fuzzer,address -parse-as-library -O -module-name HTTPParserFuzz
 printf 'GET /a?b=c HTTP/1.1\r\nHost: x\r\n\r\n' > "$out/corpus/get"
 printf 'POST /p HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n' > "$out/corpus/chunked"
 printf 'POST /p HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabcGET / HTTP/1.0\r\n\r\n' > "$out/corpus/pipelined"
-"$out/http-parser-fuzz" -max_total_time="$seconds" -max_len=4096 -print_final_stats=1 "$out/corpus" 2>&1 | tail -n 12
+if ! "$out/http-parser-fuzz" -max_total_time="$seconds" -max_len=4096 -print_final_stats=1 \
+  -artifact_prefix="$out/" "$out/corpus" >"$out/fuzz.log" 2>&1; then
+  grep -v "ld.gold" "$out/fuzz.log" | grep -E "Fatal|fatal|ERROR|crash|Test unit written" | head -n 20
+  echo "fuzz: crash; reproduce with $out/http-parser-fuzz $out/crash-*"
+  exit 1
+fi
+tail -n 8 "$out/fuzz.log"
 echo "fuzz: no crash in ${seconds}s"

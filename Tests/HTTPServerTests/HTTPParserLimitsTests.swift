@@ -17,6 +17,14 @@ import Testing
         #expect(parseAllWays(String(repeating: "G", count: 100), limits: limits).error?.status == 414)
     }
 
+    @Test func bareCRAtTheLimitBoundary_givesTheSameAnswerHoweverSplit() {
+        // Found by the fuzzer: a bare CR just past the request-line limit was a 400 when fed
+        // whole and a 414 when fed byte by byte; parseAllWays checks both ways agree.
+        let limits = HTTPParserLimits.make(requestLine: 64)
+        let line = "GET /" + String(repeating: "a", count: 59) + "x\r\u{02}Host: h\r\n\r\n"
+        #expect(parseAllWays(line, limits: limits).error?.status == 414)
+    }
+
     /// A header block of exactly `total` bytes (fields + CRLFs + final CRLF).
     private func headerBlock(total: Int) -> String {
         let host = "Host: h\r\n"
