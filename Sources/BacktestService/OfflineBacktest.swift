@@ -4,16 +4,16 @@ import Foundation
 /// Runs a request without a server or catalog: the same JSON `GET /runs/{id}/results` returns.
 public enum OfflineBacktest {
     /// `top` nil means every evaluated variant.
-    public static func run(csv: [UInt8], request body: [UInt8], timeframe: String?, top: Int?) throws(ServiceError)
-        -> JSONValue
-    {
+    public static func run(
+        csv: [UInt8], request body: [UInt8], timeframe: String?, top: Int?, maxGridVariants: Int = 1_000_000
+    ) throws(ServiceError) -> JSONValue {
         let series: OHLCVSeries
         do { series = try CSVSeriesReader.read(csv) } catch {
             throw ServiceError(
                 code: "validation_error", message: error.message,
                 details: error.problems.map { .init(path: $0.path, message: $0.message) })
         }
-        var request = try RequestParser(maxGridVariants: .max, requiresData: false).parse(body)
+        var request = try RequestParser(maxGridVariants: maxGridVariants, requiresData: false).parse(body)
         if let top { request.topK = top }
         let frame: Double
         if let timeframe {

@@ -14,6 +14,7 @@ struct BacktestCommand: ParsableCommand {
     var timeframe: String?
     @Option(help: "Keep the best K variants (default: the request's top_k).") var top: Int?
     @Flag(help: "Print every evaluated variant.") var all = false
+    @Option(help: "Most grid combinations allowed, checked before any work.") var maxVariants = 1_000_000
 
     func run() throws {
         guard let csv = FileManager.default.contents(atPath: data) else {
@@ -24,7 +25,8 @@ struct BacktestCommand: ParsableCommand {
         }
         do {
             let document = try OfflineBacktest.run(
-                csv: [UInt8](csv), request: [UInt8](body), timeframe: timeframe, top: all ? nil : top)
+                csv: [UInt8](csv), request: [UInt8](body), timeframe: timeframe, top: all ? nil : top,
+                maxGridVariants: maxVariants)
             print(JSONWriter.compact(document))
         } catch {
             try fail(error)

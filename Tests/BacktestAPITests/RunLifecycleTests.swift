@@ -102,6 +102,26 @@ func uploadWalk(_ port: UInt16, bars: Int = 40_000) throws {
         }
     }
 
+    @Test func symbolSelection_slicesToFromAndTo() async throws {
+        try await withRunningService { port, _ in
+            let body =
+                #"{"symbol":"GOOG","timeframe":"1d","from":"2006-01-01T00:00:00Z","to":"2008-12-31T00:00:00Z","strategy":{"name":"dual_sma","params":{"fast":10,"slow":30}}}"#
+            let runID = try #require(try json(try call(port, "POST", "/backtests", body: body))["run_id"]?.string)
+            #expect(try waitUntilFinished(port, runID)["status"] == "DONE")
+            let report =
+                try json(try call(port, "GET", "/runs/\(runID)/results"))["results"]?.array?.first?["report"]?.array
+                ?? []
+            #expect(report.first?["value"] == "2006-01-03T00:00:00Z")
+            #expect(report[1]["value"] == "2008-12-31T00:00:00Z")
+            let outside =
+                #"{"symbol":"GOOG","timeframe":"1d","from":"2030-01-01T00:00:00Z","strategy":{"name":"dual_sma"}}"#
+            #expect(try call(port, "POST", "/backtests", body: outside).status == 422)
+            let reversed =
+                #"{"symbol":"GOOG","timeframe":"1d","from":"2010-01-01T00:00:00Z","to":"2009-01-01T00:00:00Z","strategy":{"name":"dual_sma"}}"#
+            #expect(try call(port, "POST", "/backtests", body: reversed).status == 422)
+        }
+    }
+
     @Test func follow_pushesLiveEventsAndClosesAfterTheTerminalOne() async throws {
         try await withRunningService(configure: { $0.progressEveryBarVariants = 50_000_000 }) { port, _ in
             try uploadWalk(port)

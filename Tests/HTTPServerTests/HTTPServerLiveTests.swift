@@ -46,6 +46,24 @@ func testRoutes(_ builder: inout RouterBuilder) {
         }
     }
 
+    @Test func server_pausesReadingPastThePipelineLimitAndStillAnswersAllInOrder() async throws {
+        try await withRunningServer(configure: { $0.maxPipelinedRequests = 4 }, routes: testRoutes) { server in
+            let client = try TestClient(port: server.port)
+            try client.send((0..<40).map { rawRequest("/items/\($0)") }.joined())
+            for index in 0..<40 { #expect(try client.readResponse().text == #"{"id":"\#(index)"}"#) }
+        }
+    }
+
+    @Test func server_times408OutAClientThatStallsMidBody() async throws {
+        try await withRunningServer(configure: { $0.idleTimeout = 0.5 }, routes: testRoutes) { server in
+            let client = try TestClient(port: server.port)
+            try client.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\nab")
+            let response = try client.readResponse()
+            #expect(response.status == 408)
+            #expect(client.isClosedByPeer())
+        }
+    }
+
     @Test func server_headAnswersHeadersWithSameContentLength() async throws {
         try await withRunningServer(routes: testRoutes) { server in
             let client = try TestClient(port: server.port)
