@@ -6,12 +6,13 @@ enum Routes {
     static func register(on builder: inout RouterBuilder, service: BacktestService, keepAliveSeconds: Double) {
         HealthRoutes.register(on: &builder, service: service)
         func route(
-            _ method: String, _ pattern: String, _ handler: @escaping @Sendable (HTTPRequest) throws -> HTTPResponse
+            _ method: String, _ pattern: String,
+            _ handler: @escaping @Sendable (HTTPRequest) async throws -> HTTPResponse
         ) {
             builder.add(
                 method, pattern,
                 .async { request in
-                    do { return try handler(request) } catch { throw ErrorMapping.httpError(error) }
+                    do { return try await handler(request) } catch { throw ErrorMapping.httpError(error) }
                 })
         }
         route("POST", "/backtests") { request in
@@ -64,7 +65,7 @@ enum Routes {
             return .document(document, status: accepted ? 202 : 200)
         }
         route("DELETE", "/runs/{id}") { request in
-            try service.delete(id: request.parameter("id"))
+            try await service.delete(id: request.parameter("id"))
             return HTTPResponse(status: 204)
         }
         route("GET", "/runs/{id}/events") { request in

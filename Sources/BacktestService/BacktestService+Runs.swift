@@ -107,19 +107,18 @@ extension BacktestService {
     }
 
     /// `DELETE /runs/{id}`: cancels if needed, then removes the run, its events and results.
-    public func delete(id: String) throws(ServiceError) {
+    public func delete(id: String) async throws(ServiceError) {
         let run = try findRun(id)
         if run.status == .running {
             cancellations.request(id, .deleted)
-            // The engine checks every few tens of milliseconds; give it a moment to let go.
-            for _ in 0..<100 {
-                if (try? catalog.run(id: id, owner: configuration.owner))?.status != .running { break }
-                if cancellations.reason(id) == nil { break }
-                Thread.sleep(forTimeInterval: 0.02)
+            // The engine checks every few milliseconds of work; give it a moment to let go.
+            for _ in 0..<100 where cancellations.reason(id) != nil {
+                try? await Task.sleep(nanoseconds: 20_000_000)
             }
         }
         do { try catalog.deleteRun(id: id, owner: configuration.owner) } catch { throw ServiceError.internalError }
         finishedDocuments.remove(id)
+        cancellations.clear(id)
         hub.close(runID: id)
     }
 
