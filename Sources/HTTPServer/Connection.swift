@@ -64,7 +64,9 @@ final class Connection {
     // MARK: reading
 
     private func readAvailable() {
-        while !closed {
+        // A bounded number of reads per readiness event: a client that floods cannot starve the
+        // loop's other connections (epoll is level-triggered and reports it again).
+        for _ in 0..<16 where !closed {
             switch Socket.read(fd, into: loop.readBuffer) {
             case .bytes(let count):
                 lastActivity = loop.now
@@ -86,6 +88,7 @@ final class Connection {
                 return peerClosed()
             }
         }
+        finishReading()
     }
 
     private func finishReading() {
