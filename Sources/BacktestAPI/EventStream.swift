@@ -1,5 +1,4 @@
 import BacktestService
-import Catalog
 import HTTPServer
 
 /// `GET /runs/{id}/events` as Server-Sent Events: a one-shot flush of the stored log by
@@ -38,8 +37,8 @@ enum EventStream {
                     try await writer.write(frame(event))
                     last = event.seq
                 }
-                let ended = finished && stored.contains { BacktestService.isTerminal($0.type) }
-                guard !ended, let live else { return }
+                // A finished run's log is complete (its terminal event commits with the status).
+                guard !finished, let live else { return }
                 let resumeAfter = last
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask {
@@ -51,7 +50,7 @@ enum EventStream {
                     group.addTask {
                         for await event in live where event.seq > resumeAfter {
                             try await writer.write(frame(event))
-                            if BacktestService.isTerminal(event.type) { return }
+                            if event.isTerminal { return }
                         }
                     }
                     _ = try await group.next()
@@ -61,7 +60,7 @@ enum EventStream {
     }
 
     /// One SSE frame: `id`, `event` and a `data` line holding the event envelope.
-    static func frame(_ event: EventRecord) -> String {
+    static func frame(_ event: RunEvent) -> String {
         let data =
             #"{"run_id":"# + JSONString.quote(event.runID) + #","seq":\#(event.seq),"ts":"#
             + JSONString.quote(event.timestamp)

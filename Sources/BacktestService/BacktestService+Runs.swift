@@ -123,9 +123,9 @@ extension BacktestService {
     }
 
     /// Stored events with `seq > after`.
-    public func events(id: String, after: Int) throws(ServiceError) -> (events: [EventRecord], finished: Bool) {
+    public func events(id: String, after: Int) throws(ServiceError) -> (events: [RunEvent], finished: Bool) {
         let run = try findRun(id)
-        do { return (try catalog.events(runID: id, after: after), run.status.isFinished) } catch {
+        do { return (try catalog.events(runID: id, after: after).map(RunEvent.init), run.status.isFinished) } catch {
             throw ServiceError.internalError
         }
     }

@@ -5,13 +5,13 @@ import Synchronization
 /// In-memory fan-out of newly persisted events to live followers: each follower is an
 /// `AsyncStream`, not a thread, so thousands cost memory only.
 public final class EventHub: Sendable {
-    private let followers = Mutex<[String: [UUID: AsyncStream<EventRecord>.Continuation]]>([:])
+    private let followers = Mutex<[String: [UUID: AsyncStream<RunEvent>.Continuation]]>([:])
 
     public init() {}
 
     /// Events of `runID` published from now on; the stream ends after the run's terminal event.
-    public func subscribe(runID: String) -> AsyncStream<EventRecord> {
-        let (stream, continuation) = AsyncStream<EventRecord>.makeStream(bufferingPolicy: .bufferingNewest(1024))
+    public func subscribe(runID: String) -> AsyncStream<RunEvent> {
+        let (stream, continuation) = AsyncStream<RunEvent>.makeStream(bufferingPolicy: .bufferingNewest(1024))
         let token = UUID()
         followers.withLock { $0[runID, default: [:]][token] = continuation }
         continuation.onTermination = { [weak self] _ in
@@ -25,13 +25,14 @@ public final class EventHub: Sendable {
 
     /// Delivers `event`; a terminal event also ends the run's streams.
     public func publish(_ event: EventRecord, terminal: Bool = false) {
-        let targets = followers.withLock { table -> [AsyncStream<EventRecord>.Continuation] in
+        let targets = followers.withLock { table -> [AsyncStream<RunEvent>.Continuation] in
             let current = Array((table[event.runID] ?? [:]).values)
             if terminal { table[event.runID] = nil }
             return current
         }
+        let runEvent = RunEvent(event)
         for continuation in targets {
-            continuation.yield(event)
+            continuation.yield(runEvent)
             if terminal { continuation.finish() }
         }
     }

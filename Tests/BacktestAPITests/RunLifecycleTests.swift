@@ -66,6 +66,12 @@ func uploadWalk(_ port: UInt16, bars: Int = 40_000) throws {
             let header = frames(try call(port, "GET", "/runs/\(runID)/events", headers: ["Last-Event-ID: 1"]).text)
                 .events
             #expect(header.map(\.id) == after.map(\.id))
+            // Following a finished run past its end closes at once instead of waiting forever.
+            let started = Date()
+            let tail = try call(port, "GET", "/runs/\(runID)/events?follow=1&after=\(events.count - 1)")
+            #expect(tail.status == 200)
+            #expect(frames(tail.text).events.isEmpty)
+            #expect(Date().timeIntervalSince(started) < 5)
         }
     }
 
