@@ -2,6 +2,8 @@
 public enum JSONString {
     /// `text` as a quoted JSON string.
     public static func quote(_ text: String) -> String {
+        // Most log fields (paths, ids, methods) need no escaping: skip the per-scalar walk.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) { return "\"" + text + "\"" }
         var out = "\""
         out.reserveCapacity(text.utf8.count + 2)
         for scalar in text.unicodeScalars {
