@@ -37,9 +37,9 @@ public enum Application {
         }
         let service = try BacktestService(
             configuration: serviceConfiguration(settings), logger: Logger(label: "backtestd.service"))
-        var accessLog: (@Sendable (AccessLogEntry) -> Void)?
+        var accessLog: (@Sendable ([UInt8]) -> Void)?
         if settings.accessLog {
-            accessLog = { entry in log.write(entry.jsonLine) }
+            accessLog = { lines in log.write(lines: lines) }
         }
         let server = try HTTPServer(
             configuration: settings.serverConfiguration, router: router(service: service), accessLog: accessLog)

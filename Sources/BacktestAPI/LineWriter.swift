@@ -41,6 +41,17 @@ public final class LineWriter: @unchecked Sendable {
         }
     }
 
+    /// Queues bytes that are already whole newline-terminated lines.
+    public func write(lines: [UInt8]) {
+        pending.withLock { state in
+            guard state.bytes.count < Self.maxPendingBytes else {
+                state.dropped += lines.reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
+                return
+            }
+            state.bytes.append(contentsOf: lines)
+        }
+    }
+
     /// Writes out everything queued and waits for it.
     public func flush() {
         queue.sync { drain() }

@@ -214,11 +214,12 @@ final class Connection {
 
     /// Logs the finished request and moves on to the next one.
     func complete(status: Int, bytes: Int, close: Bool) {
-        if let active, let log = loop.core.accessLog {
-            log(
+        if let active, loop.core.accessLog != nil {
+            loop.log(
                 AccessLogEntry(
                     method: active.head.method, path: active.head.path, status: status, bytes: bytes,
-                    durationMilliseconds: (loop.now - active.startedAt) * 1000, requestID: active.requestID, peer: peer)
+                    durationMilliseconds: (MonotonicClock.now() - active.startedAt) * 1000, requestID: active.requestID,
+                    peer: peer)
             )
         }
         active = nil

@@ -18,6 +18,7 @@ final class EventLoop: @unchecked Sendable {
     private let requestPrefix = String(UInt32.random(in: 0...UInt32.max), radix: 16)
     private var dateCache = HTTPDate()
     private var lastSweep = 0.0
+    private var logLines: [UInt8] = []
     private(set) var now = MonotonicClock.now()
     private(set) var draining = false
     private var running = true
@@ -56,6 +57,11 @@ final class EventLoop: @unchecked Sendable {
 
     var date: String { dateCache.current(now: Int(Date().timeIntervalSince1970)) }
 
+    /// Queues an access-log line; handed to the sink once per loop iteration.
+    func log(_ entry: AccessLogEntry) {
+        entry.appendJSONLine(to: &logLines)
+    }
+
     func makeRequestID() -> String {
         requestCounter &+= 1
         return requestPrefix + "-" + String(requestCounter, radix: 16)
@@ -80,12 +86,17 @@ final class EventLoop: @unchecked Sendable {
                 return taken
             }
             for item in work { item() }
+            if !logLines.isEmpty, let sink = core.accessLog {
+                sink(logLines)
+                logLines.removeAll(keepingCapacity: true)
+            }
             if now - lastSweep >= 0.25 {
                 lastSweep = now
                 for connection in Array(connections.values) { connection.checkTimeouts(now: now) }
             }
         }
         for connection in Array(connections.values) { connection.close() }
+        if !logLines.isEmpty { core.accessLog?(logLines) }
         stopped.signal()
     }
 

@@ -9,9 +9,10 @@ public final class HTTPServer: Sendable {
     /// The bound port (useful with port 0).
     public let port: UInt16
 
-    /// Binds and starts serving `router` at once.
+    /// Binds and starts serving `router` at once. `accessLog` receives batches of JSON lines
+    /// (one per request, newline-terminated), at most one batch per event-loop iteration.
     public init(
-        configuration: ServerConfiguration, router: Router, accessLog: (@Sendable (AccessLogEntry) -> Void)? = nil
+        configuration: ServerConfiguration, router: Router, accessLog: (@Sendable ([UInt8]) -> Void)? = nil
     ) throws {
         let listener = try Socket.listen(host: configuration.host, port: configuration.port)
         port = try Socket.localPort(listener)

@@ -1,5 +1,16 @@
 /// Minimal JSON string quoting (RFC 8259 §7) for the envelopes and log lines the server writes itself.
 public enum JSONString {
+    /// Appends `text` as a quoted JSON string to UTF-8 bytes.
+    public static func append(_ text: String, to buffer: inout [UInt8]) {
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+            buffer.append(0x22)
+            buffer.append(contentsOf: text.utf8)
+            buffer.append(0x22)
+        } else {
+            buffer.append(contentsOf: quote(text).utf8)
+        }
+    }
+
     /// `text` as a quoted JSON string.
     public static func quote(_ text: String) -> String {
         // Most log fields (paths, ids, methods) need no escaping: skip the per-scalar walk.

@@ -4,12 +4,12 @@ import Synchronization
 final class ServerCore: Sendable {
     let configuration: ServerConfiguration
     let router: Router
-    let accessLog: (@Sendable (AccessLogEntry) -> Void)?
+    let accessLog: (@Sendable ([UInt8]) -> Void)?
     let listener: Int32
     let openConnections = Atomic<Int>(0)
 
     init(
-        configuration: ServerConfiguration, router: Router, accessLog: (@Sendable (AccessLogEntry) -> Void)?,
+        configuration: ServerConfiguration, router: Router, accessLog: (@Sendable ([UInt8]) -> Void)?,
         listener: Int32
     ) {
         self.configuration = configuration
