@@ -5,9 +5,8 @@ import HTTPServer
 enum HealthRoutes {
     static let ok = Array(#"{"status":"ok"}"#.utf8)
 
-    static func register(on builder: inout RouterBuilder, service: BacktestService?) {
+    static func register(on builder: inout RouterBuilder, service: BacktestService) {
         builder.add("GET", "/healthz", .immediate { _ in .json(ok) })
-        guard let service else { return }
         builder.add(
             "GET", "/readyz",
             .async { _ in

@@ -20,8 +20,8 @@ public struct OHLCVSeries: Sendable, Equatable {
 
     /// The bars with `from <= timestamp <= to` (either bound optional).
     public func slice(fromMilliseconds: Int64?, toMilliseconds: Int64?) -> OHLCVSeries {
-        let lower = fromMilliseconds.map { bound in timestamps.firstIndex { $0 >= bound } ?? count } ?? 0
-        let upper = toMilliseconds.map { bound in (timestamps.lastIndex { $0 <= bound } ?? -1) + 1 } ?? count
+        let bars = indices(fromMilliseconds: fromMilliseconds, toMilliseconds: toMilliseconds)
+        let (lower, upper) = (bars.lowerBound, bars.upperBound)
         guard lower < upper else {
             return OHLCVSeries(timestamps: [], open: [], high: [], low: [], close: [], volume: [])
         }
@@ -33,9 +33,14 @@ public struct OHLCVSeries: Sendable, Equatable {
 
     /// How many bars `slice(fromMilliseconds:toMilliseconds:)` would keep, without copying.
     public func count(fromMilliseconds: Int64?, toMilliseconds: Int64?) -> Int {
+        indices(fromMilliseconds: fromMilliseconds, toMilliseconds: toMilliseconds).count
+    }
+
+    /// The bar indices with `from <= timestamp <= to` (empty when none).
+    func indices(fromMilliseconds: Int64?, toMilliseconds: Int64?) -> Range<Int> {
         let lower = fromMilliseconds.map { bound in timestamps.firstIndex { $0 >= bound } ?? count } ?? 0
         let upper = toMilliseconds.map { bound in (timestamps.lastIndex { $0 <= bound } ?? -1) + 1 } ?? count
-        return max(0, upper - lower)
+        return lower < upper ? lower..<upper : lower..<lower
     }
 
     /// The median step between timestamps, in seconds (0 with fewer than two bars).

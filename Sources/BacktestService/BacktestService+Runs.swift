@@ -129,18 +129,4 @@ extension BacktestService {
             throw ServiceError.internalError
         }
     }
-
-    /// Whether an event type ends a run's log.
-    public static func isTerminal(_ type: String) -> Bool {
-        type == "completed" || type == "failed" || type == "cancelled"
-    }
-
-    /// Removes finished runs beyond the configured number.
-    public func applyRetention() {
-        guard let removed = try? catalog.applyRetention(keep: configuration.retentionRuns) else { return }
-        for id in removed {
-            finishedDocuments.remove(id)
-            hub.close(runID: id)
-        }
-    }
 }

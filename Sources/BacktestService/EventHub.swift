@@ -42,7 +42,4 @@ public final class EventHub: Sendable {
         let targets = followers.withLock { $0.removeValue(forKey: runID).map { Array($0.values) } ?? [] }
         for continuation in targets { continuation.finish() }
     }
-
-    /// Live followers across all runs.
-    public var followerCount: Int { followers.withLock { $0.values.reduce(0) { $0 + $1.count } } }
 }

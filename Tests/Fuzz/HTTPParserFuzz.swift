@@ -11,25 +11,12 @@ public func fuzzHTTPParser(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     limits.maxHeaderCount = 16
     limits.maxBodyBytes = 4096
     var whole = HTTPRequestParser(limits: limits)
-    let wholeEvents = coalesce(whole.feed(bytes))
+    let wholeEvents = HTTPParserEvent.coalescingBodies(whole.feed(bytes))
     var single = HTTPRequestParser(limits: limits)
     var singleEvents: [HTTPParserEvent] = []
     for byte in bytes { singleEvents += single.feed([byte]) }
-    if wholeEvents != coalesce(singleEvents) {
+    if wholeEvents != HTTPParserEvent.coalescingBodies(singleEvents) {
         fatalError("parser events depend on how the input is split")
     }
     return 0
-}
-
-/// Merges adjacent body events, whose boundaries legitimately depend on the slicing.
-private func coalesce(_ events: [HTTPParserEvent]) -> [HTTPParserEvent] {
-    var merged: [HTTPParserEvent] = []
-    for event in events {
-        if case .body(let more) = event, case .body(let previous)? = merged.last {
-            merged[merged.count - 1] = .body(previous + more)
-        } else {
-            merged.append(event)
-        }
-    }
-    return merged
 }

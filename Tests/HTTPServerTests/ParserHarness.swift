@@ -32,17 +32,7 @@ func expectPipelines(_ input: String, sourceLocation: SourceLocation = #_sourceL
     #expect(thrice == once + once + once, "pipelined copies differ", sourceLocation: sourceLocation)
 }
 
-func coalesced(_ events: [HTTPParserEvent]) -> [HTTPParserEvent] {
-    var merged: [HTTPParserEvent] = []
-    for event in events {
-        if case .body(let more) = event, case .body(let previous)? = merged.last {
-            merged[merged.count - 1] = .body(previous + more)
-        } else {
-            merged.append(event)
-        }
-    }
-    return merged
-}
+func coalesced(_ events: [HTTPParserEvent]) -> [HTTPParserEvent] { HTTPParserEvent.coalescingBodies(events) }
 
 extension [HTTPParserEvent] {
     var heads: [HTTPRequestHead] {
