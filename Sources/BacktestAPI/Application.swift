@@ -19,8 +19,11 @@ public enum Application {
         configuration.queueCapacity = settings.queueCapacity
         configuration.maxGridVariants = settings.maxGridVariants
         configuration.retentionRuns = settings.retentionRuns
-        configuration.samplesDirectory =
-            settings.importSamples && !settings.samplesDir.isEmpty ? settings.samplesDir : nil
+        configuration.samplesDirectory = settings.importSamples ? SamplesLocator.locate(settings.samplesDir) : nil
+        configuration.maxRunAttempts = settings.maxRunAttempts
+        configuration.jsonLimits = JSONParser.Limits(
+            maxElements: settings.maxJSONElements, maxStringBytes: settings.maxJSONStringBytes)
+        configuration.maxValidationWork = settings.maxValidationWork
         return configuration
     }
 

@@ -24,7 +24,12 @@ public struct Settings: Sendable, Equatable {
     public var maxGridVariants = 1_000_000
     public var retentionRuns = 100
     public var importSamples = true
+    /// Empty: found next to the working directory or the executable (`SamplesLocator`).
     public var samplesDir = ""
+    public var maxRunAttempts = 3
+    public var maxJSONElements = 500_000
+    public var maxJSONStringBytes = 1 << 20
+    public var maxValidationWork = 20_000_000_000
 
     public init() {}
 
@@ -33,7 +38,7 @@ public struct Settings: Sendable, Equatable {
         "host", "port", "data_dir", "event_loops", "workers", "max_request_line_bytes", "max_header_bytes",
         "max_header_count", "max_body_bytes", "header_timeout_s", "idle_timeout_s", "max_connections",
         "shutdown_grace_s", "access_log", "queue_capacity", "max_grid_variants", "retention_runs", "import_samples",
-        "samples_dir",
+        "samples_dir", "max_run_attempts", "max_json_elements", "max_json_string_bytes", "max_validation_work",
     ]
 
     /// A setting that could not be applied.
@@ -122,6 +127,10 @@ public struct Settings: Sendable, Equatable {
         case "retention_runs": retentionRuns = try int(1...1_000_000)
         case "import_samples": importSamples = try bool()
         case "samples_dir": samplesDir = text
+        case "max_run_attempts": maxRunAttempts = try int(1...1000)
+        case "max_json_elements": maxJSONElements = try int(1...100_000_000)
+        case "max_json_string_bytes": maxJSONStringBytes = try int(1...1 << 34)
+        case "max_validation_work": maxValidationWork = try int(1...Int.max)
         default: throw Invalid(message: "\(source): unknown setting \(key)")
         }
     }

@@ -31,20 +31,39 @@ public struct ParameterGrid: Sendable {
         self.axes = axes.sorted { $0.parameter < $1.parameter }
     }
 
-    /// `start + i·step` for integer `i` while ≤ `stop` (no accumulated drift).
-    public static func rangeValues(start: Double, stop: Double, step: Double) -> [Double] {
-        guard step > 0, stop >= start else { return stop == start ? [start] : [] }
-        let count = Int(((stop - start) / step * (1 + 1e-12)).rounded(.down)) + 1
+    /// `start + i·step` for integer `i` while ≤ `stop` (no accumulated drift); empty when the
+    /// range is empty or would hold more than `limit` values (see `rangeCount`).
+    public static func rangeValues(start: Double, stop: Double, step: Double, limit: Int = 100_000) -> [Double] {
+        guard let count = rangeCount(start: start, stop: stop, step: step), count <= limit else { return [] }
         return (0..<count).map { start + Double($0) * step }
     }
 
-    /// The size of the cartesian product, before constraints (saturating).
-    public var combinationCount: Int {
-        axes.reduce(1) { product, axis in
-            let (result, overflow) = product.multipliedReportingOverflow(by: axis.values.count)
-            return overflow ? Int.max : result
-        }
+    /// How many values `rangeValues` gives, computed in floating point and converted only when it
+    /// fits: nil for a non-finite bound or step, a step that is not positive, or a count beyond
+    /// `Int` (a tiny step over a wide span must never trap).
+    public static func rangeCount(start: Double, stop: Double, step: Double) -> Int? {
+        guard start.isFinite, stop.isFinite, step.isFinite else { return nil }
+        if stop == start { return 1 }
+        guard step > 0, stop > start else { return stop < start ? 0 : nil }
+        let steps = ((stop - start) / step * (1 + 1e-12)).rounded(.down)
+        // 2^62 keeps `steps + 1` and any later product check far from the edge of `Int`.
+        guard steps.isFinite, steps >= 0, steps < 0x1p62 else { return nil }
+        return Int(steps) + 1
     }
+
+    /// The size of the cartesian product, before constraints; nil when it does not fit in `Int`.
+    public var exactCombinationCount: Int? {
+        var product = 1
+        for axis in axes {
+            let (result, overflow) = product.multipliedReportingOverflow(by: axis.values.count)
+            if overflow { return nil }
+            product = result
+        }
+        return product
+    }
+
+    /// The size of the cartesian product, before constraints (saturating at `Int.max`).
+    public var combinationCount: Int { exactCombinationCount ?? .max }
 
     /// Parameters of combination `index` (last axis varies fastest).
     public func parameters(at index: Int) -> DualSMAParameters {
@@ -63,7 +82,8 @@ public struct ParameterGrid: Sendable {
         return parameters
     }
 
-    /// How many combinations satisfy `fast < slow`, without materializing them.
+    /// How many combinations satisfy `fast < slow`, without materializing them (saturating at
+    /// `Int.max`: a caller compares it with a limit, it never traps).
     public var validCount: Int {
         let fasts = axes.first { $0.parameter == .fast }?.values ?? [Double(base.fast)]
         let slows = (axes.first { $0.parameter == .slow }?.values ?? [Double(base.slow)]).sorted()
@@ -73,21 +93,33 @@ public struct ParameterGrid: Sendable {
             var low = 0
             var high = slows.count
             while low < high {
-                let middle = (low + high) / 2
+                let middle = low + (high - low) / 2
                 if slows[middle] <= fast { low = middle + 1 } else { high = middle }
             }
-            pairs += slows.count - low
+            pairs = Self.saturatingAdd(pairs, slows.count - low)
         }
-        let others = axes.filter { $0.parameter != .fast && $0.parameter != .slow }.reduce(1) { $0 * $1.values.count }
-        return pairs * others
+        return axes.filter { $0.parameter != .fast && $0.parameter != .slow }.reduce(pairs) {
+            Self.saturatingMultiply($0, $1.values.count)
+        }
     }
 
-    /// Expands the grid; combinations with `fast >= slow` are skipped and counted.
+    static func saturatingAdd(_ a: Int, _ b: Int) -> Int {
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        return overflow ? .max : sum
+    }
+
+    static func saturatingMultiply(_ a: Int, _ b: Int) -> Int {
+        let (product, overflow) = a.multipliedReportingOverflow(by: b)
+        return overflow ? .max : product
+    }
+
+    /// Expands the grid; combinations with `fast >= slow` are skipped and counted. Callers check
+    /// `exactCombinationCount` against their limit first: expansion is linear in it.
     public func expand() -> (variants: [DualSMAParameters], combinationIndex: [Int], skipped: Int) {
         var variants: [DualSMAParameters] = []
         var indices: [Int] = []
         let total = combinationCount
-        variants.reserveCapacity(total)
+        variants.reserveCapacity(min(total, validCount))
         for index in 0..<total {
             let parameters = parameters(at: index)
             if parameters.fast < parameters.slow {

@@ -46,6 +46,17 @@ public enum Validation {
         public let bootstrap: BootstrapResult?
     }
 
+    /// Bar evaluations the checks cost for `variants` variants over `bars` bars (saturating):
+    /// one pass over the bars per permutation and per bootstrap sample.
+    public static func work(_ request: Request, variants: Int, bars: Int) -> Int {
+        let passes = (request.permutations ?? 0).addingReportingOverflow(request.bootstrapSamples ?? 0)
+        guard !passes.overflow else { return .max }
+        let perVariant = passes.partialValue.multipliedReportingOverflow(by: bars)
+        guard !perVariant.overflow else { return .max }
+        let total = perVariant.partialValue.multipliedReportingOverflow(by: variants)
+        return total.overflow ? .max : total.partialValue
+    }
+
     /// Runs the requested checks for `parameters`; `isCancelled` is polled between re-runs.
     public static func run(
         _ request: Request, parameters: DualSMAParameters, on data: PreparedSeries, settings: BacktestSettings,
@@ -60,9 +71,10 @@ public enum Validation {
         }
         var bootstrap: BootstrapResult?
         if let count = request.bootstrapSamples, count > 0 {
-            bootstrap = blockBootstrap(
+            bootstrap = try blockBootstrap(
                 count: count, blockSize: request.blockSize, seed: request.seed, equity: observed.equity,
-                initialCash: settings.execution.initialCash, annualization: settings.annualizationFactor)
+                initialCash: settings.execution.initialCash, annualization: settings.annualizationFactor,
+                isCancelled: isCancelled)
         }
         return Report(permutation: permutation, bootstrap: bootstrap)
     }
@@ -105,8 +117,9 @@ public enum Validation {
     }
 
     static func blockBootstrap(
-        count: Int, blockSize: Int, seed: UInt64, equity: [Double], initialCash: Double, annualization: Double
-    ) -> BootstrapResult {
+        count: Int, blockSize: Int, seed: UInt64, equity: [Double], initialCash: Double, annualization: Double,
+        isCancelled: () -> Bool = { false }
+    ) throws(EngineError) -> BootstrapResult {
         var generator = SeededGenerator(seed: seed, stream: 2)
         var returns: [Double] = []
         var previous = initialCash
@@ -119,6 +132,8 @@ public enum Validation {
         var totals: [Double] = []
         var sharpes: [Double] = []
         for _ in 0..<count {
+            // One sample costs a pass over the bars, like one permutation: check as often.
+            if isCancelled() { throw EngineError.cancelled }
             var growth = 1.0
             var sum = 0.0
             var squares = 0.0

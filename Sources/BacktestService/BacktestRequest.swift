@@ -2,13 +2,19 @@ import BacktestEngine
 
 /// A validated `POST /backtests` body with every default applied.
 public struct BacktestRequest: Sendable {
-    /// Which bars to run on.
+    /// Which dataset to run on.
     public enum DataSelection: Sendable, Equatable {
         case dataset(id: String)
-        case symbol(String, timeframe: String, fromMilliseconds: Int64?, toMilliseconds: Int64?)
+        case symbol(String, timeframe: String)
     }
 
     public var data: DataSelection?
+    /// The bars of the dataset to use, inclusive bounds in epoch milliseconds (nil: unbounded);
+    /// they apply to either kind of selection.
+    public var fromMilliseconds: Int64?
+    public var toMilliseconds: Int64?
+    /// Whether `from` or `to` narrows the dataset.
+    public var isWindowed: Bool { fromMilliseconds != nil || toMilliseconds != nil }
     public var parameters: DualSMAParameters
     public var gridAxes: [ParameterGrid.Axis]
     public var settings: BacktestSettings

@@ -22,19 +22,37 @@ public final class BacktestService: Sendable {
         self.configuration = configuration
         self.logger = logger
         try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
-        let catalog = try Catalog(path: configuration.dataDirectory + "/catalog.sqlite")
+        let catalog = try Catalog(
+            path: configuration.dataDirectory + "/catalog.sqlite", faults: configuration.catalogFaults)
         self.catalog = catalog
         datasets = DatasetStore(catalog: catalog, owner: configuration.owner)
-        parser = RequestParser(maxGridVariants: configuration.maxGridVariants)
-        for event in try catalog.requeueInterrupted(
-            at: Identifiers.now(), eventData: #"{"reason":"re-queued after an interrupted run","status":"QUEUED"}"#)
-        {
+        parser = RequestParser(maxGridVariants: configuration.maxGridVariants, jsonLimits: configuration.jsonLimits)
+        let maxAttempts = configuration.maxRunAttempts
+        let recovery = try catalog.recoverInterrupted(
+            at: Identifiers.now(), maxAttempts: maxAttempts,
+            requeuedData: #"{"reason":"re-queued after an interrupted run","status":"QUEUED"}"#,
+            failedData: { attempts in
+                JSONWriter.compact(
+                    .object([("message", .string(Self.poisonMessage(attempts))), ("status", "ERROR")]))
+            },
+            failedMessage: Self.poisonMessage)
+        for event in recovery.requeued {
             logger.info("run re-queued after restart", metadata: ["run_id": .string(event.runID)])
         }
+        for event in recovery.failed {
+            logger.error(
+                "run failed: interrupted on every attempt", metadata: ["run_id": .string(event.runID)])
+        }
         if let samples = configuration.samplesDirectory {
-            for failed in datasets.importSamples(from: samples) {
-                logger.warning("sample not imported", metadata: ["file": .string(failed)])
+            let (imported, failed) = datasets.importSamples(from: samples)
+            logger.info(
+                "samples imported",
+                metadata: ["folder": .string(samples), "files": .string(imported.joined(separator: ","))])
+            for (file, why) in failed {
+                logger.warning("sample not imported", metadata: ["file": .string(file), "reason": .string(why)])
             }
+        } else {
+            logger.info("no samples imported: import_samples is off or no samples folder was found")
         }
         let executor = RunExecutor(
             catalog: catalog, datasets: datasets, hub: hub, cancellations: cancellations,
@@ -57,12 +75,12 @@ public final class BacktestService: Sendable {
     /// Stops the workers: in-flight runs stop at their next checkpoint and stay RUNNING in the
     /// catalog, so the next start re-queues them.
     public func shutdown() {
-        let running =
-            (try? catalog.listRuns(
-                owner: configuration.owner, status: .running, limit: 10_000, offset: 0, ascending: true
-            ).0) ?? []
-        cancellations.requestAll(.shutdown, running.map(\.id))
+        cancellations.beginShutdown()
         pool.stop(timeout: 10)
+    }
+
+    static func poisonMessage(_ attempts: Int) -> String {
+        "the run was interrupted \(attempts) times (the process stopped while running it); not retried again"
     }
 
     /// Whether the catalog takes writes.
@@ -86,11 +104,13 @@ public final class BacktestService: Sendable {
         let request = try parser.parse(body)
         let dataset = try resolveDataset(request)
         var bars = dataset.rows
-        if case .symbol(_, _, let from, let to)? = request.data, from != nil || to != nil {
-            bars = try datasets.series(id: dataset.id).series.count(fromMilliseconds: from, toMilliseconds: to)
+        if request.isWindowed {
+            bars = try datasets.series(id: dataset.id).series.count(
+                fromMilliseconds: request.fromMilliseconds, toMilliseconds: request.toMilliseconds)
         }
         try checkWindows(request, bars: bars)
         let variants = request.gridAxes.isEmpty ? 1 : request.grid.validCount
+        try checkValidationWork(request, variants: variants, bars: bars)
         let hash = InputHash.compute(normalized: request.normalized, datasetSHA256: dataset.sha256)
         let newRun = NewRun(
             id: Identifiers.make(prefix: "run_"), owner: configuration.owner, inputHash: hash,
@@ -135,7 +155,7 @@ public final class BacktestService: Sendable {
             do { return try datasets.record(id: id) } catch {
                 throw ServiceError.validation([.init(path: "dataset_id", message: "no dataset \(id)")])
             }
-        case .symbol(let symbol, let timeframe, _, _)?:
+        case .symbol(let symbol, let timeframe)?:
             guard let found = try datasets.newest(symbol: symbol, timeframe: timeframe) else {
                 throw ServiceError.validation([.init(path: "symbol", message: "no dataset for \(symbol) \(timeframe)")])
             }
@@ -145,6 +165,21 @@ public final class BacktestService: Sendable {
                 .init(path: "dataset_id", message: "give dataset_id or symbol and timeframe")
             ])
         }
+    }
+
+    /// The validation stage re-runs each of the top variants once per permutation and bootstrap
+    /// sample: refused up front when that exceeds the budget, rather than occupying a worker for hours.
+    private func checkValidationWork(_ request: BacktestRequest, variants: Int, bars: Int) throws(ServiceError) {
+        guard let validation = request.validation else { return }
+        let work = Validation.work(validation, variants: min(request.topK, variants), bars: bars)
+        guard work > configuration.maxValidationWork else { return }
+        throw ServiceError.validation([
+            .init(
+                path: "validation",
+                message:
+                    "costs \(work == .max ? "more than \(Int.max)" : String(work)) bar evaluations (top_k × (permutations + bootstrap samples) × bars), more than the limit of \(configuration.maxValidationWork)"
+            )
+        ])
     }
 
     /// `slow ≤ n` and `delay_bars < n` on the selected bars (ENGINE.md: `1 ≤ fast < slow ≤ n`).

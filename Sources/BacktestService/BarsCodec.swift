@@ -3,9 +3,12 @@ import BacktestEngine
 /// Bars as one little-endian blob: count, then timestamps (Int64) and open, high, low, close,
 /// volume (Float64) as arrays. Exact round trip.
 enum BarsCodec {
+    /// Bytes per bar: one timestamp and five prices, eight bytes each.
+    static let bytesPerBar = 48
+
     static func encode(_ series: OHLCVSeries) -> [UInt8] {
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(8 + series.count * 48)
+        bytes.reserveCapacity(8 + series.count * bytesPerBar)
         func append(_ value: UInt64) { withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) } }
         append(UInt64(series.count))
         for value in series.timestamps { append(UInt64(bitPattern: value)) }
@@ -15,19 +18,30 @@ enum BarsCodec {
         return bytes
     }
 
+    /// nil for a blob whose length does not match its count (a damaged catalog must not trap:
+    /// the count is checked before any arithmetic or allocation uses it).
     static func decode(_ bytes: [UInt8]) -> OHLCVSeries? {
-        guard bytes.count >= 8 else { return nil }
-        func word(_ index: Int) -> UInt64 {
-            var value: UInt64 = 0
-            for offset in 0..<8 { value |= UInt64(bytes[index * 8 + offset]) << (8 * offset) }
-            return value
+        bytes.withUnsafeBytes { raw -> OHLCVSeries? in
+            guard raw.count >= 8 else { return nil }
+            let stored = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self))
+            guard stored <= UInt64((raw.count - 8) / bytesPerBar), Int(stored) * bytesPerBar == raw.count - 8 else {
+                return nil
+            }
+            let count = Int(stored)
+            func column<T>(_ number: Int, _ convert: (UInt64) -> T) -> [T] {
+                let base = 8 + number * count * 8
+                return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+                    for index in 0..<count {
+                        let word = raw.loadUnaligned(fromByteOffset: base + index * 8, as: UInt64.self)
+                        buffer[index] = convert(UInt64(littleEndian: word))
+                    }
+                    initialized = count
+                }
+            }
+            let price = { (word: UInt64) in Double(bitPattern: word) }
+            return OHLCVSeries(
+                timestamps: column(0) { Int64(bitPattern: $0) }, open: column(1, price), high: column(2, price),
+                low: column(3, price), close: column(4, price), volume: column(5, price))
         }
-        let count = Int(word(0))
-        guard count >= 0, bytes.count == 8 + count * 48 else { return nil }
-        func column(_ number: Int) -> [Double] { (0..<count).map { Double(bitPattern: word(1 + number * count + $0)) } }
-        return OHLCVSeries(
-            timestamps: (0..<count).map { Int64(bitPattern: word(1 + $0)) }, open: column(1), high: column(2),
-            low: column(3),
-            close: column(4), volume: column(5))
     }
 }

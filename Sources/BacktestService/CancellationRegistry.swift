@@ -2,18 +2,31 @@ import Synchronization
 
 /// Runs whose engine work must stop at the next checkpoint, and why.
 final class CancellationRegistry: Sendable {
-    enum Reason: Sendable { case cancelled, deleted, shutdown }
-    private let requests = Mutex<[String: Reason]>([:])
+    /// `catalogFailure`: the catalog kept failing for this run; it must end as ERROR.
+    enum Reason: Sendable { case cancelled, deleted, shutdown, catalogFailure }
+
+    private struct State {
+        var requests: [String: Reason] = [:]
+        var shuttingDown = false
+    }
+
+    private let state = Mutex(State())
 
     func request(_ runID: String, _ reason: Reason) {
-        requests.withLock { table in
-            if table[runID] == nil || reason != .cancelled { table[runID] = reason }
+        state.withLock { state in
+            if state.requests[runID] == nil || reason != .cancelled { state.requests[runID] = reason }
         }
     }
 
-    func reason(_ runID: String) -> Reason? { requests.withLock { $0[runID] } }
+    /// Why `runID` must stop; every run stops for `shutdown` once it began, whatever else was asked.
+    func reason(_ runID: String) -> Reason? {
+        state.withLock { state in state.shuttingDown ? .shutdown : state.requests[runID] }
+    }
 
-    func clear(_ runID: String) { requests.withLock { $0[runID] = nil } }
+    func clear(_ runID: String) { state.withLock { _ = $0.requests.removeValue(forKey: runID) } }
 
-    func requestAll(_ reason: Reason, _ runIDs: [String]) { for id in runIDs { request(id, reason) } }
+    /// Every run, running now or claimed later, stops at its next checkpoint.
+    func beginShutdown() { state.withLock { $0.shuttingDown = true } }
+
+    var isShuttingDown: Bool { state.withLock { $0.shuttingDown } }
 }

@@ -49,23 +49,34 @@ public final class DatasetStore: Sendable {
         }
     }
 
-    /// Imports `SYMBOL_TIMEFRAME.csv` files of a folder (the shipped samples); bad files are skipped and returned.
-    func importSamples(from directory: String) -> [String] {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [] }
-        var failures: [String] = []
+    /// Imports `SYMBOL_TIMEFRAME.csv` files of a folder (the shipped samples): the files imported
+    /// (or found already stored) and those skipped, each with why.
+    func importSamples(from directory: String) -> (imported: [String], failed: [(String, String)]) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
+            return ([], [(directory, "the folder cannot be read")])
+        }
+        var imported: [String] = []
+        var failures: [(String, String)] = []
         for name in names.sorted() where name.hasSuffix(".csv") {
             let stem = name.dropLast(4)
-            guard let underscore = stem.lastIndex(of: "_") else { continue }
-            let symbol = String(stem[..<underscore])
-            let timeframe = String(stem[stem.index(after: underscore)...])
-            guard let data = FileManager.default.contents(atPath: directory + "/" + name),
-                (try? importCSV([UInt8](data), symbol: symbol, timeframe: timeframe)) != nil
-            else {
-                failures.append(name)
+            guard let underscore = stem.lastIndex(of: "_") else {
+                failures.append((name, "the name is not SYMBOL_TIMEFRAME.csv"))
                 continue
             }
+            let symbol = String(stem[..<underscore])
+            let timeframe = String(stem[stem.index(after: underscore)...])
+            guard let data = FileManager.default.contents(atPath: directory + "/" + name) else {
+                failures.append((name, "the file cannot be read"))
+                continue
+            }
+            do {
+                _ = try importCSV([UInt8](data), symbol: symbol, timeframe: timeframe)
+                imported.append(name)
+            } catch {
+                failures.append((name, error.message))
+            }
         }
-        return failures
+        return (imported, failures)
     }
 
     func record(id: String) throws(ServiceError) -> DatasetRecord {
@@ -90,11 +101,14 @@ public final class DatasetStore: Sendable {
     func inputs(forStoredRequest text: String, datasetID: String) throws -> (
         BacktestRequest, PreparedSeries, BacktestSettings
     ) {
-        let request = try RequestParser(maxGridVariants: .max, requiresData: false).parse(Array(text.utf8))
+        let request = try RequestParser(maxGridVariants: .max, requiresData: false, jsonLimits: .unlimited).parse(
+            Array(text.utf8))
         let dataset = try record(id: datasetID)
         var prepared = try series(id: datasetID)
-        if case .symbol(_, _, let from, let to)? = request.data, from != nil || to != nil {
-            prepared = PreparedSeries(prepared.series.slice(fromMilliseconds: from, toMilliseconds: to))
+        if request.isWindowed {
+            prepared = PreparedSeries(
+                prepared.series.slice(
+                    fromMilliseconds: request.fromMilliseconds, toMilliseconds: request.toMilliseconds))
         }
         var settings = request.settings
         settings.barSeconds = Timeframe(rawValue: dataset.timeframe)?.seconds ?? prepared.series.medianStepSeconds

@@ -5,13 +5,32 @@ public enum JSONParser {
     public struct Failure: Error, Sendable, Equatable, CustomStringConvertible {
         public let message: String
         public let offset: Int
+        /// The document is well-formed so far but larger than the `Limits` allow.
+        public var budgetExceeded = false
         public var description: String { "\(message) at byte \(offset)" }
     }
 
     public static let maxDepth = 64
 
-    public static func parse(_ bytes: [UInt8]) throws(Failure) -> JSONValue {
-        var parser = State(bytes: bytes)
+    /// A document's budget, checked while parsing so a hostile body is refused before it is built.
+    public struct Limits: Sendable, Equatable {
+        /// Values of any kind (objects, arrays, members' values, scalars), the root included.
+        public var maxElements: Int
+        /// Bytes of string content, member names included, as received (escapes count as sent).
+        public var maxStringBytes: Int
+
+        public init(maxElements: Int = 500_000, maxStringBytes: Int = 1 << 20) {
+            self.maxElements = maxElements
+            self.maxStringBytes = maxStringBytes
+        }
+
+        /// For documents we wrote ourselves (stored requests and results).
+        public static let unlimited = Limits(maxElements: .max, maxStringBytes: .max)
+    }
+
+    /// `Failure.budgetExceeded` is set when a `Limits` bound was passed (a 413, not a syntax error).
+    public static func parse(_ bytes: [UInt8], limits: Limits = .unlimited) throws(Failure) -> JSONValue {
+        var parser = State(bytes: bytes, limits: limits)
         parser.skipSpace()
         let value = try parser.value(depth: 0)
         parser.skipSpace()
@@ -25,11 +44,35 @@ public enum JSONParser {
 
     private struct State {
         let bytes: [UInt8]
+        let limits: Limits
         var index = 0
+        var elements = 0
+        var stringBytes = 0
 
-        init(bytes: [UInt8]) { self.bytes = bytes }
+        init(bytes: [UInt8], limits: Limits) {
+            self.bytes = bytes
+            self.limits = limits
+        }
 
         func fail(_ message: String) -> Failure { Failure(message: message, offset: index) }
+
+        mutating func countElement() throws(Failure) {
+            elements += 1
+            guard elements <= limits.maxElements else {
+                throw Failure(
+                    message: "more than \(limits.maxElements) JSON values", offset: index, budgetExceeded: true)
+            }
+        }
+
+        /// Counts the raw bytes of the string starting at `index` (its opening quote) once it ends at `end`.
+        mutating func countString(from start: Int, to end: Int) throws(Failure) {
+            stringBytes += end - start
+            guard stringBytes <= limits.maxStringBytes else {
+                throw Failure(
+                    message: "more than \(limits.maxStringBytes) bytes of JSON strings", offset: start,
+                    budgetExceeded: true)
+            }
+        }
 
         mutating func skipSpace() {
             while index < bytes.count,
@@ -42,6 +85,7 @@ public enum JSONParser {
         mutating func value(depth: Int) throws(Failure) -> JSONValue {
             guard depth < JSONParser.maxDepth else { throw fail("nesting too deep") }
             guard index < bytes.count else { throw fail("unexpected end of input") }
+            try countElement()
             switch bytes[index] {
             case UInt8(ascii: "{"): return try object(depth: depth)
             case UInt8(ascii: "["): return try array(depth: depth)
@@ -149,6 +193,17 @@ public enum JSONParser {
         func isDigit(_ byte: UInt8) -> Bool { byte >= 48 && byte <= 57 }
 
         mutating func string() throws(Failure) -> String {
+            let opening = index
+            let text = try stringContent()
+            try countString(from: opening + 1, to: index - 1)
+            return text
+        }
+
+        mutating func stringContent() throws(Failure) -> String {
+            let opening = index
+            // Past this index the string alone would overrun the budget: refuse before building it.
+            let remaining = limits.maxStringBytes - stringBytes
+            let budgetEnd = remaining > bytes.count ? Int.max : opening + 1 + remaining
             index += 1
             var scalars = String.UnicodeScalarView()
             var run = index
@@ -161,6 +216,7 @@ public enum JSONParser {
             }
             while true {
                 guard index < bytes.count else { throw fail("unterminated string") }
+                if index > budgetEnd { try countString(from: opening + 1, to: index) }
                 let byte = bytes[index]
                 if byte == UInt8(ascii: "\"") {
                     try flush(self, &scalars)

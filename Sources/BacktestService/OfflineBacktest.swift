@@ -7,7 +7,7 @@ public enum OfflineBacktest {
     public static func run(
         csv: [UInt8], request body: [UInt8], timeframe: String?, top: Int?, maxGridVariants: Int = 1_000_000
     ) throws(ServiceError) -> JSONValue {
-        let series: OHLCVSeries
+        var series: OHLCVSeries
         do { series = try CSVSeriesReader.read(csv) } catch {
             throw ServiceError(
                 code: "validation_error", message: error.message,
@@ -15,6 +15,9 @@ public enum OfflineBacktest {
         }
         var request = try RequestParser(maxGridVariants: maxGridVariants, requiresData: false).parse(body)
         if let top { request.topK = top }
+        if request.isWindowed {
+            series = series.slice(fromMilliseconds: request.fromMilliseconds, toMilliseconds: request.toMilliseconds)
+        }
         let frame: Double
         if let timeframe {
             guard let known = Timeframe(rawValue: timeframe) else {

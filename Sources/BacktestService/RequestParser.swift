@@ -7,17 +7,38 @@ public struct RequestParser: Sendable {
     public var maxGridVariants: Int
     /// Whether the data selection is required (the offline CLI supplies its own data).
     public var requiresData: Bool
+    /// The JSON budget of a client's body (stored requests are parsed without one).
+    public var jsonLimits: JSONParser.Limits
 
     public static let timeframes = Timeframe.allCases.map(\.rawValue)
+    /// The most values one grid axis may list or a range may produce.
+    public static let maxAxisValues = 100_000
 
-    public init(maxGridVariants: Int = 1_000_000, requiresData: Bool = true) {
+    /// The product of the axes' value counts, exact: each count is at most `maxAxisValues` and
+    /// there is at most one axis per `GridParameter`, so the product stays below 2^68.
+    static func exactCombinations(_ axes: [ParameterGrid.Axis]) -> UInt128 {
+        axes.reduce(UInt128(1)) { product, axis in
+            let (result, overflow) = product.multipliedReportingOverflow(by: UInt128(axis.values.count))
+            return overflow ? .max : result
+        }
+    }
+
+    public init(
+        maxGridVariants: Int = 1_000_000, requiresData: Bool = true, jsonLimits: JSONParser.Limits = .init()
+    ) {
         self.maxGridVariants = maxGridVariants
         self.requiresData = requiresData
+        self.jsonLimits = jsonLimits
     }
 
     public func parse(_ body: [UInt8]) throws(ServiceError) -> BacktestRequest {
         let json: JSONValue
-        do { json = try JSONParser.parse(body) } catch { throw ServiceError.badRequest("malformed JSON: \(error)") }
+        do { json = try JSONParser.parse(body, limits: jsonLimits) } catch {
+            if error.budgetExceeded {
+                throw ServiceError(code: "payload_too_large", message: "the JSON body has \(error)")
+            }
+            throw ServiceError.badRequest("malformed JSON: \(error)")
+        }
         return try parse(json)
     }
 
@@ -26,7 +47,7 @@ public struct RequestParser: Sendable {
         var problems: [ServiceError.Detail] = []
         var root = ObjectReader(json, path: "", problems: &problems)
 
-        let (data, dataJSON) = readData(&root)
+        let data = readData(&root)
 
         var strategy = ObjectReader(root.raw("strategy"), path: "strategy", problems: &problems)
         if root.raw("strategy") == nil { problems.append(.init(path: "strategy", message: "is required")) }
@@ -51,14 +72,13 @@ public struct RequestParser: Sendable {
         let topK = root.integer("top_k", default: 10, 1...1000)
         let seed = root.integer("seed", default: 42, 0...9_007_199_254_740_991)
 
-        var gridJSON: [(String, JSONValue)] = []
-        var combinations = 1
-        for axis in axes {
-            gridJSON.append((axis.parameter.rawValue, .object([("values", .array(axis.values.map { .number($0) }))])))
-            combinations = combinations.multipliedReportingOverflow(by: axis.values.count).partialValue
+        let gridJSON = axes.map { axis -> (String, JSONValue) in
+            (axis.parameter.rawValue, .object([("values", .array(axis.values.map { .number($0) }))]))
         }
         if !axes.isEmpty {
-            if combinations > maxGridVariants {
+            // Exact, whatever the axes: at most four axes of at most `maxAxisValues` each fit in 128 bits.
+            let combinations = Self.exactCombinations(axes)
+            if combinations > UInt128(maxGridVariants) {
                 problems.append(
                     .init(
                         path: "grid",
@@ -83,7 +103,7 @@ public struct RequestParser: Sendable {
         if gridNames.contains(.slow) { parameters.slow = 2 }
 
         let normalized: JSONValue = .object(
-            dataJSON + [
+            data.json + [
                 ("strategy", .object([("name", "dual_sma"), ("params", .object(paramsJSON))])),
                 ("grid", .object(gridJSON)),
                 ("execution", Self.executionJSON(settings)),
@@ -94,13 +114,23 @@ public struct RequestParser: Sendable {
                 ("seed", .integer(seed)),
             ])
         var request = BacktestRequest(
-            data: data, parameters: parameters, gridAxes: axes, settings: settings, validation: validation, topK: topK,
+            data: data.selection, fromMilliseconds: data.fromMilliseconds, toMilliseconds: data.toMilliseconds,
+            parameters: parameters, gridAxes: axes, settings: settings, validation: validation, topK: topK,
             seed: UInt64(seed), normalized: normalized)
         request.validation?.seed = UInt64(seed)
         return request
     }
 
-    private func readData(_ root: inout ObjectReader) -> (BacktestRequest.DataSelection?, [(String, JSONValue)]) {
+    private struct DataPart {
+        var selection: BacktestRequest.DataSelection?
+        var fromMilliseconds: Int64?
+        var toMilliseconds: Int64?
+        var json: [(String, JSONValue)] = []
+    }
+
+    /// `dataset_id`, or `symbol` + `timeframe`; `from`/`to` narrow either (both are part of the
+    /// normalized request, null when absent).
+    private func readData(_ root: inout ObjectReader) -> DataPart {
         let datasetID = root.string("dataset_id")
         let symbol = root.string("symbol")
         let timeframe = root.string("timeframe")
@@ -114,34 +144,36 @@ public struct RequestParser: Sendable {
             }
             return value
         }
-        let fromMs = time("from", from)
-        let toMs = time("to", to)
-        if let fromMs, let toMs, fromMs > toMs { root.fail("to", "must not be before from") }
+        var part = DataPart(fromMilliseconds: time("from", from), toMilliseconds: time("to", to))
+        if let fromMs = part.fromMilliseconds, let toMs = part.toMilliseconds, fromMs > toMs {
+            root.fail("to", "must not be before from")
+        }
         if let timeframe, !Self.timeframes.contains(timeframe) {
             root.fail("timeframe", "must be one of \(Self.timeframes.joined(separator: ", "))")
         }
+        let window: [(String, JSONValue)] = [
+            ("from", part.fromMilliseconds.map { .string(TimestampParser.format(milliseconds: $0)) } ?? .null),
+            ("to", part.toMilliseconds.map { .string(TimestampParser.format(milliseconds: $0)) } ?? .null),
+        ]
         if let datasetID {
             if symbol != nil || timeframe != nil {
                 root.fail("dataset_id", "give dataset_id or symbol and timeframe, not both")
             }
-            return (.dataset(id: datasetID), [("dataset_id", .string(datasetID))])
+            part.selection = .dataset(id: datasetID)
+            part.json = [("dataset_id", .string(datasetID))] + window
+            return part
         }
         if let symbol, let timeframe {
-            return (
-                .symbol(symbol, timeframe: timeframe, fromMilliseconds: fromMs, toMilliseconds: toMs),
-                [
-                    ("symbol", .string(symbol)), ("timeframe", .string(timeframe)),
-                    ("from", fromMs.map { .string(TimestampParser.format(milliseconds: $0)) } ?? .null),
-                    ("to", toMs.map { .string(TimestampParser.format(milliseconds: $0)) } ?? .null),
-                ]
-            )
+            part.selection = .symbol(symbol, timeframe: timeframe)
+            part.json = [("symbol", .string(symbol)), ("timeframe", .string(timeframe))] + window
+            return part
         }
         if symbol != nil { root.fail("timeframe", "is required with symbol") }
         if timeframe != nil { root.fail("symbol", "is required with timeframe") }
         if requiresData && symbol == nil && timeframe == nil {
             root.fail("dataset_id", "give dataset_id or symbol and timeframe")
         }
-        return (nil, [])
+        return part
     }
 
     private func readGrid(_ value: JSONValue?, problems: inout [ServiceError.Detail]) -> [ParameterGrid.Axis] {
@@ -164,12 +196,12 @@ public struct RequestParser: Sendable {
             if list != nil && range != nil {
                 reader.fail("values", "give values or range, not both")
             } else if let list {
-                if let array = list.array, !array.isEmpty, array.count <= 100_000,
+                if let array = list.array, !array.isEmpty, array.count <= Self.maxAxisValues,
                     array.allSatisfy({ $0.number != nil })
                 {
                     values = array.compactMap(\.number)
                 } else {
-                    reader.fail("values", "must be a non-empty array of at most 100000 numbers")
+                    reader.fail("values", "must be a non-empty array of at most \(Self.maxAxisValues) numbers")
                 }
             } else if let range {
                 var bounds = ObjectReader(range, path: "\(path).range", problems: &problems)
@@ -180,10 +212,13 @@ public struct RequestParser: Sendable {
                 if !start.isNaN, !stop.isNaN, !step.isNaN {
                     if stop < start {
                         bounds.fail("stop", "must not be below start")
-                    } else if (stop - start) / step > 100_000 {
-                        bounds.fail("step", "gives more than 100000 values")
+                    } else if let count = ParameterGrid.rangeCount(start: start, stop: stop, step: step),
+                        count <= Self.maxAxisValues
+                    {
+                        values = ParameterGrid.rangeValues(
+                            start: start, stop: stop, step: step, limit: Self.maxAxisValues)
                     } else {
-                        values = ParameterGrid.rangeValues(start: start, stop: stop, step: step)
+                        bounds.fail("step", "gives more than \(Self.maxAxisValues) values")
                     }
                 }
                 bounds.finish(into: &problems)

@@ -15,14 +15,20 @@ struct RunExecutor: Sendable {
     let configuration: ServiceConfiguration
     let logger: Logger
 
-    /// Persists and publishes one event; a vanished run (deleted) stops the work.
+    var retry: CatalogRetry { CatalogRetry(policy: configuration.catalogRetry, logger: logger) }
+
+    /// Persists and publishes one event. A vanished run (deleted) stops the work; a catalog that
+    /// keeps failing stops it too, and the run then ends as ERROR — the two are never confused.
     func emit(_ runID: String, _ type: String, _ data: JSONValue, terminal: Bool = false) {
         do {
-            let event = try catalog.appendEvent(
-                runID: runID, type: type, timestamp: Identifiers.now(), data: JSONWriter.compact(data))
+            let stored = try retry.run(runID, "append \(type) event") {
+                try catalog.appendEvent(
+                    runID: runID, type: type, timestamp: Identifiers.now(), data: JSONWriter.compact(data))
+            }
+            guard let event = stored else { return cancellations.request(runID, .deleted) }
             hub.publish(event, terminal: terminal)
         } catch {
-            cancellations.request(runID, .deleted)
+            cancellations.request(runID, .catalogFailure)
         }
     }
 
@@ -30,12 +36,21 @@ struct RunExecutor: Sendable {
         let started = Date()
         do {
             let outcome = try evaluate(run, started: started)
-            guard
-                let event = try catalog.finishRun(
-                    id: run.id, status: .done, at: Identifiers.now(), error: nil, grid: outcome.grid,
-                    best: outcome.best,
-                    results: outcome.rows, eventType: "completed", eventData: outcome.completedEvent)
-            else { return }
+            // A lost progress or snapshot event would make the event list differ from a clean run's.
+            if cancellations.reason(run.id) == .catalogFailure { throw EngineError.cancelled }
+            let stored: EventRecord?
+            do {
+                stored = try retry.run(run.id, "store results") {
+                    try catalog.finishRun(
+                        id: run.id, status: .done, at: Identifiers.now(), error: nil, grid: outcome.grid,
+                        best: outcome.best, results: outcome.rows, eventType: "completed",
+                        eventData: outcome.completedEvent)
+                }
+            } catch {
+                finish(run, status: .error, type: "failed", message: Self.catalogFailureMessage)
+                return cleanUp(run)
+            }
+            guard let event = stored else { return cleanUp(run) }
             hub.publish(event, terminal: true)
             log(run, "run finished", status: "DONE", extra: ["duration_s": "\(Date().timeIntervalSince(started))"])
         } catch let error as EngineError where error == .cancelled {
@@ -45,7 +60,11 @@ struct RunExecutor: Sendable {
             case .deleted?:
                 hub.close(runID: run.id)
             case .shutdown?:
+                // Not the run's fault: its claim is given back so it does not count as an attempt.
+                try? catalog.releaseAttempt(runID: run.id)
                 log(run, "run interrupted by shutdown; it will be re-queued at the next start", status: "RUNNING")
+            case .catalogFailure?:
+                finish(run, status: .error, type: "failed", message: Self.catalogFailureMessage)
             }
         } catch let error as ServiceError {
             finish(run, status: .error, type: "failed", message: error.message)
@@ -54,6 +73,12 @@ struct RunExecutor: Sendable {
         } catch {
             finish(run, status: .error, type: "failed", message: "internal error")
         }
+        cleanUp(run)
+    }
+
+    static let catalogFailureMessage = "the catalog kept failing while the run was stored; see the server log"
+
+    private func cleanUp(_ run: RunRecord) {
         if cancellations.reason(run.id) != .shutdown { cancellations.clear(run.id) }
         if let removed = try? catalog.applyRetention(keep: configuration.retentionRuns) {
             for id in removed {
@@ -63,13 +88,31 @@ struct RunExecutor: Sendable {
         }
     }
 
+    /// Ends the run with its terminal event. Retried until the catalog takes it: an accepted run
+    /// must reach a terminal state, so a live process never leaves it RUNNING. Only a shutdown
+    /// stops the retries (the next start re-queues or fails the run).
     private func finish(_ run: RunRecord, status: RunStatus, type: String, message: String?) {
         let data: JSONValue = .object([("status", .string(status.rawValue)), ("message", .string(message))])
-        if let event = try? catalog.finishRun(
-            id: run.id, status: status, at: Identifiers.now(), error: message, grid: nil, best: nil, results: [],
-            eventType: type, eventData: JSONWriter.compact(data))
-        {
-            hub.publish(event, terminal: true)
+        var pause = configuration.catalogRetry.maxDelaySeconds
+        while true {
+            do {
+                let stored = try retry.run(run.id, "finish run as \(status.rawValue)") {
+                    try catalog.finishRun(
+                        id: run.id, status: status, at: Identifiers.now(), error: message, grid: nil, best: nil,
+                        results: [], eventType: type, eventData: JSONWriter.compact(data))
+                }
+                if let stored { hub.publish(stored, terminal: true) }
+                break
+            } catch {
+                guard !cancellations.isShuttingDown else {
+                    return log(run, "run left RUNNING at shutdown: the catalog failed", status: "RUNNING")
+                }
+                logger.error(
+                    "the catalog keeps refusing the run's terminal state; retrying",
+                    metadata: ["run_id": .string(run.id), "error": .string(String(describing: error))])
+                Thread.sleep(forTimeInterval: pause)
+                pause = min(pause * 2, 30)
+            }
         }
         log(run, "run finished", status: status.rawValue, extra: message.map { ["error": $0] } ?? [:])
     }
@@ -110,7 +153,13 @@ struct RunExecutor: Sendable {
                 let totalVariants = total / bars
                 let elapsed = Date().timeIntervalSince(started)
                 let eta = done > 0 ? elapsed * Double(total - done) / Double(done) : 0
-                try? catalog.updateProgress(runID: run.id, done: doneVariants, total: totalVariants)
+                do {
+                    try retry.run(run.id, "update progress") {
+                        try catalog.updateProgress(runID: run.id, done: doneVariants, total: totalVariants)
+                    }
+                } catch {
+                    cancellations.request(run.id, .catalogFailure)
+                }
                 emit(
                     run.id, "progress",
                     .object([

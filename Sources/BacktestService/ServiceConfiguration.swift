@@ -1,3 +1,4 @@
+import Catalog
 import Foundation
 
 /// Settings of the service layer.
@@ -22,6 +23,18 @@ public struct ServiceConfiguration: Sendable {
     public var chunkVariants: Int = 4096
     /// Owner of everything in single-user mode.
     public var owner: String = "local"
+    /// Claims of one run before a run found RUNNING at start-up ends as ERROR instead of being
+    /// re-queued (default 3): a run that kills the process cannot crash-loop it.
+    public var maxRunAttempts: Int = 3
+    /// The JSON budget of a `POST /backtests` body.
+    public var jsonLimits = JSONParser.Limits()
+    /// Most bar evaluations the validation stage of one run may cost (top_k × (permutations +
+    /// bootstrap samples) × bars), checked at submission (default 2·10¹⁰, about a minute).
+    public var maxValidationWork: Int = 20_000_000_000
+    /// How a failing catalog call on the run path is retried before the run ends as ERROR.
+    public var catalogRetry = CatalogRetryPolicy()
+    /// Makes chosen catalog writes fail (tests only).
+    public var catalogFaults: CatalogFaults?
 
     public init(dataDirectory: String) {
         self.dataDirectory = dataDirectory

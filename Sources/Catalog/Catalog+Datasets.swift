@@ -13,7 +13,7 @@ extension Catalog {
     /// Stores a dataset unless one with the same content hash exists; returns the stored one and
     /// whether it is new.
     public func insertDataset(_ record: DatasetRecord, bars: [UInt8]) throws -> (DatasetRecord, created: Bool) {
-        try write { database in
+        try durableWrite { database in
             try database.transaction {
                 let existing = try database.prepare(
                     "SELECT \(Self.datasetColumns) FROM datasets WHERE owner = ? AND sha256 = ?"

@@ -12,11 +12,14 @@ extension Catalog {
         return EventRecord(runID: runID, seq: seq, type: type, timestamp: timestamp, data: data)
     }
 
-    /// Appends one event to a run that still exists.
-    public func appendEvent(runID: String, type: String, timestamp: String, data: String) throws -> EventRecord {
+    /// Appends one event to a run; nil when the run no longer exists (deleted), which is not an
+    /// error — an error always means the catalog failed.
+    public func appendEvent(runID: String, type: String, timestamp: String, data: String) throws -> EventRecord? {
         try write { database in
             try database.transaction {
-                try Self.appendEvent(database, runID: runID, type: type, timestamp: timestamp, data: data)
+                let exists = try database.prepare("SELECT 1 FROM runs WHERE id = ?").bind(.text(runID))
+                guard try exists.step() else { return nil }
+                return try Self.appendEvent(database, runID: runID, type: type, timestamp: timestamp, data: data)
             }
         }
     }

@@ -2,7 +2,7 @@
 extension Catalog {
     static let runColumns = """
         id, owner, status, input_hash, idempotency_key, request, dataset_id, variants, engine_version, created_at,
-        started_at, finished_at, progress_done, progress_total, error, grid, best
+        started_at, finished_at, progress_done, progress_total, error, grid, best, attempts
         """
 
     static func runRecord(_ s: Statement) -> RunRecord {
@@ -13,7 +13,7 @@ extension Catalog {
             variants: s.int(7), engineVersion: s.text(8) ?? "", createdAt: s.text(9) ?? "", startedAt: s.text(10),
             finishedAt: s.text(11), progressDone: s.int(12), progressTotal: s.int(13), error: s.text(14),
             grid: s.text(15),
-            best: s.text(16))
+            best: s.text(16), attempts: s.int(17))
     }
 
     static func fetchRun(_ database: Database, where clause: String, _ values: SQLValue...) throws -> RunRecord? {
@@ -24,7 +24,7 @@ extension Catalog {
     /// Inserts a QUEUED run with its first event, unless the same input or key exists or the
     /// queue already holds `queueCapacity` runs.
     public func insertRun(_ run: NewRun, queueCapacity: Int) throws -> InsertOutcome {
-        try write { database in
+        try durableWrite { database in
             try database.transaction {
                 if let key = run.idempotencyKey,
                     let existing = try Self.fetchRun(
@@ -72,8 +72,10 @@ extension Catalog {
                 guard let run = try Self.fetchRun(database, where: "status = 'QUEUED' ORDER BY ord LIMIT 1") else {
                     return nil
                 }
-                try database.prepare("UPDATE runs SET status = 'RUNNING', started_at = ? WHERE id = ?")
-                    .bind(.text(timestamp), .text(run.id)).run()
+                try database.prepare(
+                    "UPDATE runs SET status = 'RUNNING', started_at = ?, attempts = attempts + 1 WHERE id = ?"
+                )
+                .bind(.text(timestamp), .text(run.id)).run()
                 let event = try Self.appendEvent(
                     database, runID: run.id, type: "stage", timestamp: timestamp, data: eventData(run))
                 guard let updated = try Self.fetchRun(database, where: "id = ?", .text(run.id)) else { return nil }
@@ -82,24 +84,57 @@ extension Catalog {
         }
     }
 
-    /// Runs left RUNNING by a crash go back to QUEUED, each with an event saying so.
-    public func requeueInterrupted(at timestamp: String, eventData: String) throws -> [EventRecord] {
+    /// What start-up did with the runs a crash left RUNNING.
+    public struct Recovery: Sendable {
+        /// Back in the queue, each with its event.
+        public var requeued: [EventRecord] = []
+        /// Ended as ERROR because they had been claimed `maxAttempts` times, each with its terminal event.
+        public var failed: [EventRecord] = []
+    }
+
+    /// Runs left RUNNING by a crash go back to QUEUED, each with an event saying so, unless they
+    /// were already claimed `maxAttempts` times: those end as ERROR with `failedData(attempts)` as
+    /// their terminal event and `failedMessage(attempts)` as their error.
+    public func recoverInterrupted(
+        at timestamp: String, maxAttempts: Int, requeuedData: String, failedData: (Int) -> String,
+        failedMessage: (Int) -> String
+    ) throws -> Recovery {
         try write { database in
             try database.transaction {
-                let statement = try database.prepare("SELECT id FROM runs WHERE status = 'RUNNING' ORDER BY ord")
-                var ids: [String] = []
-                while try statement.step() { ids.append(statement.text(0) ?? "") }
-                var events: [EventRecord] = []
-                for id in ids {
+                let statement = try database.prepare(
+                    "SELECT id, attempts FROM runs WHERE status = 'RUNNING' ORDER BY ord")
+                var found: [(String, Int)] = []
+                while try statement.step() { found.append((statement.text(0) ?? "", statement.int(1))) }
+                var recovery = Recovery()
+                for (id, attempts) in found {
+                    if attempts >= maxAttempts {
+                        try database.prepare(
+                            "UPDATE runs SET status = 'ERROR', finished_at = ?, error = ? WHERE id = ?"
+                        ).bind(.text(timestamp), .text(failedMessage(attempts)), .text(id)).run()
+                        recovery.failed.append(
+                            try Self.appendEvent(
+                                database, runID: id, type: "failed", timestamp: timestamp, data: failedData(attempts)))
+                        continue
+                    }
                     try database.prepare(
                         "UPDATE runs SET status = 'QUEUED', started_at = NULL, progress_done = 0 WHERE id = ?"
                     )
                     .bind(.text(id)).run()
-                    events.append(
-                        try Self.appendEvent(database, runID: id, type: "stage", timestamp: timestamp, data: eventData))
+                    recovery.requeued.append(
+                        try Self.appendEvent(
+                            database, runID: id, type: "stage", timestamp: timestamp, data: requeuedData))
                 }
-                return events
+                return recovery
             }
+        }
+    }
+
+    /// A run stopped by a graceful shutdown was not at fault: its claim does not count as an attempt.
+    public func releaseAttempt(runID: String) throws {
+        try write { database in
+            try database.prepare(
+                "UPDATE runs SET attempts = MAX(attempts - 1, 0) WHERE id = ? AND status = 'RUNNING'"
+            ).bind(.text(runID)).run()
         }
     }
 
@@ -169,7 +204,7 @@ extension Catalog {
     public func cancelIfQueued(id: String, owner: String, at timestamp: String, eventData: String) throws -> (
         RunRecord, EventRecord?
     )? {
-        try write { database in
+        try durableWrite { database in
             try database.transaction {
                 guard let run = try Self.fetchRun(database, where: "id = ? AND owner = ?", .text(id), .text(owner))
                 else {

@@ -12,11 +12,14 @@ public final class Catalog: @unchecked Sendable {
     private let reader: Database
     private let writeQueue = DispatchQueue(label: "backtestd.catalog.write")
     private let readQueue = DispatchQueue(label: "backtestd.catalog.read")
+    private let faults: CatalogFaults?
     public let path: String
 
-    /// Opens or creates the catalog at `path` and applies pending migrations.
-    public init(path: String) throws {
+    /// Opens or creates the catalog at `path` and applies pending migrations; `faults` makes
+    /// chosen writes fail (tests only).
+    public init(path: String, faults: CatalogFaults? = nil) throws {
         self.path = path
+        self.faults = faults
         writer = try Database(path: path)
         try Migrations.apply(to: writer)
         writer.releaseStatements()
@@ -31,10 +34,22 @@ public final class Catalog: @unchecked Sendable {
         }
     }
 
-    func write<T>(_ body: (Database) throws -> T) throws -> T {
+    /// Runs `body` on the write connection; `label` names the call for fault injection.
+    func write<T>(_ label: String = #function, _ body: (Database) throws -> T) throws -> T {
         try writeQueue.sync {
+            try faults?.check(label)
             defer { writer.releaseStatements() }
             return try body(writer)
+        }
+    }
+
+    /// A write whose commit answers a client: fsynced before it returns (`synchronous=FULL` for
+    /// this transaction only), so what a 2xx promised survives power loss, not only a crash.
+    func durableWrite<T>(_ label: String = #function, _ body: (Database) throws -> T) throws -> T {
+        try write(label) { database in
+            try database.execute("PRAGMA synchronous=FULL")
+            defer { try? database.execute("PRAGMA synchronous=NORMAL") }
+            return try body(database)
         }
     }
 

@@ -24,6 +24,8 @@ public struct RunRecord: Sendable, Equatable {
     public let error: String?
     public let grid: String?
     public let best: String?
+    /// How many times a worker claimed it (a re-queue after a crash keeps the count).
+    public let attempts: Int
 }
 
 /// What a new run is made of.

@@ -55,7 +55,12 @@ enum Migrations {
             body TEXT NOT NULL,
             PRIMARY KEY (run_id, rank)
         ) WITHOUT ROWID;
+        """,
+        // 2: how many times each run was claimed, so a run that keeps killing the process stops
+        // being re-queued (a poison run must not crash-loop the server).
         """
+        ALTER TABLE runs ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+        """,
     ]
 
     /// Brings `database` to the newest version; returns the version reached.

@@ -94,9 +94,13 @@ extension NewRun {
         try withTemporaryCatalog { catalog, _ in
             _ = try catalog.insertRun(.make(id: "r1", hash: "1"), queueCapacity: 10)
             _ = try catalog.claimNextQueued(at: "t", eventData: { _ in "{}" })
-            let events = try catalog.requeueInterrupted(at: "t2", eventData: #"{"status":"QUEUED"}"#)
-            #expect(events.map(\.runID) == ["r1"])
+            let recovery = try catalog.recoverInterrupted(
+                at: "t2", maxAttempts: 3, requeuedData: #"{"status":"QUEUED"}"#, failedData: { _ in "{}" },
+                failedMessage: { "\($0)" })
+            #expect(recovery.requeued.map(\.runID) == ["r1"])
+            #expect(recovery.failed.isEmpty)
             #expect(try catalog.run(id: "r1", owner: "local")?.status == .queued)
+            #expect(try catalog.run(id: "r1", owner: "local")?.attempts == 1)
         }
     }
 
