@@ -47,10 +47,12 @@ let package = Package(
             name: "HTTPServerTests", dependencies: ["HTTPServer", "Sockets", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "BacktestEngineTests", dependencies: ["BacktestEngine"], swiftSettings: strict),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog"], swiftSettings: strict),
-        .testTarget(name: "BacktestServiceTests", dependencies: ["BacktestService"], swiftSettings: strict),
+        .testTarget(
+            name: "BacktestServiceTests", dependencies: ["BacktestService", "BacktestEngine", "Catalog"],
+            swiftSettings: strict),
         .testTarget(
             name: "BacktestAPITests",
-            dependencies: ["BacktestAPI", "BacktestService", "BacktestEngine", "HTTPServer", "TestSupport"],
+            dependencies: ["BacktestAPI", "BacktestService", "BacktestEngine", "Catalog", "HTTPServer", "TestSupport"],
             swiftSettings: strict),
     ]
 )

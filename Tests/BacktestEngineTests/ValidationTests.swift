@@ -56,3 +56,25 @@ import Testing
         for _ in 0..<1000 { #expect(a.nextIndex(below: 7) < 7) }
     }
 }
+
+@Suite struct ValidationBudgetTests {
+    @Test func workCountsEveryPassAndSaturates() {
+        let request = Validation.Request(permutations: 100, bootstrapSamples: 50)
+        #expect(Validation.work(request, variants: 10, bars: 1000) == 1_500_000)
+        #expect(Validation.work(request, variants: .max, bars: 2) == .max)
+        #expect(Validation.work(Validation.Request(), variants: 10, bars: 1000) == 0)
+    }
+
+    @Test func theBootstrapStopsWhenCancelled() {
+        var calls = 0
+        #expect(throws: EngineError.cancelled) {
+            _ = try Validation.blockBootstrap(
+                count: 1000, blockSize: 5, seed: 1, equity: [1, 2, 3, 4, 5, 6], initialCash: 1, annualization: 252,
+                isCancelled: {
+                    calls += 1
+                    return calls > 3
+                })
+        }
+        #expect(calls == 4)
+    }
+}
