@@ -24,6 +24,7 @@ public enum Application {
         configuration.jsonLimits = JSONParser.Limits(
             maxElements: settings.maxJSONElements, maxStringBytes: settings.maxJSONStringBytes)
         configuration.maxValidationWork = settings.maxValidationWork
+        configuration.durableCommits = settings.durableCommits
         return configuration
     }
 

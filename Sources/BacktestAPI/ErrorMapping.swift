@@ -7,7 +7,7 @@ enum ErrorMapping {
         "bad_request": 400, "unauthorized": 401, "forbidden": 403, "not_found": 404, "method_not_allowed": 405,
         "request_timeout": 408, "conflict": 409, "payload_too_large": 413, "unsupported_media_type": 415,
         "validation_error": 422, "idempotency_key_reused": 422, "rate_limited": 429, "headers_too_large": 431,
-        "internal": 500, "queue_full": 503,
+        "internal": 500, "queue_full": 503, "insufficient_storage": 507,
     ]
 
     static func httpError(_ error: any Error) -> HTTPError {
@@ -22,7 +22,7 @@ enum ErrorMapping {
                 status: status, code: status == 500 ? "internal" : error.code,
                 message: status == 500 ? "internal error" : error.message,
                 details: error.details.map { HTTPError.Detail(path: $0.path, message: $0.message) },
-                retryable: status == 503 || status == 500 || status == 429, headers: headers)
+                retryable: [429, 500, 503, 507].contains(status), headers: headers)
         default:
             return HTTPError.internalError
         }

@@ -30,6 +30,7 @@ public struct Settings: Sendable, Equatable {
     public var maxJSONElements = 500_000
     public var maxJSONStringBytes = 1 << 20
     public var maxValidationWork = 20_000_000_000
+    public var durableCommits = true
 
     public init() {}
 
@@ -39,6 +40,7 @@ public struct Settings: Sendable, Equatable {
         "max_header_count", "max_body_bytes", "header_timeout_s", "idle_timeout_s", "max_connections",
         "shutdown_grace_s", "access_log", "queue_capacity", "max_grid_variants", "retention_runs", "import_samples",
         "samples_dir", "max_run_attempts", "max_json_elements", "max_json_string_bytes", "max_validation_work",
+        "durable_commits",
     ]
 
     /// A setting that could not be applied.
@@ -131,6 +133,7 @@ public struct Settings: Sendable, Equatable {
         case "max_json_elements": maxJSONElements = try int(1...100_000_000)
         case "max_json_string_bytes": maxJSONStringBytes = try int(1...1 << 34)
         case "max_validation_work": maxValidationWork = try int(1...Int.max)
+        case "durable_commits": durableCommits = try bool()
         default: throw Invalid(message: "\(source): unknown setting \(key)")
         }
     }

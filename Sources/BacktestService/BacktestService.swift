@@ -23,7 +23,8 @@ public final class BacktestService: Sendable {
         self.logger = logger
         try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
         let catalog = try Catalog(
-            path: configuration.dataDirectory + "/catalog.sqlite", faults: configuration.catalogFaults)
+            path: configuration.dataDirectory + "/catalog.sqlite", durableCommits: configuration.durableCommits,
+            faults: configuration.catalogFaults)
         self.catalog = catalog
         datasets = DatasetStore(catalog: catalog, owner: configuration.owner)
         parser = RequestParser(maxGridVariants: configuration.maxGridVariants, jsonLimits: configuration.jsonLimits)
@@ -62,10 +63,16 @@ public final class BacktestService: Sendable {
         self.executor = executor
         let hub = self.hub
         pool = WorkerPool(count: configuration.workers) {
-            guard
-                let (run, event) = try? catalog.claimNextQueued(
+            let claimed: (RunRecord, EventRecord)?
+            do {
+                claimed = try catalog.claimNextQueued(
                     at: Identifiers.now(), eventData: { _ in #"{"status":"RUNNING"}"# })
-            else { return nil }
+            } catch {
+                // The queue stays where it is; the worker tries again after its idle wait.
+                logger.warning("cannot claim a queued run", metadata: ["error": .string("\(error)")])
+                return nil
+            }
+            guard let (run, event) = claimed else { return nil }
             hub.publish(event)
             executor.log(run, "run started", status: "RUNNING")
             return { executor.execute(run) }
@@ -120,7 +127,8 @@ public final class BacktestService: Sendable {
             queuedEventData: #"{"status":"QUEUED"}"#)
         let outcome: InsertOutcome
         do { outcome = try catalog.insertRun(newRun, queueCapacity: configuration.queueCapacity) } catch {
-            throw ServiceError(code: "internal", message: "the catalog refused the run", retryAfterSeconds: 1)
+            logger.error("run not stored", metadata: ["run_id": .string(newRun.id), "error": .string("\(error)")])
+            throw ServiceError.catalogRefused(error, "the run")
         }
         switch outcome {
         case .created(let run, let event):

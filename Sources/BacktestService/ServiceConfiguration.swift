@@ -33,6 +33,9 @@ public struct ServiceConfiguration: Sendable {
     public var maxValidationWork: Int = 20_000_000_000
     /// How a failing catalog call on the run path is retried before the run ends as ERROR.
     public var catalogRetry = CatalogRetryPolicy()
+    /// Fsync the commits that answer a client before answering (default true): a 2xx then
+    /// survives power loss, not only a crash.
+    public var durableCommits = true
     /// Makes chosen catalog writes fail (tests only).
     public var catalogFaults: CatalogFaults?
 

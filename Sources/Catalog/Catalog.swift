@@ -13,12 +13,15 @@ public final class Catalog: @unchecked Sendable {
     private let writeQueue = DispatchQueue(label: "backtestd.catalog.write")
     private let readQueue = DispatchQueue(label: "backtestd.catalog.read")
     private let faults: CatalogFaults?
+    private let durableCommits: Bool
     public let path: String
 
-    /// Opens or creates the catalog at `path` and applies pending migrations; `faults` makes
-    /// chosen writes fail (tests only).
-    public init(path: String, faults: CatalogFaults? = nil) throws {
+    /// Opens or creates the catalog at `path` and applies pending migrations. `durableCommits`
+    /// fsyncs the commits that answer a client (see `durableWrite`); `faults` makes chosen
+    /// writes fail (tests only).
+    public init(path: String, durableCommits: Bool = true, faults: CatalogFaults? = nil) throws {
         self.path = path
+        self.durableCommits = durableCommits
         self.faults = faults
         writer = try Database(path: path)
         try Migrations.apply(to: writer)
@@ -47,6 +50,7 @@ public final class Catalog: @unchecked Sendable {
     /// this transaction only), so what a 2xx promised survives power loss, not only a crash.
     func durableWrite<T>(_ label: String = #function, _ body: (Database) throws -> T) throws -> T {
         try write(label) { database in
+            guard durableCommits else { return try body(database) }
             try database.execute("PRAGMA synchronous=FULL")
             defer { try? database.execute("PRAGMA synchronous=NORMAL") }
             return try body(database)

@@ -30,6 +30,9 @@ public struct SQLiteError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var isConstraintViolation: Bool { resultCode & 0xFF == SQLITE_CONSTRAINT }
 
+    /// The database or its disk has no room left (SQLITE_FULL).
+    public var isDiskFull: Bool { resultCode & 0xFF == SQLITE_FULL }
+
     public var description: String {
         "\(code) (\(resultCode)): \(message)" + (sql.map { " in: \($0)" } ?? "")
     }

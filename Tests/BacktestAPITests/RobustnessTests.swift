@@ -186,3 +186,21 @@ import Testing
         #expect(poisonID == "run_poison")
     }
 }
+
+@Suite struct DiskFullSubmitTests {
+    @Test func aFullDiskAtSubmitIs507AndStoresNothing() async throws {
+        let faults = CatalogFaults()
+        try await withRunningService(configure: { $0.catalogFaults = faults }) { port, _ in
+            faults.failWrites(startingAt: 1, resultCode: SQLITE_FULL, matching: "insertRun")
+            let body = #"{"symbol":"GOOG","timeframe":"1d","strategy":{"name":"dual_sma"}}"#
+            let refused = try call(port, "POST", "/backtests", body: body, headers: ["Idempotency-Key: disk"])
+            #expect(refused.status == 507)
+            #expect(refused.header("Retry-After") == "60")
+            #expect(try json(refused)["error"]?["retryable"] == true)
+            #expect(try json(try call(port, "GET", "/runs"))["total"] == 0)
+            // Space again: the same retry is accepted as a new run.
+            let accepted = try call(port, "POST", "/backtests", body: body, headers: ["Idempotency-Key: disk"])
+            #expect(accepted.status == 202)
+        }
+    }
+}
