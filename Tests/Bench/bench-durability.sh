@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# What the fsynced client commit costs: POST /backtests (new run each time) against two servers,
+# durable_commits on and off, requests interleaved one by one so both see the same machine noise.
+#   Tests/Bench/bench-durability.sh path/to/backtestd [requests per server]
+set -euo pipefail
+binary=${1:-.build/release/backtestd}
+count=${2:-500}
+here=$(cd "$(dirname "$0")" && pwd)
+durable=$(mktemp -d -p "${BENCH_DIR:-$PWD}")
+relaxed=$(mktemp -d -p "${BENCH_DIR:-$PWD}")
+port_a=$(( 30000 + RANDOM % 10000 ))
+port_b=$(( port_a + 10001 ))
+start() { # data-dir port durable
+  BACKTESTD_ACCESS_LOG=false BACKTESTD_WORKERS=1 BACKTESTD_DURABLE_COMMITS=$3 \
+    BACKTESTD_SAMPLES_DIR="$here/../../configs/samples" \
+    "$binary" serve --host 127.0.0.1 --port "$2" --data-dir "$1" >/dev/null 2>&1 &
+}
+start "$durable" "$port_a" true
+server_a=$!
+start "$relaxed" "$port_b" false
+server_b=$!
+trap 'kill $server_a $server_b 2>/dev/null; wait 2>/dev/null; rm -rf "$durable" "$relaxed"' EXIT
+for port in $port_a $port_b; do
+  for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+done
+echo "catalog file system: $(df -T "$durable" | awk 'NR==2 {print $2}')"
+python3 - "$port_a" "$port_b" "$count" <<'PY'
+import http.client, json, sys, time
+port_a, port_b, count = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+latencies = {port_a: [], port_b: []}
+connections = {port: http.client.HTTPConnection("127.0.0.1", port) for port in latencies}
+for i in range(count):
+    for port in (port_a, port_b) if i % 2 == 0 else (port_b, port_a):
+        body = json.dumps({"symbol": "GOOG", "timeframe": "1d", "seed": 1000 + i,
+                           "strategy": {"name": "dual_sma", "params": {"fast": 10, "slow": 50}}})
+        start = time.perf_counter()
+        connections[port].request("POST", "/backtests", body, {"Content-Type": "application/json"})
+        response = connections[port].getresponse(); response.read()
+        assert response.status == 202, response.status
+        latencies[port].append((time.perf_counter() - start) * 1000)
+def pct(values, q):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+a, b = latencies[port_a], latencies[port_b]
+print(f"durable (fsync):   p50 {pct(a, .5):.2f} ms  p99 {pct(a, .99):.2f} ms")
+print(f"crash-safe only:   p50 {pct(b, .5):.2f} ms  p99 {pct(b, .99):.2f} ms")
+print(f"p99 cost of the fsync: {pct(a, .99) - pct(b, .99):+.2f} ms ({pct(a, .99) / pct(b, .99):.2f}x)")
+PY
