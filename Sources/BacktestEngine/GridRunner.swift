@@ -39,14 +39,14 @@ public struct GridRunner: Sendable {
         let n = data.count
         var ranking = TopK(capacity: topK)
         var totalReturns = [Double](repeating: .nan, count: variants.count)
-        let totalWork = variants.count * n
+        let totalWork = variants.count.saturatingMultiplied(by: n)
         var done = 0
         var leaderIndex = -1
         var chunkStart = 0
         // When every window's whole SMA row fits the block budget, compute the rows once for all chunks.
         let allWindows = Array(Set(variants.flatMap { [$0.fast, $0.slow] })).sorted()
         let shared =
-            allWindows.count * n * 8 <= blockBytes
+            allWindows.count.saturatingMultiplied(by: n).saturatingMultiplied(by: 8) <= blockBytes
             ? SMATable(windows: allWindows, data: data, range: 0..<n, workers: workers, executor: executor) : nil
         // With shared rows a chunk walks the whole series in one step: size it to one step of work.
         let chunkSize = shared == nil ? chunkVariants : max(1, min(chunkVariants, stepBarVariants / max(1, n)))

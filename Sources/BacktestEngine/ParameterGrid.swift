@@ -96,21 +96,11 @@ public struct ParameterGrid: Sendable {
                 let middle = low + (high - low) / 2
                 if slows[middle] <= fast { low = middle + 1 } else { high = middle }
             }
-            pairs = Self.saturatingAdd(pairs, slows.count - low)
+            pairs = pairs.saturatingAdding(slows.count - low)
         }
         return axes.filter { $0.parameter != .fast && $0.parameter != .slow }.reduce(pairs) {
-            Self.saturatingMultiply($0, $1.values.count)
+            $0.saturatingMultiplied(by: $1.values.count)
         }
-    }
-
-    static func saturatingAdd(_ a: Int, _ b: Int) -> Int {
-        let (sum, overflow) = a.addingReportingOverflow(b)
-        return overflow ? .max : sum
-    }
-
-    static func saturatingMultiply(_ a: Int, _ b: Int) -> Int {
-        let (product, overflow) = a.multipliedReportingOverflow(by: b)
-        return overflow ? .max : product
     }
 
     /// Expands the grid; combinations with `fast >= slow` are skipped and counted. Callers check

@@ -49,12 +49,8 @@ public enum Validation {
     /// Bar evaluations the checks cost for `variants` variants over `bars` bars (saturating):
     /// one pass over the bars per permutation and per bootstrap sample.
     public static func work(_ request: Request, variants: Int, bars: Int) -> Int {
-        let passes = (request.permutations ?? 0).addingReportingOverflow(request.bootstrapSamples ?? 0)
-        guard !passes.overflow else { return .max }
-        let perVariant = passes.partialValue.multipliedReportingOverflow(by: bars)
-        guard !perVariant.overflow else { return .max }
-        let total = perVariant.partialValue.multipliedReportingOverflow(by: variants)
-        return total.overflow ? .max : total.partialValue
+        (request.permutations ?? 0).saturatingAdding(request.bootstrapSamples ?? 0).saturatingMultiplied(by: bars)
+            .saturatingMultiplied(by: variants)
     }
 
     /// Runs the requested checks for `parameters`; `isCancelled` is polled between re-runs.

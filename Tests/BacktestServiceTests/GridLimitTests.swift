@@ -63,8 +63,9 @@ import Testing
         let huge = ParameterGrid.Axis(parameter: .delayBars, values: Array(repeating: 0, count: 1))
         var grid = ParameterGrid(base: DualSMAParameters(fast: 1, slow: 2), axes: [huge])
         #expect(grid.exactCombinationCount == 1)
-        #expect(ParameterGrid.saturatingMultiply(.max / 2, 3) == .max)
-        #expect(ParameterGrid.saturatingAdd(.max, 1) == .max)
+        #expect((Int.max / 2).saturatingMultiplied(by: 3) == .max)
+        #expect(Int.max.saturatingAdding(1) == .max)
+        #expect(6.saturatingMultiplied(by: 7) == 42)
         grid = ParameterGrid(
             base: DualSMAParameters(fast: 1, slow: 2),
             axes: [

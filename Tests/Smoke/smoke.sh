@@ -45,6 +45,9 @@ check "a retry answers 200 EXISTS with the same run" test "$status:$(json '["run
 check "malformed JSON is 400" test "$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' -d '{"x":' "$base/backtests")" = 400
 check "unknown fields are 422" test "$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' -d '{"symbol":"GOOG","timeframe":"1d","strategy":{"name":"dual_sma"},"nope":1}' "$base/backtests")" = 422
 check "unknown runs are 404" test "$(curl -s -o /dev/null -w '%{http_code}' "$base/runs/run_nope")" = 404
+overflow='{"symbol":"GOOG","timeframe":"1d","strategy":{"name":"dual_sma"},"grid":{"fast":{"range":{"start":1,"stop":43000,"step":1}},"slow":{"range":{"start":2,"stop":43001,"step":1}},"delay_bars":{"range":{"start":0,"stop":99762,"step":1}},"threshold_bp":{"range":{"start":0,"stop":10000,"step":0.1}}}}'
+check "a grid whose size overflows is 422" test "$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' -d "$overflow" "$base/backtests")" = 422
+check "the server lives on" test "$(curl -fsS "$base/healthz")" = '{"status":"ok"}'
 check "bad CSV rows are 422" test "$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: text/csv' --data-binary $'timestamp,open,high,low,close,volume\nx,1,2,3,4,5\n' "$base/datasets?symbol=BAD&timeframe=1d")" = 422
 
 kill -TERM $server
