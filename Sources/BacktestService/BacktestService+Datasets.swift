@@ -33,27 +33,4 @@ extension BacktestService {
     public func dataset(id: String) throws(ServiceError) -> JSONValue {
         Self.datasetJSON(try datasets.record(id: id))
     }
-
-    /// `GET /datasets/{id}/candles`.
-    public func candles(id: String, from: Int64?, to: Int64?, limit: Int) throws(ServiceError) -> JSONValue {
-        _ = try datasets.record(id: id)
-        let series = try datasets.series(id: id).series.slice(fromMilliseconds: from, toMilliseconds: to)
-        let count = min(limit, series.count)
-        return .object([
-            ("dataset_id", .string(id)), ("total", .integer(series.count)), ("limit", .integer(limit)),
-            (
-                "candles",
-                .array(
-                    (0..<count).map { t in
-                        .object([
-                            ("t", .string(TimestampParser.format(milliseconds: series.timestamps[t]))),
-                            ("open", .number(series.open[t])),
-                            ("high", .number(series.high[t])), ("low", .number(series.low[t])),
-                            ("close", .number(series.close[t])),
-                            ("volume", .number(series.volume[t])),
-                        ])
-                    })
-            ),
-        ])
-    }
 }

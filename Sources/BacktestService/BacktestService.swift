@@ -112,8 +112,7 @@ public final class BacktestService: Sendable {
         let dataset = try resolveDataset(request)
         var bars = dataset.rows
         if request.isWindowed {
-            bars = try datasets.series(id: dataset.id).series.count(
-                fromMilliseconds: request.fromMilliseconds, toMilliseconds: request.toMilliseconds)
+            bars = try barCount(datasetID: dataset.id, from: request.fromMilliseconds, to: request.toMilliseconds)
         }
         try checkWindows(request, bars: bars)
         let variants = request.gridAxes.isEmpty ? 1 : request.grid.validCount
