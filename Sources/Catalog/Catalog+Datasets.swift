@@ -46,6 +46,16 @@ extension Catalog {
         }
     }
 
+    /// The dataset with this content, symbol and timeframe, if stored.
+    public func dataset(owner: String, sha256: String, symbol: String, timeframe: String) throws -> DatasetRecord? {
+        try read { database in
+            let statement = try database.prepare(
+                "SELECT \(Self.datasetColumns) FROM datasets WHERE owner = ? AND sha256 = ? AND symbol = ? AND timeframe = ?"
+            ).bind(.text(owner), .text(sha256), .text(symbol), .text(timeframe))
+            return try statement.step() ? Self.datasetRecord(statement) : nil
+        }
+    }
+
     /// All datasets of `owner`, newest first.
     public func datasets(owner: String) throws -> [DatasetRecord] {
         try read { database in

@@ -26,6 +26,9 @@ public final class HTTPServer: Sendable {
     /// Connections currently open.
     public var openConnections: Int { core.openConnections.load(ordering: .relaxed) }
 
+    /// Request-body bytes held in memory across all connections now (see `maxBufferedBodyBytes`).
+    public var bufferedBodyBytes: Int { core.bodyBudget.current }
+
     /// Graceful shutdown: stop accepting, close idle connections, let in-flight requests finish
     /// (up to the grace period), then close everything and stop the loops.
     public func shutdown() async {
