@@ -14,6 +14,9 @@ public final class HTTPServer: Sendable {
     public init(
         configuration: ServerConfiguration, router: Router, accessLog: (@Sendable ([UInt8]) -> Void)? = nil
     ) throws {
+        // Process-wide: socket writes use MSG_NOSIGNAL, but a write to any other closed pipe must
+        // not kill a server either.
+        signal(SIGPIPE, SIG_IGN)
         let listener = try Socket.listen(host: configuration.host, port: configuration.port)
         port = try Socket.localPort(listener)
         core = ServerCore(configuration: configuration, router: router, accessLog: accessLog, listener: listener)

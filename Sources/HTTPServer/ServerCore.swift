@@ -1,3 +1,4 @@
+import Logging
 import Synchronization
 
 /// What every event loop of one server shares; immutable apart from the connection count and the body budget.
@@ -8,6 +9,7 @@ final class ServerCore: Sendable {
     let listener: Int32
     let openConnections = Atomic<Int>(0)
     let bodyBudget: BodyBudget
+    let logger = Logger(label: "backtestd.http")
 
     init(
         configuration: ServerConfiguration, router: Router, accessLog: (@Sendable ([UInt8]) -> Void)?,
