@@ -6,7 +6,7 @@ DATA_DIR ?= ./var
 FUZZ_SECONDS ?= 60
 BENCH_SECONDS ?= 10
 SWIFT ?= swift
-APT_PACKAGES := libsqlite3-dev sqlite3 curl wrk
+APT_PACKAGES := libsqlite3-dev zlib1g-dev sqlite3 curl wrk
 
 .PHONY: deps build build-release run test unit smoke lint bench-http bench fuzz clean
 

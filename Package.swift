@@ -16,6 +16,7 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CSystemLinux", path: "Sources/CSystemLinux"),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "Sockets", dependencies: ["CSystemLinux"], swiftSettings: strict),
         .target(
             name: "HTTPServer", dependencies: ["Sockets", .product(name: "Logging", package: "swift-log")],
@@ -25,7 +26,7 @@ let package = Package(
         .target(
             name: "BacktestService",
             dependencies: [
-                "BacktestEngine", "Catalog",
+                "BacktestEngine", "Catalog", "CZlib",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -6,9 +6,12 @@ import Logging
 /// Wires settings, catalog, service and HTTP server together and runs until a signal.
 public enum Application {
     /// Builds the router for a service (also used by tests).
-    public static func router(service: BacktestService, keepAliveSeconds: Double = 15) -> Router {
+    public static func router(
+        service: BacktestService, keepAliveSeconds: Double = 15, maxDatasetBytes: Int = Settings().maxDatasetBytes
+    ) -> Router {
         var builder = RouterBuilder()
-        Routes.register(on: &builder, service: service, keepAliveSeconds: keepAliveSeconds)
+        Routes.register(
+            on: &builder, service: service, keepAliveSeconds: keepAliveSeconds, maxDatasetBytes: maxDatasetBytes)
         return builder.build()
     }
 
@@ -46,7 +49,9 @@ public enum Application {
             accessLog = { lines in log.write(lines: lines) }
         }
         let server = try HTTPServer(
-            configuration: settings.serverConfiguration, router: router(service: service), accessLog: accessLog)
+            configuration: settings.serverConfiguration,
+            router: router(service: service, maxDatasetBytes: settings.maxDatasetBytes),
+            accessLog: accessLog)
         logger.info("listening", metadata: ["host": .string(settings.host), "port": .string(String(server.port))])
         log.flush()
         await SignalWaiter.waitForTermination()

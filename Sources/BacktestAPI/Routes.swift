@@ -3,7 +3,9 @@ import HTTPServer
 
 /// Every route of the API, each a thin translation to a service call.
 enum Routes {
-    static func register(on builder: inout RouterBuilder, service: BacktestService, keepAliveSeconds: Double) {
+    static func register(
+        on builder: inout RouterBuilder, service: BacktestService, keepAliveSeconds: Double, maxDatasetBytes: Int
+    ) {
         HealthRoutes.register(on: &builder, service: service)
         func route(
             _ method: String, _ pattern: String,
@@ -71,14 +73,7 @@ enum Routes {
         route("GET", "/runs/{id}/events") { request in
             try EventStream.response(for: request, service: service, keepAliveSeconds: keepAliveSeconds)
         }
-        route("POST", "/datasets") { request in
-            if let type = request.headers["Content-Type"], !type.lowercased().hasPrefix("text/csv") {
-                throw ServiceError(code: "unsupported_media_type", message: "Content-Type must be text/csv")
-            }
-            let (document, created) = try service.importDataset(
-                csv: request.body, symbol: request.query("symbol"), timeframe: request.query("timeframe"))
-            return .document(document, status: created ? 201 : 200)
-        }
+        DatasetUploadRoute.register(on: &builder, service: service, maxBytes: maxDatasetBytes)
         route("GET", "/datasets") { _ in .document(try service.listDatasets()) }
         route("GET", "/datasets/{id}") { request in .document(try service.dataset(id: request.parameter("id"))) }
         route("GET", "/datasets/{id}/candles") { request in

@@ -15,6 +15,10 @@ public struct Settings: Sendable, Equatable {
     public var maxHeaderBytes = 16 * 1024
     public var maxHeaderCount = 100
     public var maxBodyBytes = 10 * 1024 * 1024
+    /// `POST /datasets` bodies, and the CSV after decompression.
+    public var maxDatasetBytes = 2 * 1024 * 1024 * 1024
+    /// Request-body bytes held in memory across all connections.
+    public var maxBufferedBodyBytes = 256 * 1024 * 1024
     public var headerTimeoutSeconds = 10.0
     public var idleTimeoutSeconds = 60.0
     public var maxConnections = 10_000
@@ -37,7 +41,8 @@ public struct Settings: Sendable, Equatable {
     /// The keys a config file and `BACKTESTD_<KEY>` may set.
     public static let keys = [
         "host", "port", "data_dir", "event_loops", "workers", "max_request_line_bytes", "max_header_bytes",
-        "max_header_count", "max_body_bytes", "header_timeout_s", "idle_timeout_s", "max_connections",
+        "max_header_count", "max_body_bytes", "max_dataset_bytes", "max_buffered_body_bytes", "header_timeout_s",
+        "idle_timeout_s", "max_connections",
         "shutdown_grace_s", "access_log", "queue_capacity", "max_grid_variants", "retention_runs", "import_samples",
         "samples_dir", "max_run_attempts", "max_json_elements", "max_json_string_bytes", "max_validation_work",
         "durable_commits",
@@ -119,6 +124,8 @@ public struct Settings: Sendable, Equatable {
         case "max_header_bytes": maxHeaderBytes = try int(256...1 << 24)
         case "max_header_count": maxHeaderCount = try int(1...10_000)
         case "max_body_bytes": maxBodyBytes = try int(0...1 << 34)
+        case "max_dataset_bytes": maxDatasetBytes = try int(0...1 << 40)
+        case "max_buffered_body_bytes": maxBufferedBodyBytes = try int(0...1 << 40)
         case "header_timeout_s": headerTimeoutSeconds = try seconds()
         case "idle_timeout_s": idleTimeoutSeconds = try seconds()
         case "max_connections": maxConnections = try int(1...1_000_000)
@@ -148,6 +155,7 @@ public struct Settings: Sendable, Equatable {
         configuration.limits.maxHeaderBytes = maxHeaderBytes
         configuration.limits.maxHeaderCount = maxHeaderCount
         configuration.limits.maxBodyBytes = maxBodyBytes
+        configuration.maxBufferedBodyBytes = maxBufferedBodyBytes
         configuration.headerTimeout = headerTimeoutSeconds
         configuration.idleTimeout = idleTimeoutSeconds
         configuration.maxConnections = maxConnections

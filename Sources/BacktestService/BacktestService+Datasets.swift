@@ -1,5 +1,6 @@
 import BacktestEngine
 import Catalog
+import Foundation
 
 /// Dataset documents for the API.
 extension BacktestService {
@@ -23,6 +24,35 @@ extension BacktestService {
             throw ServiceError.validation([.init(path: "symbol", message: "is required (query parameter)")])
         }
         let (record, created) = try datasets.importCSV(csv, symbol: symbol, timeframe: timeframe)
+        return (Self.datasetJSON(record), created)
+    }
+
+    /// Prepares `<data dir>/uploads` for `POST /datasets` bodies, removing files an earlier process
+    /// left there (a crash mid-upload); call once at start-up.
+    public func prepareUploads() throws -> String {
+        let directory = configuration.dataDirectory + "/uploads"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] {
+            try? FileManager.default.removeItem(atPath: directory + "/" + name)
+        }
+        return directory
+    }
+
+    /// Starts a streamed `POST /datasets`: the query is checked before any of the body is read.
+    public func beginDatasetUpload(
+        directory: String, symbol: String?, timeframe: String?, gzip: Bool, maxBytes: Int
+    ) throws(ServiceError) -> DatasetUpload {
+        guard let symbol else {
+            throw ServiceError.validation([.init(path: "symbol", message: "is required (query parameter)")])
+        }
+        try DatasetStore.validate(symbol: symbol, timeframe: timeframe)
+        return try DatasetUpload(
+            directory: directory, symbol: symbol, timeframe: timeframe, gzip: gzip, maxBytes: maxBytes)
+    }
+
+    /// Ends a streamed `POST /datasets`: parses and stores what was received.
+    public func finishDatasetUpload(_ upload: DatasetUpload) throws(ServiceError) -> (JSONValue, created: Bool) {
+        let (record, created) = try datasets.importUpload(upload)
         return (Self.datasetJSON(record), created)
     }
 

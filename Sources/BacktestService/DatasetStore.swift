@@ -15,11 +15,40 @@ public final class DatasetStore: Sendable {
         self.owner = owner
     }
 
-    /// Parses and stores a CSV; the same bytes again return the stored dataset (`created` false).
-    /// Nothing is stored when any row is bad.
+    /// Parses and stores a CSV; the same bytes under the same symbol and timeframe again return the
+    /// stored dataset (`created` false). Nothing is stored when any row is bad.
     public func importCSV(_ bytes: [UInt8], symbol: String, timeframe: String?) throws(ServiceError) -> (
         DatasetRecord, created: Bool
     ) {
+        try Self.validate(symbol: symbol, timeframe: timeframe)
+        return try store(
+            try Self.parse(bytes), symbol: symbol, timeframe: timeframe, sha256: InputHash.sha256Hex(bytes))
+    }
+
+    /// Stores a received upload: parsed from its temporary file, which its owner removes.
+    public func importUpload(_ upload: DatasetUpload) throws(ServiceError) -> (DatasetRecord, created: Bool) {
+        let sha256 = try upload.finish()
+        if let timeframe = upload.timeframe {
+            // Sent before: no need to parse it again.
+            let existing: DatasetRecord?
+            do {
+                existing = try catalog.dataset(
+                    owner: owner, sha256: sha256, symbol: upload.symbol, timeframe: timeframe)
+            } catch { throw ServiceError.internalError }
+            if let existing { return (existing, false) }
+        }
+        let series: OHLCVSeries
+        do {
+            let file = try MappedFile(path: upload.path)
+            // The reader takes an array today (one copy of the text while parsing); once it reads a
+            // buffer, pass `file.bytes` itself.
+            series = try Self.parse(Array(file.bytes))
+        }
+        return try store(series, symbol: upload.symbol, timeframe: upload.timeframe, sha256: sha256)
+    }
+
+    /// Checks the query of an import before any of its body is read.
+    static func validate(symbol: String, timeframe: String?) throws(ServiceError) {
         var problems: [ServiceError.Detail] = []
         if symbol.isEmpty || symbol.count > 32 || !symbol.utf8.allSatisfy({ $0 > 32 && $0 < 127 && $0 != 47 }) {
             problems.append(.init(path: "symbol", message: "must be 1 to 32 visible ASCII characters without '/'"))
@@ -29,12 +58,19 @@ public final class DatasetStore: Sendable {
                 .init(path: "timeframe", message: "must be one of \(RequestParser.timeframes.joined(separator: ", "))"))
         }
         guard problems.isEmpty else { throw ServiceError.validation(problems) }
-        let series: OHLCVSeries
-        do { series = try CSVSeriesReader.read(bytes) } catch {
+    }
+
+    private static func parse(_ bytes: [UInt8]) throws(ServiceError) -> OHLCVSeries {
+        do { return try CSVSeriesReader.read(bytes) } catch {
             throw ServiceError(
                 code: "validation_error", message: error.message,
                 details: error.problems.map { .init(path: $0.path, message: $0.message) })
         }
+    }
+
+    private func store(_ series: OHLCVSeries, symbol: String, timeframe: String?, sha256: String) throws(ServiceError)
+        -> (DatasetRecord, created: Bool)
+    {
         guard let resolved = timeframe ?? Timeframe.infer(stepSeconds: series.medianStepSeconds)?.rawValue else {
             throw ServiceError.validation([
                 .init(path: "timeframe", message: "is required: it cannot be inferred from the timestamps")
@@ -43,7 +79,7 @@ public final class DatasetStore: Sendable {
         let record = DatasetRecord(
             id: Identifiers.make(prefix: "ds_"), owner: owner, symbol: symbol, timeframe: resolved, rows: series.count,
             firstMilliseconds: series.timestamps.first ?? 0, lastMilliseconds: series.timestamps.last ?? 0,
-            sha256: InputHash.sha256Hex(bytes), createdAt: Identifiers.now())
+            sha256: sha256, createdAt: Identifiers.now())
         do { return try catalog.insertDataset(record, bars: BarsCodec.encode(series)) } catch {
             throw ServiceError.internalError
         }

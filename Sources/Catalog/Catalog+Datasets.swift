@@ -1,4 +1,4 @@
-/// Datasets: metadata plus the bars as one blob, idempotent by content hash.
+/// Datasets: metadata plus the bars as one blob, idempotent by content hash, symbol and timeframe.
 extension Catalog {
     static let datasetColumns = "id, owner, symbol, timeframe, rows, first_ms, last_ms, sha256, created_at"
 
@@ -10,14 +10,14 @@ extension Catalog {
             createdAt: s.text(8) ?? "")
     }
 
-    /// Stores a dataset unless one with the same content hash exists; returns the stored one and
-    /// whether it is new.
+    /// Stores a dataset unless one with the same content hash, symbol and timeframe exists; returns
+    /// the stored one and whether it is new.
     public func insertDataset(_ record: DatasetRecord, bars: [UInt8]) throws -> (DatasetRecord, created: Bool) {
         try durableWrite { database in
             try database.transaction {
                 let existing = try database.prepare(
-                    "SELECT \(Self.datasetColumns) FROM datasets WHERE owner = ? AND sha256 = ?"
-                ).bind(.text(record.owner), .text(record.sha256))
+                    "SELECT \(Self.datasetColumns) FROM datasets WHERE owner = ? AND sha256 = ? AND symbol = ? AND timeframe = ?"
+                ).bind(.text(record.owner), .text(record.sha256), .text(record.symbol), .text(record.timeframe))
                 if try existing.step() { return (Self.datasetRecord(existing), false) }
                 try database.prepare(
                     """
@@ -42,6 +42,16 @@ extension Catalog {
                 "SELECT \(Self.datasetColumns) FROM datasets WHERE id = ? AND owner = ?"
             )
             .bind(.text(id), .text(owner))
+            return try statement.step() ? Self.datasetRecord(statement) : nil
+        }
+    }
+
+    /// The dataset with this content, symbol and timeframe, if stored.
+    public func dataset(owner: String, sha256: String, symbol: String, timeframe: String) throws -> DatasetRecord? {
+        try read { database in
+            let statement = try database.prepare(
+                "SELECT \(Self.datasetColumns) FROM datasets WHERE owner = ? AND sha256 = ? AND symbol = ? AND timeframe = ?"
+            ).bind(.text(owner), .text(sha256), .text(symbol), .text(timeframe))
             return try statement.step() ? Self.datasetRecord(statement) : nil
         }
     }

@@ -61,6 +61,30 @@ enum Migrations {
         """
         ALTER TABLE runs ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
         """,
+        // 3: a dataset's identity is its content under one symbol and timeframe: the same bytes
+        // uploaded as another symbol are a second dataset. SQLite cannot alter a constraint,
+        // so the table is rebuilt with its rows.
+        """
+        CREATE TABLE datasets_v2 (
+            id TEXT PRIMARY KEY,
+            owner TEXT NOT NULL,
+            symbol TEXT NOT NULL,
+            timeframe TEXT NOT NULL,
+            rows INTEGER NOT NULL,
+            first_ms INTEGER NOT NULL,
+            last_ms INTEGER NOT NULL,
+            sha256 TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            ord INTEGER NOT NULL,
+            bars BLOB NOT NULL,
+            UNIQUE (owner, sha256, symbol, timeframe)
+        );
+        INSERT INTO datasets_v2 (id, owner, symbol, timeframe, rows, first_ms, last_ms, sha256, created_at, ord, bars)
+            SELECT id, owner, symbol, timeframe, rows, first_ms, last_ms, sha256, created_at, ord, bars FROM datasets;
+        DROP TABLE datasets;
+        ALTER TABLE datasets_v2 RENAME TO datasets;
+        CREATE INDEX datasets_by_symbol ON datasets (owner, symbol, timeframe, ord);
+        """,
     ]
 
     /// Brings `database` to the newest version; returns the version reached.
@@ -78,6 +102,8 @@ enum Migrations {
             guard current <= all.count else {
                 throw SQLiteError(message: "catalog schema version \(current) is newer than this build (\(all.count))")
             }
+            // Any unfinished read (this one, the journal-mode pragma) makes SQLite refuse DROP TABLE.
+            database.releaseStatements()
             for version in current..<all.count {
                 try database.execute(all[version])
             }

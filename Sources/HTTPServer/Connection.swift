@@ -3,9 +3,11 @@ import Sockets
 /// One accepted socket: reads, parses, answers requests strictly in order, writes.
 /// Lives on its event loop's thread only.
 final class Connection {
-    private enum Queued {
-        case request(HTTPRequestHead, [UInt8])
-        case failure(HTTPParseError)
+    enum Queued {
+        /// A request in line: a whole body, or the stream its body arrives on; `reserved` is its
+        /// share of the server's body budget.
+        case request(HTTPRequestHead, [UInt8], RequestBodyStream?, reserved: Int)
+        case failure(HTTPError)
     }
 
     /// The request whose response is being produced.
@@ -14,45 +16,56 @@ final class Connection {
         let requestID: String
         let startedAt: Double
         let keepAlive: Bool
+        var bodyStream: RequestBodyStream? = nil
+        var reservedBytes = 0
     }
 
     let fd: Int32
     let id: UInt64
     let peer: String
     unowned let loop: EventLoop
-    private var parser: HTTPRequestParser
-    private var head: HTTPRequestHead?
-    private var body: [UInt8] = []
-    private var queue: [Queued] = []
-    private var parseFailed = false
+    var parser: HTTPRequestParser
+    var head: HTTPRequestHead?
+    var body: [UInt8] = []
+    /// Budget bytes held for `body`, the whole body being received.
+    var receivingReserved = 0
+    var queue: [Queued] = []
+    var parseFailed = false
+    /// The streamed body being received (its handler may already run).
+    var uploading: RequestBodyStream?
+    /// Reading stops while the handler of `uploading` is behind or the body budget is spent.
+    var bodyPaused = false
     var active: Active?
     var out: [UInt8] = []
-    private var outOffset = 0
+    var outOffset = 0
     var stream: ResponseBodyWriter?
     var streamChunked = false
     var streamClose = false
     var streamBytesInFlight = 0
     var streamedBytes = 0
-    private var closeWhenFlushed = false
-    private var lingerDeadline: Double?
-    private var readEOF = false
-    private var lastActivity: Double
-    private var headStartedAt: Double?
-    private var interest = (read: true, write: false)
-    private(set) var closed = false
+    var closeWhenFlushed = false
+    var lingerDeadline: Double?
+    var readEOF = false
+    var lastActivity: Double
+    var headStartedAt: Double?
+    var interest = (read: true, write: false)
+    var closed = false
 
     init(fd: Int32, id: UInt64, peer: String, loop: EventLoop) {
         self.fd = fd
         self.id = id
         self.peer = peer
         self.loop = loop
-        parser = HTTPRequestParser(limits: loop.core.configuration.limits)
+        let router = loop.core.router
+        parser = HTTPRequestParser(limits: loop.core.configuration.limits) { head in
+            router.streamingBodyLimit(method: head.method, segments: head.pathSegments)
+        }
         lastActivity = loop.now
     }
 
-    private var configuration: ServerConfiguration { loop.core.configuration }
+    var configuration: ServerConfiguration { loop.core.configuration }
 
-    private var isIdle: Bool {
+    var isIdle: Bool {
         active == nil && queue.isEmpty && !parser.isMidRequest && outOffset == out.count
     }
 
@@ -66,7 +79,7 @@ final class Connection {
     private func readAvailable() {
         // A bounded number of reads per readiness event: a client that floods cannot starve the
         // loop's other connections (epoll is level-triggered and reports it again).
-        for _ in 0..<16 where !closed {
+        for _ in 0..<16 where !closed && !bodyPaused {
             switch Socket.read(fd, into: loop.readBuffer) {
             case .bytes(let count):
                 lastActivity = loop.now
@@ -97,6 +110,7 @@ final class Connection {
     }
 
     private func accept(_ event: HTTPParserEvent) {
+        if parseFailed { return }  // a request refused mid-batch: the rest of the batch is discarded
         switch event {
         case .head(let parsed):
             head = parsed
@@ -104,15 +118,30 @@ final class Connection {
             if parsed.expectsContinue && active == nil && queue.isEmpty {
                 out.append(contentsOf: "HTTP/1.1 100 Continue\r\n\r\n".utf8)
             }
+            beginBody(parsed)
         case .body(let bytes):
-            body.append(contentsOf: bytes)
+            receiveBody(bytes)
         case .end:
-            if let head { queue.append(.request(head, body)) }
+            if let stream = uploading {
+                stream.finish()
+                uploading = nil
+            } else if let head {
+                queue.append(.request(head, body, nil, reserved: receivingReserved))
+                receivingReserved = 0
+            }
             head = nil
             body = []
         case .error(let error):
             parseFailed = true
-            queue.append(.failure(error))
+            releaseReceiving()
+            let failure = HTTPError(status: error.status, code: error.code, message: error.message)
+            if let stream = uploading {
+                // Its handler answers with the error; a second response would be out of order.
+                stream.fail(failure)
+                uploading = nil
+            } else {
+                queue.append(.failure(failure))
+            }
         }
     }
 
@@ -131,16 +160,17 @@ final class Connection {
         while active == nil && !queue.isEmpty && !closed && !closeWhenFlushed {
             switch queue.removeFirst() {
             case .failure(let error):
-                let failed = HTTPError(status: error.status, code: error.code, message: error.message)
                 startResponse(head: nil, keepAlive: false)
-                respond(failed.response)
-            case .request(let head, let body):
-                dispatch(head, body)
+                respond(error.response)
+            case .request(let head, let body, let stream, let reserved):
+                dispatch(head, body, stream: stream, reserved: reserved)
             }
         }
     }
 
-    private func startResponse(head: HTTPRequestHead?, keepAlive: Bool) {
+    func startResponse(
+        head: HTTPRequestHead?, keepAlive: Bool, stream: RequestBodyStream? = nil, reserved: Int = 0
+    ) {
         let placeholder = HTTPRequestHead(
             method: "-", target: "-", path: "-", pathSegments: [], query: [], versionMinor: 1, headers: HTTPHeaders())
         let received = head?.headers["X-Request-Id"].flatMap { id -> String? in
@@ -148,11 +178,11 @@ final class Connection {
         }
         active = Active(
             head: head ?? placeholder, requestID: received ?? loop.makeRequestID(), startedAt: loop.now,
-            keepAlive: keepAlive)
+            keepAlive: keepAlive, bodyStream: stream, reservedBytes: reserved)
     }
 
-    private func dispatch(_ head: HTTPRequestHead, _ body: [UInt8]) {
-        startResponse(head: head, keepAlive: head.keepAlive)
+    private func dispatch(_ head: HTTPRequestHead, _ body: [UInt8], stream: RequestBodyStream?, reserved: Int) {
+        startResponse(head: head, keepAlive: head.keepAlive, stream: stream, reserved: reserved)
         guard let active else { return }
         switch loop.core.router.match(method: head.method, segments: head.pathSegments) {
         case .notFound:
@@ -170,6 +200,9 @@ final class Connection {
                 respond(Self.response(for: { try run(request) }))
             case .async(let run):
                 AsyncResponder.spawn(run, request, loop: loop, fd: fd, id: id)
+            case .streaming(_, let run):
+                guard let stream else { return respond(HTTPError.internalError.response) }
+                AsyncResponder.spawn({ try await run($0, stream) }, request, loop: loop, fd: fd, id: id)
             }
         }
     }
@@ -185,7 +218,11 @@ final class Connection {
     /// Writes the response to the active request.
     func respond(_ response: HTTPResponse) {
         guard let active, !closed else { return }
-        let close = !active.keepAlive || loop.draining || readEOF
+        // A handler that answers before its body ended leaves the rest unread: the connection cannot
+        // find the next request, so it closes after this response.
+        let bodyUnread = active.bodyStream.map { !$0.isComplete } ?? false
+        if let stream = active.bodyStream { abandonBody(stream, unread: bodyUnread) }
+        let close = !active.keepAlive || loop.draining || readEOF || bodyUnread
         let omitBody = active.head.method == "HEAD" || response.status == 204 || response.status == 304
         switch response.body {
         case .bytes(let bytes):
@@ -222,96 +259,13 @@ final class Connection {
                     peer: peer)
             )
         }
+        loop.core.bodyBudget.release(active?.reservedBytes ?? 0)
         active = nil
         if close {
             closeWhenFlushed = true
-            queue.removeAll()
+            dropQueue()
         } else {
             processQueue()
         }
-    }
-
-    // MARK: writing
-
-    func flush() {
-        while !closed && outOffset < out.count {
-            let result = out.withUnsafeBytes { Socket.write(fd, UnsafeRawBufferPointer(rebasing: $0[outOffset...])) }
-            switch result {
-            case .bytes(let count):
-                outOffset += count
-                lastActivity = loop.now
-            case .wouldBlock:
-                return updateInterest()
-            case .closed:
-                return close()
-            }
-        }
-        guard !closed else { return }
-        if outOffset == out.count {
-            if out.capacity > 1 << 20 { out = [] } else { out.removeAll(keepingCapacity: true) }
-            outOffset = 0
-            if streamBytesInFlight > 0 {
-                stream?.didFlush(streamBytesInFlight)
-                streamBytesInFlight = 0
-            }
-            if closeWhenFlushed && lingerDeadline == nil {
-                // Half-close and drain what the client still sends, so unread input does not
-                // turn our final response into a reset (RFC 9112 §9.6).
-                Socket.shutdownWrite(fd)
-                lingerDeadline = loop.now + 1
-                if readEOF { return close() }
-            }
-        }
-        updateInterest()
-    }
-
-    private func updateInterest() {
-        let wantRead =
-            !readEOF && (lingerDeadline != nil || (!parseFailed && queue.count < configuration.maxPipelinedRequests))
-        let wantWrite = outOffset < out.count
-        if wantRead != interest.read || wantWrite != interest.write {
-            interest = (wantRead, wantWrite)
-            loop.poller.modify(fd, read: wantRead, write: wantWrite)
-        }
-    }
-
-    func close() {
-        guard !closed else { return }
-        closed = true
-        loop.poller.remove(fd)
-        Socket.close(fd)
-        stream?.cancel()
-        stream = nil
-        loop.forget(self)
-    }
-
-    // MARK: timers and shutdown
-
-    func checkTimeouts(now: Double) {
-        if let lingerDeadline {
-            if now >= lingerDeadline { close() }
-            return
-        }
-        if active == nil, let started = headStartedAt, now - started > configuration.headerTimeout {
-            return timeOut("request header timeout")
-        }
-        guard now - lastActivity > configuration.idleTimeout else { return }
-        if isIdle || outOffset < out.count {
-            close()
-        } else if active == nil && parser.isMidRequest {
-            timeOut("request body timeout")
-        }
-    }
-
-    private func timeOut(_ message: String) {
-        queue.removeAll()
-        parseFailed = true
-        headStartedAt = nil
-        startResponse(head: nil, keepAlive: false)
-        respond(HTTPError(status: 408, code: "request_timeout", message: message).response)
-    }
-
-    func drain() {
-        if stream != nil || isIdle { close() }
     }
 }

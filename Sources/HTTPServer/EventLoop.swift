@@ -23,6 +23,9 @@ final class EventLoop: @unchecked Sendable {
     private(set) var draining = false
     private var running = true
     private var listening = true
+    /// While accepting fails for lack of descriptors, the listener is out of the poller until then.
+    private var acceptPausedUntil: Double?
+    private var acceptBackoff = AcceptBackoff()
     let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
 
     init(core: ServerCore) throws(SocketError) {
@@ -69,8 +72,9 @@ final class EventLoop: @unchecked Sendable {
 
     private func run() {
         while running {
-            let events = poller.wait(timeoutMilliseconds: 250)
+            let events = poller.wait(timeoutMilliseconds: waitMilliseconds)
             now = MonotonicClock.now()
+            if let until = acceptPausedUntil, now >= until { resumeAccepting() }
             for event in events {
                 if event.fd == signal.fd {
                     signal.drain()
@@ -100,12 +104,25 @@ final class EventLoop: @unchecked Sendable {
         stopped.signal()
     }
 
+    /// How long `epoll_wait` may sleep: the sweep period, or less when accepting resumes sooner.
+    private var waitMilliseconds: Int32 {
+        guard let until = acceptPausedUntil else { return 250 }
+        return Int32(max(0, min(250, ((until - now) * 1000).rounded(.up))))
+    }
+
     private func acceptConnections() {
         guard listening else { return }
         for _ in 0..<64 {
             let accepted: (fd: Int32, peer: String)?
-            do { accepted = try Socket.accept(core.listener) } catch { return }
-            guard let (fd, peer) = accepted else { return }
+            do { accepted = try Socket.accept(core.listener) } catch {
+                if AcceptBackoff.isExhaustion(error.errno) { pauseAccepting(error) }
+                return
+            }
+            guard let (fd, peer) = accepted else {
+                // The backlog is drained: a shortage episode, if any, is over.
+                if acceptBackoff.recovered() { core.logger.info("accepting connections again") }
+                return
+            }
             let count = core.openConnections.wrappingAdd(1, ordering: .relaxed).newValue
             if count > core.configuration.maxConnections || draining {
                 core.openConnections.wrappingSubtract(1, ordering: .relaxed)
@@ -125,6 +142,28 @@ final class EventLoop: @unchecked Sendable {
         }
     }
 
+    /// Out of descriptors: the listener stays readable, so polling it would spin a core. Stop
+    /// watching it for a while (growing to 1 s while the shortage lasts) and log once per episode.
+    private func pauseAccepting(_ error: SocketError) {
+        guard acceptPausedUntil == nil else { return }
+        poller.remove(core.listener)
+        let (delay, firstInEpisode) = acceptBackoff.failed()
+        acceptPausedUntil = now + delay
+        if firstInEpisode {
+            core.logger.warning(
+                "accept failed; pausing new connections until descriptors free up",
+                metadata: ["error": .string(error.description), "retry_ms": .stringConvertible(Int(delay * 1000))])
+        }
+    }
+
+    private func resumeAccepting() {
+        acceptPausedUntil = nil
+        guard listening else { return }
+        do { try poller.add(core.listener, exclusive: true) } catch {
+            acceptPausedUntil = now + acceptBackoff.failed().delay
+        }
+    }
+
     func forget(_ connection: Connection) {
         guard connections[connection.fd] === connection else { return }
         connections[connection.fd] = nil
@@ -136,7 +175,7 @@ final class EventLoop: @unchecked Sendable {
         draining = true
         if listening {
             listening = false
-            poller.remove(core.listener)
+            if acceptPausedUntil == nil { poller.remove(core.listener) }
         }
         for connection in Array(connections.values) { connection.drain() }
     }

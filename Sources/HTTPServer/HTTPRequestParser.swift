@@ -15,6 +15,10 @@ public struct HTTPRequestParser: Sendable {
     }
 
     public let limits: HTTPParserLimits
+    /// The body limit of one request, decided from its head (routes may allow more or less than
+    /// `limits.maxBodyBytes`); nil keeps `limits.maxBodyBytes`.
+    private let bodyLimit: (@Sendable (HTTPRequestHead) -> Int?)?
+    private var currentBodyLimit = 0
     private var state: State = .requestLine
     private var buffer: [UInt8] = []
     private var start = 0
@@ -25,8 +29,11 @@ public struct HTTPRequestParser: Sendable {
     private var pendingHeaders: [(String, String)] = []
     private var requestLine: (method: String, target: String, minor: Int)?
 
-    public init(limits: HTTPParserLimits = HTTPParserLimits()) {
+    public init(
+        limits: HTTPParserLimits = HTTPParserLimits(), bodyLimit: (@Sendable (HTTPRequestHead) -> Int?)? = nil
+    ) {
         self.limits = limits
+        self.bodyLimit = bodyLimit
     }
 
     /// True between the first byte of a request and the end of its header block.
@@ -233,6 +240,7 @@ public struct HTTPRequestParser: Sendable {
         let head = HTTPRequestHead(
             method: line.method, target: line.target, path: target.path, pathSegments: target.segments,
             query: target.query, versionMinor: line.minor, headers: headers)
+        currentBodyLimit = bodyLimit?(head) ?? limits.maxBodyBytes
         let encodings = headers.values("Transfer-Encoding")
         let lengths = headers.values("Content-Length")
         if !encodings.isEmpty {
@@ -257,7 +265,7 @@ public struct HTTPRequestParser: Sendable {
             else { return fail(.bad("invalid or conflicting Content-Length"), &events) }
             length = parsed
         }
-        if length > limits.maxBodyBytes { return fail(.payloadTooLarge, &events) }
+        if length > currentBodyLimit { return fail(.payloadTooLarge, &events) }
         events.append(.head(head))
         if length == 0 {
             finishMessage(&events)
@@ -290,8 +298,9 @@ public struct HTTPRequestParser: Sendable {
             state = .trailers
             return true
         }
-        bodyBytes += size
-        if bodyBytes > limits.maxBodyBytes { return fail(.payloadTooLarge, &events) }
+        let (total, overflow) = bodyBytes.addingReportingOverflow(size)
+        if overflow || total > currentBodyLimit { return fail(.payloadTooLarge, &events) }
+        bodyBytes = total
         state = .chunkData(remaining: size)
         return true
     }

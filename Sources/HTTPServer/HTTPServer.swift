@@ -14,6 +14,9 @@ public final class HTTPServer: Sendable {
     public init(
         configuration: ServerConfiguration, router: Router, accessLog: (@Sendable ([UInt8]) -> Void)? = nil
     ) throws {
+        // Process-wide: socket writes use MSG_NOSIGNAL, but a write to any other closed pipe must
+        // not kill a server either.
+        signal(SIGPIPE, SIG_IGN)
         let listener = try Socket.listen(host: configuration.host, port: configuration.port)
         port = try Socket.localPort(listener)
         core = ServerCore(configuration: configuration, router: router, accessLog: accessLog, listener: listener)
@@ -25,6 +28,9 @@ public final class HTTPServer: Sendable {
 
     /// Connections currently open.
     public var openConnections: Int { core.openConnections.load(ordering: .relaxed) }
+
+    /// Request-body bytes held in memory across all connections now (see `maxBufferedBodyBytes`).
+    public var bufferedBodyBytes: Int { core.bodyBudget.current }
 
     /// Graceful shutdown: stop accepting, close idle connections, let in-flight requests finish
     /// (up to the grace period), then close everything and stop the loops.

@@ -4,6 +4,10 @@ public enum RouteHandler: Sendable {
     case immediate(@Sendable (HTTPRequest) throws -> HTTPResponse)
     /// Anything that may block or take CPU: runs off the event loops.
     case async(@Sendable (HTTPRequest) async throws -> HTTPResponse)
+    /// Large uploads: runs off the event loops as soon as the head arrives and reads the body as it
+    /// streams in (`HTTPRequest.body` is empty). `maxBodyBytes` replaces the server's body limit
+    /// for this route; bodies past it get 413.
+    case streaming(maxBodyBytes: Int, @Sendable (HTTPRequest, RequestBodyStream) async throws -> HTTPResponse)
 }
 
 /// An immutable table of method + path-pattern routes; patterns use `{name}` segments.
@@ -41,6 +45,12 @@ public struct Router: Sendable {
         }
         if allowed.isEmpty { return .notFound }
         return .methodNotAllowed(allow: Array(Set(allowed)).sorted())
+    }
+
+    /// The body limit of the streaming route `method` and `segments` lead to, nil for any other.
+    public func streamingBodyLimit(method: String, segments: [String]) -> Int? {
+        guard case .found(.streaming(let limit, _), _) = match(method: method, segments: segments) else { return nil }
+        return limit
     }
 
     private static func bind(_ pattern: [Segment], to segments: [String]) -> [String: String]? {
@@ -87,6 +97,14 @@ public struct RouterBuilder {
         _ pattern: String, _ handler: @escaping @Sendable (HTTPRequest) async throws -> HTTPResponse
     ) {
         add("DELETE", pattern, .async(handler))
+    }
+
+    /// Adds a route whose body streams to `handler` as it arrives, up to `maxBodyBytes`.
+    public mutating func streaming(
+        _ method: String, _ pattern: String, maxBodyBytes: Int,
+        _ handler: @escaping @Sendable (HTTPRequest, RequestBodyStream) async throws -> HTTPResponse
+    ) {
+        add(method, pattern, .streaming(maxBodyBytes: maxBodyBytes, handler))
     }
 
     /// The immutable router.

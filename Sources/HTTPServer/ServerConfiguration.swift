@@ -20,6 +20,11 @@ public struct ServerConfiguration: Sendable {
     public var shutdownGracePeriod: Double = 10
     /// A streaming response pauses its producer once this many bytes wait to be sent (default 256 KiB).
     public var streamHighWaterBytes: Int = 256 * 1024
+    /// A streamed request body pauses reading once this many bytes wait for its handler (default 1 MiB).
+    public var requestStreamHighWaterBytes: Int = 1024 * 1024
+    /// Request-body bytes held in memory across all connections (default 256 MiB); past it a new
+    /// whole body gets 503 `queue_full` with `Retry-After` and streamed bodies pause.
+    public var maxBufferedBodyBytes: Int = 256 * 1024 * 1024
     /// Requests parsed ahead of the one being answered before reading pauses (default 16).
     public var maxPipelinedRequests: Int = 16
     /// The `Server` header.

@@ -1,12 +1,15 @@
+import Logging
 import Synchronization
 
-/// What every event loop of one server shares; immutable apart from the connection count.
+/// What every event loop of one server shares; immutable apart from the connection count and the body budget.
 final class ServerCore: Sendable {
     let configuration: ServerConfiguration
     let router: Router
     let accessLog: (@Sendable ([UInt8]) -> Void)?
     let listener: Int32
     let openConnections = Atomic<Int>(0)
+    let bodyBudget: BodyBudget
+    let logger = Logger(label: "backtestd.http")
 
     init(
         configuration: ServerConfiguration, router: Router, accessLog: (@Sendable ([UInt8]) -> Void)?,
@@ -16,5 +19,6 @@ final class ServerCore: Sendable {
         self.router = router
         self.accessLog = accessLog
         self.listener = listener
+        bodyBudget = BodyBudget(limit: configuration.maxBufferedBodyBytes)
     }
 }

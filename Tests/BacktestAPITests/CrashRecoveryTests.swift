@@ -8,9 +8,16 @@ final class ServerProcess {
     let process = Process()
     let port: UInt16
 
-    init(dataDirectory: String) throws {
-        process.executableURL = URL(fileURLWithPath: Paths.binary)
-        process.arguments = ["serve", "--host", "127.0.0.1", "--port", "0", "--data-dir", dataDirectory]
+    /// `fileLimit` lowers RLIMIT_NOFILE for the child (through the shell's `ulimit`, then `exec`).
+    init(dataDirectory: String, fileLimit: Int? = nil) throws {
+        let serve = ["serve", "--host", "127.0.0.1", "--port", "0", "--data-dir", dataDirectory]
+        if let fileLimit {
+            process.executableURL = URL(fileURLWithPath: "/bin/bash")
+            process.arguments = ["-c", "ulimit -n \(fileLimit) && exec \"$0\" \"$@\"", Paths.binary] + serve
+        } else {
+            process.executableURL = URL(fileURLWithPath: Paths.binary)
+            process.arguments = serve
+        }
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("BACKTESTD_") }
         environment["BACKTESTD_SAMPLES_DIR"] = Paths.samples
         environment["BACKTESTD_ACCESS_LOG"] = "false"

@@ -55,6 +55,35 @@ import Testing
         }
     }
 
+    @Test func upload_sameBytesUnderTwoSymbolsMakesTwoDatasetsEachResolvable() async throws {
+        try await withRunningService { port, _ in
+            let csv = randomWalkCSV(bars: 300, seed: 7)
+            let first = try call(port, "POST", "/datasets?symbol=ONE&timeframe=1h", body: csv, contentType: "text/csv")
+            let second = try call(port, "POST", "/datasets?symbol=TWO&timeframe=1h", body: csv, contentType: "text/csv")
+            #expect(first.status == 201)
+            #expect(second.status == 201)
+            let firstID = try #require(try json(first)["dataset_id"]?.string)
+            let secondID = try #require(try json(second)["dataset_id"]?.string)
+            #expect(firstID != secondID)
+            #expect(try json(second)["symbol"] == "TWO")
+            let again = try call(port, "POST", "/datasets?symbol=TWO&timeframe=1h", body: csv, contentType: "text/csv")
+            #expect(again.status == 200)
+            #expect(try json(again)["dataset_id"]?.string == secondID)
+            for symbol in ["ONE", "TWO"] {
+                let submitted = try call(
+                    port, "POST", "/backtests",
+                    body:
+                        #"{"symbol":"\#(symbol)","timeframe":"1h","strategy":{"name":"dual_sma","params":{"fast":5,"slow":20}}}"#
+                )
+                #expect(submitted.status == 202)
+                let runID = try #require(try json(submitted)["run_id"]?.string)
+                let run = try waitUntilFinished(port, runID)
+                #expect(run["status"] == "DONE")
+                #expect(run["dataset_id"]?.string == (symbol == "ONE" ? firstID : secondID))
+            }
+        }
+    }
+
     @Test func samples_areImportedOnFirstStartAndResolveBySymbol() async throws {
         try await withRunningService { port, _ in
             let datasets = try json(try call(port, "GET", "/datasets"))["datasets"]?.array ?? []

@@ -21,10 +21,10 @@ enum Paths {
 
 /// A live service on an ephemeral port; `body` runs blocking client code off the cooperative pool.
 func withRunningService(
-    configure: (inout ServiceConfiguration) -> Void = { _ in },
+    configure: (inout ServiceConfiguration) -> Void = { _ in }, maxDatasetBytes: Int = Settings().maxDatasetBytes,
+    directory: String = Paths.temporaryDirectory(),
     _ body: @escaping @Sendable (UInt16, BacktestService) throws -> Void
 ) async throws {
-    let directory = Paths.temporaryDirectory()
     defer { try? FileManager.default.removeItem(atPath: directory) }
     var configuration = ServiceConfiguration(dataDirectory: directory)
     configuration.samplesDirectory = Paths.samples
@@ -36,7 +36,8 @@ func withRunningService(
     serverConfiguration.eventLoops = 1
     serverConfiguration.shutdownGracePeriod = 1
     let server = try HTTPServer(
-        configuration: serverConfiguration, router: Application.router(service: service, keepAliveSeconds: 0.2))
+        configuration: serverConfiguration,
+        router: Application.router(service: service, keepAliveSeconds: 0.2, maxDatasetBytes: maxDatasetBytes))
     let port = server.port
     do {
         try await offPool { try body(port, service) }

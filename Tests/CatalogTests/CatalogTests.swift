@@ -168,6 +168,52 @@ extension NewRun {
             #expect(try catalog.datasets(owner: "local").map(\.id) == ["ds_2", "ds_1"])
         }
     }
+
+    @Test func datasets_sameBytesUnderAnotherSymbolOrTimeframeAreNewDatasets() throws {
+        try withTemporaryCatalog { catalog, _ in
+            func make(_ id: String, _ symbol: String, _ timeframe: String) -> DatasetRecord {
+                DatasetRecord(
+                    id: id, owner: "local", symbol: symbol, timeframe: timeframe, rows: 1, firstMilliseconds: 0,
+                    lastMilliseconds: 0, sha256: "same", createdAt: "t")
+            }
+            #expect(try catalog.insertDataset(make("ds_a", "AAA", "1d"), bars: [1]).created)
+            #expect(try catalog.insertDataset(make("ds_b", "BBB", "1d"), bars: [1]).created)
+            #expect(try catalog.insertDataset(make("ds_c", "AAA", "1h"), bars: [1]).created)
+            let again = try catalog.insertDataset(make("ds_d", "BBB", "1d"), bars: [1])
+            #expect(!again.created && again.0.id == "ds_b")
+            #expect(try catalog.newestDataset(owner: "local", symbol: "AAA", timeframe: "1d")?.id == "ds_a")
+            #expect(try catalog.newestDataset(owner: "local", symbol: "BBB", timeframe: "1d")?.id == "ds_b")
+        }
+    }
+
+    @Test func migration_rebuildsTheDatasetsTableKeepingItsRows() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("catalog.sqlite").path
+        do {
+            // A catalog written by the first schema version, holding one dataset.
+            let old = try Database(path: path)
+            try old.execute(Migrations.all[0])
+            try old.execute(
+                "CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version VALUES (1)")
+            try old.execute(
+                """
+                INSERT INTO datasets (id, owner, symbol, timeframe, rows, first_ms, last_ms, sha256, created_at, ord, bars)
+                VALUES ('ds_old', 'local', 'GOOG', '1d', 1, 0, 0, 'h', 't', 0, x'0102')
+                """)
+            old.releaseStatements()
+        }
+        let catalog = try Catalog(path: path)
+        #expect(try catalog.schemaVersion() == Migrations.all.count)
+        #expect(try catalog.datasetBars(id: "ds_old") == [1, 2])
+        #expect(try catalog.newestDataset(owner: "local", symbol: "GOOG", timeframe: "1d")?.id == "ds_old")
+        let record = DatasetRecord(
+            id: "ds_new", owner: "local", symbol: "GOOGL", timeframe: "1d", rows: 1, firstMilliseconds: 0,
+            lastMilliseconds: 0, sha256: "h", createdAt: "t")
+        #expect(try catalog.insertDataset(record, bars: [1, 2]).created)
+        #expect(try catalog.datasets(owner: "local").map(\.id) == ["ds_new", "ds_old"])
+    }
 }
 
 /// A counter shared across threads in tests.

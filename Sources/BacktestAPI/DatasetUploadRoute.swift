@@ -1,0 +1,44 @@
+import BacktestService
+import HTTPServer
+
+/// `POST /datasets`: the CSV (or gzip of it) streams to a temporary file while it arrives, hashed
+/// and decompressed on the way, then is parsed and stored. Its own size limit, separate from the
+/// JSON body limit.
+enum DatasetUploadRoute {
+    static let mediaTypes = ["text/csv", "application/gzip", "application/x-gzip"]
+
+    static func register(on builder: inout RouterBuilder, service: BacktestService, maxBytes: Int) {
+        // Once per start: files a crash left mid-upload go.
+        let directory = Result { try service.prepareUploads() }
+        builder.streaming("POST", "/datasets", maxBodyBytes: maxBytes) { request, body in
+            do {
+                let gzip = try gzipRequested(request)
+                guard case .success(let directory) = directory else { throw ServiceError.internalError }
+                let upload = try service.beginDatasetUpload(
+                    directory: directory, symbol: request.query("symbol"), timeframe: request.query("timeframe"),
+                    gzip: gzip, maxBytes: maxBytes)
+                while let piece = try await body.next() { try upload.write(piece) }
+                let (document, created) = try service.finishDatasetUpload(upload)
+                return .document(document, status: created ? 201 : 200)
+            } catch {
+                throw ErrorMapping.httpError(error)
+            }
+        }
+    }
+
+    /// Whether the body is declared gzip; a `.csv.gz` sent without the header is recognised by its
+    /// magic bytes later.
+    static func gzipRequested(_ request: HTTPRequest) throws(ServiceError) -> Bool {
+        if let type = request.headers["Content-Type"]?.lowercased(), !mediaTypes.contains(where: type.hasPrefix) {
+            throw ServiceError(
+                code: "unsupported_media_type", message: "Content-Type must be text/csv (or application/gzip)")
+        }
+        switch request.headers["Content-Encoding"]?.lowercased() {
+        case nil, "identity": return false
+        case "gzip", "x-gzip": return true
+        case let other?:
+            throw ServiceError(
+                code: "unsupported_media_type", message: "Content-Encoding \(other) is not supported (gzip is)")
+        }
+    }
+}

@@ -1,0 +1,31 @@
+/// Timers (header, body and idle timeouts, lingering) and graceful shutdown.
+extension Connection {
+    func checkTimeouts(now: Double) {
+        if let lingerDeadline {
+            if now >= lingerDeadline { close() }
+            return
+        }
+        if checkBodyStream(now: now) { return }
+        if active == nil, let started = headStartedAt, now - started > configuration.headerTimeout {
+            return timeOut("request header timeout")
+        }
+        guard now - lastActivity > configuration.idleTimeout else { return }
+        if isIdle || outOffset < out.count {
+            close()
+        } else if active == nil && parser.isMidRequest {
+            timeOut("request body timeout")
+        }
+    }
+
+    func timeOut(_ message: String) {
+        dropQueue()
+        parseFailed = true
+        headStartedAt = nil
+        startResponse(head: nil, keepAlive: false)
+        respond(HTTPError(status: 408, code: "request_timeout", message: message).response)
+    }
+
+    func drain() {
+        if stream != nil || isIdle { close() }
+    }
+}
