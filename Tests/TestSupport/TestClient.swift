@@ -20,7 +20,9 @@ public final class TestClient {
     private var buffer: [UInt8] = []
 
     public init(port: UInt16, timeout: Double = 15) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        // CLOEXEC: tests also spawn processes (child servers, gzip), which must not inherit this
+        // socket — a copy held by a child keeps the connection open after the test closes it.
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = port.bigEndian
