@@ -9,7 +9,7 @@ enum HealthRoutes {
         builder.add("GET", "/healthz", .immediate { _ in .json(ok) })
         builder.add(
             "GET", "/readyz",
-            .async { _ in
+            .blocking { _ in
                 service.isReady ? .json(ok) : .json(#"{"status":"unavailable"}"#, status: 503)
             })
     }

@@ -7,7 +7,18 @@ enum Routes {
         on builder: inout RouterBuilder, service: BacktestService, keepAliveSeconds: Double, maxDatasetBytes: Int
     ) {
         HealthRoutes.register(on: &builder, service: service)
+        // Service calls are synchronous and may wait on SQLite (a commit's fsync): they run on the
+        // server's blocking pool, so they never hold the cooperative threads that streams need.
         func route(
+            _ method: String, _ pattern: String, _ handler: @escaping @Sendable (HTTPRequest) throws -> HTTPResponse
+        ) {
+            builder.add(
+                method, pattern,
+                .blocking { request in
+                    do { return try handler(request) } catch { throw ErrorMapping.httpError(error) }
+                })
+        }
+        func asyncRoute(
             _ method: String, _ pattern: String,
             _ handler: @escaping @Sendable (HTTPRequest) async throws -> HTTPResponse
         ) {
@@ -66,7 +77,7 @@ enum Routes {
             let (document, accepted) = try service.cancel(id: request.parameter("id"))
             return .document(document, status: accepted ? 202 : 200)
         }
-        route("DELETE", "/runs/{id}") { request in
+        asyncRoute("DELETE", "/runs/{id}") { request in
             try await service.delete(id: request.parameter("id"))
             return HTTPResponse(status: 204)
         }

@@ -200,6 +200,8 @@ final class Connection {
                 respond(Self.response(for: { try run(request) }))
             case .async(let run):
                 AsyncResponder.spawn(run, request, loop: loop, fd: fd, id: id)
+            case .blocking(let run):
+                AsyncResponder.spawnBlocking(run, request, loop: loop, fd: fd, id: id)
             case .streaming(_, let run):
                 guard let stream else { return respond(HTTPError.internalError.response) }
                 AsyncResponder.spawn({ try await run($0, stream) }, request, loop: loop, fd: fd, id: id)

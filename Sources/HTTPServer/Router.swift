@@ -2,8 +2,12 @@
 public enum RouteHandler: Sendable {
     /// Cheap, non-blocking work run on the event loop itself (e.g. a health check).
     case immediate(@Sendable (HTTPRequest) throws -> HTTPResponse)
-    /// Anything that may block or take CPU: runs off the event loops.
+    /// Work that awaits (streams, sleeps) but never blocks a thread: runs as a Swift task.
     case async(@Sendable (HTTPRequest) async throws -> HTTPResponse)
+    /// Synchronous work that may block on I/O (a database commit and its fsync) or take CPU: runs
+    /// on the server's blocking pool, never on the event loops nor on Swift's cooperative pool,
+    /// whose few threads (one per core) every task of the process shares.
+    case blocking(@Sendable (HTTPRequest) throws -> HTTPResponse)
     /// Large uploads: runs off the event loops as soon as the head arrives and reads the body as it
     /// streams in (`HTTPRequest.body` is empty). `maxBodyBytes` replaces the server's body limit
     /// for this route; bodies past it get 413.

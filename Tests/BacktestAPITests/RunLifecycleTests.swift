@@ -156,7 +156,7 @@ func uploadWalk(_ port: UInt16, bars: Int = 40_000) throws {
             let started = Date()
             #expect(try call(port, "POST", "/runs/\(running)/cancel").status == 202)
             try waitUntilStatus(port, running, "CANCELLED", seconds: 5)
-            #expect(Date().timeIntervalSince(started) < 2)
+            #expect(Date().timeIntervalSince(started) < 4)  // at a checkpoint, on a busy 2-core machine too
             for id in [queued, running] {
                 let events = frames(try call(port, "GET", "/runs/\(id)/events").text).events
                 #expect(events.filter { ["completed", "failed", "cancelled"].contains($0.type) }.count == 1)

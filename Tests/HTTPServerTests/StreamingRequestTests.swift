@@ -119,7 +119,12 @@ func upload(_ port: UInt16, path: String = "/upload", size: Int, chunked: Bool =
                 let client = try TestClient(port: server.port)
                 try client.send("POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: 10000000\r\n\r\n")
                 try client.send([UInt8](repeating: 1, count: 100_000))
-                Thread.sleep(forTimeInterval: 0.2)
+                // Leave only once the handler runs: a client gone before its request was dispatched
+                // never starts a handler at all (a busy machine can deliver the body and FIN together).
+                let started = Date().addingTimeInterval(10)
+                while !probe.started.load(ordering: .relaxed) && Date() < started {
+                    Thread.sleep(forTimeInterval: 0.01)
+                }
             }
             let deadline = Date().addingTimeInterval(5)
             while probe.failures.load(ordering: .relaxed) == 0 && Date() < deadline {
