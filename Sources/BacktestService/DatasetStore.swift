@@ -8,7 +8,10 @@ public final class DatasetStore: Sendable {
     private let catalog: Catalog
     private let owner: String
     private let cache = Mutex<[(String, PreparedSeries)]>([])
+    /// Prepared series kept for the next run: at most four, and at most this many bars in all
+    /// (a prepared bar holds about 100 bytes, so 8 M bars ≈ 800 MB); the newest is always kept.
     private static let cacheSize = 4
+    private static let cacheBars = 8_000_000
 
     init(catalog: Catalog, owner: String) {
         self.catalog = catalog
@@ -160,7 +163,11 @@ public final class DatasetStore: Sendable {
         let prepared = PreparedSeries(series)
         cache.withLock { entries in
             entries.insert((id, prepared), at: 0)
-            if entries.count > Self.cacheSize { entries.removeLast() }
+            var bars = 0
+            entries = entries.enumerated().prefix { index, entry in
+                bars = bars.saturatingAdding(entry.1.count)
+                return index == 0 || (index < Self.cacheSize && bars <= Self.cacheBars)
+            }.map(\.element)
         }
         return prepared
     }
