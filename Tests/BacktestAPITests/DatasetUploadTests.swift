@@ -133,7 +133,8 @@ func uploadsLeft(_ directory: String) -> [String] {
                 try client.send(
                     "POST /datasets?symbol=GONE&timeframe=1h HTTP/1.1\r\nHost: t\r\nContent-Length: 10000000\r\n\r\n")
                 try client.send(Array(Self.csv.prefix(50_000)))
-                Thread.sleep(forTimeInterval: 0.2)
+                let started = Date().addingTimeInterval(5)
+                while uploadsLeft(directory).isEmpty && Date() < started { Thread.sleep(forTimeInterval: 0.02) }
                 #expect(uploadsLeft(directory).count == 1)
             }
             let deadline = Date().addingTimeInterval(5)
