@@ -153,13 +153,13 @@ func upload(_ port: UInt16, path: String = "/upload", size: Int, chunked: Bool =
             configure: { $0.idleTimeout = 0.5 },
             routes: { countingRoute(&$0, limit: 1 << 20, probe: probe) }
         ) { server in
-            let client = try TestClient(port: server.port, timeout: 5)
+            let client = try TestClient(port: server.port, timeout: 20)
             try client.send("POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: 1000\r\n\r\n")
             try client.send([UInt8](repeating: 1, count: 10))
             let started = Date()
             let response = try client.readResponse()
             #expect(response.status == 408)
-            #expect(Date().timeIntervalSince(started) < 3)
+            #expect(Date().timeIntervalSince(started) < 10)  // 0.5 s plus the sweep, with slack for a loaded machine
             #expect(probe.failures.load(ordering: .relaxed) == 1)
         }
     }

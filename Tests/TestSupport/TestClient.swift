@@ -20,7 +20,8 @@ public final class TestClient {
     private var buffer: [UInt8] = []
 
     public init(port: UInt16, timeout: Double = 15) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        // Close-on-exec: not inherited by the child servers some tests start.
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = port.bigEndian
