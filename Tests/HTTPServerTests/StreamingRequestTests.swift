@@ -200,6 +200,11 @@ func upload(_ port: UInt16, path: String = "/upload", size: Int, chunked: Bool =
             #expect(refused.status == 503)
             #expect(refused.header("Retry-After") == "1")
             #expect(refused.text.contains("queue_full"))
+            // A client waiting for 100 Continue gets the refusal instead, not an invitation to send.
+            let waiting = try TestClient(port: server.port)
+            try waiting.send(
+                "POST /echo HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 40001\r\n\r\n")
+            #expect(try waiting.readResponse().status == 503)
             // Chunked bodies (length unknown up front) are refused once they pass the budget.
             #expect(try upload(server.port, path: "/echo", size: 40_001, chunked: true).status == 503)
             try holder.send([UInt8](repeating: 1, count: 59_990))
