@@ -42,6 +42,7 @@ public enum Application {
                     "no API keys are configured: the server is single-user and binds loopback only (got \(settings.host))"
             )
         }
+        SignalWaiter.install()
         let service = try BacktestService(
             configuration: serviceConfiguration(settings), logger: Logger(label: "backtestd.service"))
         var accessLog: (@Sendable ([UInt8]) -> Void)?

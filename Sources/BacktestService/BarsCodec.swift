@@ -11,10 +11,19 @@ enum BarsCodec {
         bytes.reserveCapacity(8 + series.count * bytesPerBar)
         func append(_ value: UInt64) { withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) } }
         append(UInt64(series.count))
-        for value in series.timestamps { append(UInt64(bitPattern: value)) }
-        for column in [series.open, series.high, series.low, series.close, series.volume] {
-            for value in column { append(value.bitPattern) }
-        }
+        #if _endian(little)
+            // The in-memory columns already are the blob's layout: copy them whole (a 1 M-bar
+            // dataset in milliseconds rather than a value at a time).
+            series.timestamps.withUnsafeBytes { bytes.append(contentsOf: $0) }
+            for column in [series.open, series.high, series.low, series.close, series.volume] {
+                column.withUnsafeBytes { bytes.append(contentsOf: $0) }
+            }
+        #else
+            for value in series.timestamps { append(UInt64(bitPattern: value)) }
+            for column in [series.open, series.high, series.low, series.close, series.volume] {
+                for value in column { append(value.bitPattern) }
+            }
+        #endif
         return bytes
     }
 

@@ -40,13 +40,11 @@ public final class DatasetStore: Sendable {
             } catch { throw ServiceError.internalError }
             if let existing { return (existing, false) }
         }
-        let series: OHLCVSeries
-        do {
-            let file = try MappedFile(path: upload.path)
-            // The reader takes an array today (one copy of the text while parsing); once it reads a
-            // buffer, pass `file.bytes` itself.
-            series = try Self.parse(Array(file.bytes))
-        }
+        // The reader takes an array today: one copy of the text, made with the mapping released
+        // before parsing. Once it reads a buffer, parse the mapping itself:
+        // `let series = try MappedFile.withContents(of: upload.path) { try Self.parse($0) }`.
+        let text = try MappedFile.withContents(of: upload.path) { Array($0) }
+        let series = try Self.parse(text)
         return try store(series, symbol: upload.symbol, timeframe: upload.timeframe, sha256: sha256)
     }
 
@@ -71,8 +69,10 @@ public final class DatasetStore: Sendable {
         }
     }
 
-    private func store(_ series: OHLCVSeries, symbol: String, timeframe: String?, sha256: String) throws(ServiceError)
-        -> (DatasetRecord, created: Bool)
+    /// Takes `series` over so its columns can go once encoded: the bars are in memory once, not twice,
+    /// while the catalog writes them.
+    private func store(_ series: consuming OHLCVSeries, symbol: String, timeframe: String?, sha256: String)
+        throws(ServiceError) -> (DatasetRecord, created: Bool)
     {
         guard let resolved = timeframe ?? Timeframe.infer(stepSeconds: series.medianStepSeconds)?.rawValue else {
             throw ServiceError.validation([
@@ -83,7 +83,9 @@ public final class DatasetStore: Sendable {
             id: Identifiers.make(prefix: "ds_"), owner: owner, symbol: symbol, timeframe: resolved, rows: series.count,
             firstMilliseconds: series.timestamps.first ?? 0, lastMilliseconds: series.timestamps.last ?? 0,
             sha256: sha256, createdAt: Identifiers.now())
-        do { return try catalog.insertDataset(record, bars: BarsCodec.encode(series)) } catch {
+        let bars = BarsCodec.encode(series)
+        _ = consume series
+        do { return try catalog.insertDataset(record, bars: bars) } catch {
             throw ServiceError.internalError
         }
     }

@@ -115,10 +115,12 @@ final class Connection {
         case .head(let parsed):
             head = parsed
             body = []
-            if parsed.expectsContinue && active == nil && queue.isEmpty {
+            let first = active == nil && queue.isEmpty
+            beginBody(parsed)
+            // Only a body that was admitted (not refused for the budget) is asked for.
+            if parsed.expectsContinue && first && !parseFailed {
                 out.append(contentsOf: "HTTP/1.1 100 Continue\r\n\r\n".utf8)
             }
-            beginBody(parsed)
         case .body(let bytes):
             receiveBody(bytes)
         case .end:

@@ -120,7 +120,9 @@ final class EventLoop: @unchecked Sendable {
             }
             guard let (fd, peer) = accepted else {
                 // The backlog is drained: a shortage episode, if any, is over.
-                if acceptBackoff.recovered() { core.logger.info("accepting connections again") }
+                if acceptBackoff.recovered(), core.acceptShortage.exchange(false, ordering: .relaxed) {
+                    core.logger.info("accepting connections again")
+                }
                 return
             }
             let count = core.openConnections.wrappingAdd(1, ordering: .relaxed).newValue
@@ -143,13 +145,13 @@ final class EventLoop: @unchecked Sendable {
     }
 
     /// Out of descriptors: the listener stays readable, so polling it would spin a core. Stop
-    /// watching it for a while (growing to 1 s while the shortage lasts) and log once per episode.
+    /// watching it for a while (growing to 1 s while the shortage lasts); the server logs once per episode.
     private func pauseAccepting(_ error: SocketError) {
         guard acceptPausedUntil == nil else { return }
         poller.remove(core.listener)
         let (delay, firstInEpisode) = acceptBackoff.failed()
         acceptPausedUntil = now + delay
-        if firstInEpisode {
+        if firstInEpisode, !core.acceptShortage.exchange(true, ordering: .relaxed) {
             core.logger.warning(
                 "accept failed; pausing new connections until descriptors free up",
                 metadata: ["error": .string(error.description), "retry_ms": .stringConvertible(Int(delay * 1000))])

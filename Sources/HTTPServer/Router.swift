@@ -35,6 +35,17 @@ public struct Router: Sendable {
     }
 
     let routes: [Route]
+    /// Methods that have a streaming route: every other request skips the lookup for one.
+    private let streamingMethods: Set<String>
+
+    init(routes: [Route]) {
+        self.routes = routes
+        streamingMethods = Set(
+            routes.compactMap { route in
+                if case .streaming = route.handler { return route.method }
+                return nil
+            })
+    }
 
     /// Finds the handler for `method` and decoded path `segments`. `GET` routes also answer `HEAD`.
     public func match(method: String, segments: [String]) -> Match {
@@ -53,6 +64,7 @@ public struct Router: Sendable {
 
     /// The body limit of the streaming route `method` and `segments` lead to, nil for any other.
     public func streamingBodyLimit(method: String, segments: [String]) -> Int? {
+        guard streamingMethods.contains(method) else { return nil }
         guard case .found(.streaming(let limit, _), _) = match(method: method, segments: segments) else { return nil }
         return limit
     }

@@ -10,6 +10,8 @@ final class ServerCore: Sendable {
     let openConnections = Atomic<Int>(0)
     let bodyBudget: BodyBudget
     let logger = Logger(label: "backtestd.http")
+    /// Some loop is out of descriptors: the episode is logged once for the whole server.
+    let acceptShortage = Atomic<Bool>(false)
 
     init(
         configuration: ServerConfiguration, router: Router, accessLog: (@Sendable ([UInt8]) -> Void)?,

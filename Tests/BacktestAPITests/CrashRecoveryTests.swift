@@ -54,8 +54,14 @@ final class ServerProcess {
         process.waitUntilExit()
     }
 
+    /// SIGTERM, then SIGKILL if the child has not exited within 20 s (so a hung shutdown fails
+    /// the test with a signal status instead of hanging the suite).
+    @discardableResult
     func terminate() -> Int32 {
         kill(process.processIdentifier, SIGTERM)
+        let deadline = Date().addingTimeInterval(20)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
         return process.terminationStatus
     }

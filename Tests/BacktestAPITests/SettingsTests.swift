@@ -37,6 +37,21 @@ import Testing
         #expect(settings.accessLog == false)
         #expect(settings.serverConfiguration.headerTimeout == 2.5)
     }
+
+    @Test func uploadAndBodyBudgetLimits_areSettingsWithTheirDefaults() throws {
+        var settings = Settings()
+        #expect(settings.maxDatasetBytes == 2 * 1024 * 1024 * 1024)
+        #expect(settings.serverConfiguration.maxBufferedBodyBytes == 256 * 1024 * 1024)
+        try settings.apply(configFile: try file(#"{"max_dataset_bytes": 1000, "max_buffered_body_bytes": 5000}"#))
+        #expect(settings.maxDatasetBytes == 1000)
+        #expect(settings.serverConfiguration.maxBufferedBodyBytes == 5000)
+        #expect(throws: Settings.Invalid.self) {
+            try settings.apply(environment: ["BACKTESTD_MAX_DATASET_BYTES": "-1"])
+        }
+        #expect(throws: Settings.Invalid.self) {
+            try settings.apply(environment: ["BACKTESTD_MAX_BUFFERED_BODY_BYTES": "lots"])
+        }
+    }
 }
 
 @Suite struct CommandLineTests {
