@@ -18,7 +18,7 @@ enum DatasetUploadRoute {
                     directory: directory, symbol: request.query("symbol"), timeframe: request.query("timeframe"),
                     gzip: gzip, maxBytes: maxBytes)
                 while let piece = try await body.next() { try upload.write(piece) }
-                let (document, created) = try service.finishDatasetUpload(upload)
+                let (document, created) = try await BlockingWork.run { try service.finishDatasetUpload(upload) }
                 return .document(document, status: created ? 201 : 200)
             } catch {
                 throw ErrorMapping.httpError(error)

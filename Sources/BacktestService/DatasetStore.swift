@@ -86,7 +86,7 @@ public final class DatasetStore: Sendable {
         let bars = BarsCodec.encode(series)
         _ = consume series
         do { return try catalog.insertDataset(record, bars: bars) } catch {
-            throw ServiceError.internalError
+            throw ServiceError.catalogRefused(error, "the dataset")
         }
     }
 

@@ -5,7 +5,10 @@ import Foundation
 /// hashed (SHA-256 of the CSV text) and appended to a temporary file as it arrives, so neither the
 /// body nor its hash waits for the end. The file is removed when the upload is released, whatever
 /// way the request ended.
-public final class DatasetUpload {
+///
+/// `@unchecked Sendable`: one request's handler owns it and uses it one step at a time (it may
+/// hand the last step to another thread, awaiting it); nothing else ever sees it.
+public final class DatasetUpload: @unchecked Sendable {
     public let path: String
     let symbol: String
     let timeframe: String?

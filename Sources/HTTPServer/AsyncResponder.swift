@@ -4,7 +4,7 @@ import Dispatch
 enum AsyncResponder {
     /// Threads for `.blocking` handlers: Dispatch adds threads while they block, so one slow
     /// commit never holds up the others, and Swift tasks (streams, SSE) keep their threads.
-    private static let blockingPool = DispatchQueue(label: "backtestd.http.blocking", attributes: .concurrent)
+    static let blockingPool = DispatchQueue(label: "backtestd.http.blocking", attributes: .concurrent)
 
     static func spawnBlocking(
         _ run: @escaping @Sendable (HTTPRequest) throws -> HTTPResponse, _ request: HTTPRequest, loop: EventLoop,

@@ -204,3 +204,22 @@ import Testing
         }
     }
 }
+
+@Suite struct DiskFullUploadTests {
+    @Test func aFullDiskAtUploadIs507AndStoresNothing() async throws {
+        let faults = CatalogFaults()
+        try await withRunningService(configure: { $0.catalogFaults = faults }) { port, _ in
+            faults.failWrites(startingAt: 1, resultCode: SQLITE_FULL, matching: "insertDataset")
+            let csv = randomWalkCSV(bars: 500, seed: 5)
+            let refused = try call(
+                port, "POST", "/datasets?symbol=FULL&timeframe=1h", body: csv, contentType: "text/csv")
+            #expect(refused.status == 507)
+            #expect(try json(refused)["error"]?["code"] == "insufficient_storage")
+            let listed = try json(try call(port, "GET", "/datasets"))["datasets"]?.array ?? []
+            #expect(!listed.contains { $0["symbol"] == "FULL" })
+            let accepted = try call(
+                port, "POST", "/datasets?symbol=FULL&timeframe=1h", body: csv, contentType: "text/csv")
+            #expect(accepted.status == 201)
+        }
+    }
+}
