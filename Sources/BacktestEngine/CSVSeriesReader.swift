@@ -1,102 +1,186 @@
+import Foundation
+
 /// Strict reader for `timestamp,open,high,low,close,volume` CSV (header required).
 ///
 /// Timestamps are RFC 3339 (`2024-01-02T00:00:00Z`, optional fraction and offset) or epoch
 /// milliseconds. Nothing is skipped silently: every bad row is reported by line number
 /// (the first 20), and any problem fails the whole file.
+///
+/// The data lines are cut into chunks at line boundaries and parsed in parallel straight into
+/// the output columns; the stitch then applies the one rule that crosses chunks (each row after
+/// the previous one), so rows, errors and line numbers are the same for any chunk count.
 public enum CSVSeriesReader {
     public static let header = "timestamp,open,high,low,close,volume"
     public static let maxReportedProblems = 20
+    /// Below this many bytes per chunk, splitting costs more than it saves.
+    static let minimumChunkBytes = 1 << 20
 
     public static func read(_ bytes: [UInt8]) throws(EngineError) -> OHLCVSeries {
-        var timestamps: [Int64] = []
-        var columns = [[Double]](repeating: [], count: 5)
-        var problems: [EngineError.Problem] = []
-        var problemCount = 0
-        func report(_ line: Int, _ message: String) {
-            problemCount += 1
-            if problems.count < maxReportedProblems { problems.append(.init(path: "line \(line)", message: message)) }
-        }
-        var lineNumber = 0
-        var sawHeader = false
-        var previous: Int64 = .min
-        var start = 0
+        let outcome = bytes.withUnsafeBytes { raw in Result { () throws(EngineError) in try read(raw) } }
+        return try outcome.get()
+    }
+
+    /// Reads a contiguous buffer (an array's storage, a memory-mapped file), using the cores.
+    public static func read(_ bytes: UnsafeRawBufferPointer) throws(EngineError) -> OHLCVSeries {
+        let chunks = min(
+            max(1, bytes.count / minimumChunkBytes), 4 * max(1, ProcessInfo.processInfo.activeProcessorCount))
+        return try read(bytes, chunkCount: chunks, parallel: chunks > 1)
+    }
+
+    /// `chunkCount` chunks, parsed concurrently when `parallel`, else one after another
+    /// (the result is the same either way; tests and the fuzzer compare them).
+    static func read(_ raw: UnsafeRawBufferPointer, chunkCount: Int, parallel: Bool) throws(EngineError)
+        -> OHLCVSeries
+    {
+        let bytes = raw.bindMemory(to: UInt8.self)
         let total = bytes.count
-        while start < total {
-            var end = start
-            while end < total && bytes[end] != 10 { end += 1 }
-            lineNumber += 1
-            var lineEnd = end
-            if lineEnd > start && bytes[lineEnd - 1] == 13 { lineEnd -= 1 }
-            let line = bytes[start..<lineEnd]
-            start = end + 1
-            if !sawHeader {
-                sawHeader = true
-                let text = String(decoding: line, as: UTF8.self).lowercased()
-                let trimmed = text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
-                if trimmed.split(separator: ",").map({ $0.trimmingCharacters() })
-                    != header.split(separator: ",").map(String.init)
-                {
-                    report(lineNumber, "header must be \(header)")
-                    break
-                }
-                continue
-            }
-            if line.isEmpty {
-                if start >= total { break }
-                report(lineNumber, "empty line")
-                continue
-            }
-            let fields = line.split(separator: 44, omittingEmptySubsequences: false)
-            guard fields.count == 6 else {
-                report(lineNumber, "expected 6 fields, found \(fields.count)")
-                continue
-            }
-            guard let timestamp = TimestampParser.parseMilliseconds(fields[0]) else {
-                report(lineNumber, "timestamp is neither RFC 3339 nor epoch milliseconds")
-                continue
-            }
-            var values = [Double](repeating: 0, count: 5)
-            var bad = false
-            for index in 0..<5 {
-                let text = String(decoding: fields[index + 1], as: UTF8.self)
-                guard let value = Double(text.trimmingCharacters()), value.isFinite else {
-                    report(lineNumber, "\(["open", "high", "low", "close", "volume"][index]) is not a finite number")
-                    bad = true
-                    break
-                }
-                values[index] = value
-            }
-            if bad { continue }
-            if values[0] <= 0 || values[1] <= 0 || values[2] <= 0 || values[3] <= 0 {
-                report(lineNumber, "prices must be positive")
-                continue
-            }
-            if values[4] < 0 {
-                report(lineNumber, "volume must not be negative")
-                continue
-            }
-            if values[1] < values[2] {
-                report(lineNumber, "high is below low")
-                continue
-            }
-            if timestamp <= previous {
-                report(lineNumber, "timestamp is not after the previous row's")
-                continue
-            }
-            previous = timestamp
-            timestamps.append(timestamp)
-            for index in 0..<5 { columns[index].append(values[index]) }
+        guard total > 0 else { throw failure([.init(line: 1, message: "empty file: header \(header) required")], 1) }
+        var headerEnd = 0
+        while headerEnd < total && bytes[headerEnd] != 10 { headerEnd += 1 }
+        guard isHeader(UnsafeBufferPointer(rebasing: bytes[0..<headerEnd])) else {
+            throw failure([.init(line: 1, message: "header must be \(header)")], 1)
         }
-        if !sawHeader { report(1, "empty file: header \(header) required") }
-        if problemCount == 0 && timestamps.isEmpty { report(max(lineNumber, 1), "no data rows") }
-        if problemCount > 0 {
-            let extra = problemCount > problems.count ? " (first \(problems.count) shown)" : ""
-            throw EngineError(
-                code: "engine.invalid_csv", message: "\(problemCount) bad CSV rows\(extra)", problems: problems)
+        let bodyStart = min(headerEnd + 1, total)
+        let bounds = chunkBounds(bytes, bodyStart: bodyStart, count: max(1, chunkCount))
+        let chunks = bounds.count - 1
+        let run: (Int, @escaping @Sendable (Int) -> Void) -> Void =
+            parallel
+            ? { DispatchExecutor().forEach($0, $1) } : { count, body in for index in 0..<count { body(index) } }
+
+        // Pass 1: lines per chunk, hence each chunk's first line number and row offset.
+        let shared = SharedBytes(bytes: bytes)
+        var lineCounts = [Int](repeating: 0, count: chunks)
+        lineCounts.withUnsafeMutableBufferPointer { counts in
+            let counts = DisjointBuffer(counts)
+            run(chunks) { index in counts.base[index] = shared.lines(in: bounds[index]..<bounds[index + 1]) }
         }
-        return OHLCVSeries(
-            timestamps: timestamps, open: columns[0], high: columns[1], low: columns[2], close: columns[3],
-            volume: columns[4])
+        var rowOffsets = [Int](repeating: 0, count: chunks + 1)
+        for index in 0..<chunks { rowOffsets[index + 1] = rowOffsets[index] + lineCounts[index] }
+        let bodyLines = rowOffsets[chunks]
+
+        // Pass 2: each chunk parses its lines into its rows of the shared columns.
+        let columns = CSVColumns(capacity: bodyLines)
+        var outcomes = [CSVChunkOutcome](repeating: .init(), count: chunks)
+        outcomes.withUnsafeMutableBufferPointer { results in
+            let results = DisjointBuffer(results)
+            let offsets = rowOffsets
+            run(chunks) { index in
+                results.base[index] = CSVChunkParser.parse(
+                    shared.bytes, bounds[index]..<bounds[index + 1], firstLine: 2 + offsets[index], columns: columns,
+                    rowOffset: offsets[index], rowLimit: offsets[index + 1] - offsets[index])
+            }
+        }
+
+        // Stitch: a chunk's first rows may not be after the last row of the chunks before it.
+        var problems: [CSVLineProblem] = []
+        var problemCount = 0
+        var previous = Int64.min
+        var rows = 0
+        for (index, outcome) in outcomes.enumerated() {
+            let offset = rowOffsets[index]
+            // The chunk's rows increase, so those not after `previous` are a prefix of them.
+            var late = 0
+            while late < outcome.rows && columns.timestamps[offset + late] <= previous { late += 1 }
+            let lateProblems = outcome.firstRowLines.prefix(late).map {
+                CSVLineProblem(line: $0, message: CSVLineProblem.notAfterPrevious)
+            }
+            problems = Array((problems + merged(outcome.problems, lateProblems)).prefix(maxReportedProblems))
+            problemCount += outcome.problemCount + late
+            previous = max(previous, outcome.lastTimestamp)
+            if problemCount == 0 {
+                columns.moveRows(from: offset, to: rows, count: outcome.rows)
+                rows += outcome.rows
+            }
+        }
+        if problemCount == 0 && rows == 0 {
+            problems = [.init(line: max(1 + bodyLines, 1), message: "no data rows")]
+            problemCount = 1
+        }
+        guard problemCount == 0 else {
+            columns.deallocate()
+            throw failure(problems, problemCount)
+        }
+        return columns.series(count: rows)
+    }
+
+    /// The header line (without its newline): names compared case-insensitively after an
+    /// optional BOM, each trimmed of spaces and tabs. Runs once per file, so plain strings do.
+    static func isHeader(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        var bytes = line
+        if let last = bytes.last, last == 13 { bytes = UnsafeBufferPointer(rebasing: bytes.dropLast()) }
+        let text = String(decoding: bytes, as: UTF8.self).lowercased()
+        let trimmed = text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
+        return trimmed.split(separator: ",").map { $0.trimmingCharacters() }
+            == header.split(separator: ",").map(String.init)
+    }
+
+    /// `count + 1` cut positions over `[bodyStart, bytes.count)`, each cut just after a newline
+    /// (so every chunk holds whole lines); chunks may be empty.
+    static func chunkBounds(_ bytes: UnsafeBufferPointer<UInt8>, bodyStart: Int, count: Int) -> [Int] {
+        let total = bytes.count
+        let size = total - bodyStart
+        var bounds = [bodyStart]
+        var cut = bodyStart
+        for index in 1..<count {
+            // size / count * index + the remainder spread: no product that could overflow.
+            cut = max(cut, bodyStart + size / count * index + min(index, size % count))
+            while cut < total && cut > bodyStart && bytes[cut - 1] != 10 { cut += 1 }
+            bounds.append(cut)
+        }
+        bounds.append(total)
+        return bounds
+    }
+
+    /// Two line-ordered problem lists as one, in line order.
+    static func merged(_ a: [CSVLineProblem], _ b: [CSVLineProblem]) -> [CSVLineProblem] {
+        guard !b.isEmpty else { return a }
+        var result: [CSVLineProblem] = []
+        var (i, j) = (0, 0)
+        while i < a.count || j < b.count {
+            if j == b.count || (i < a.count && a[i].line < b[j].line) {
+                result.append(a[i])
+                i += 1
+            } else {
+                result.append(b[j])
+                j += 1
+            }
+        }
+        return result
+    }
+
+    static func failure(_ problems: [CSVLineProblem], _ count: Int) -> EngineError {
+        let extra = count > problems.count ? " (first \(problems.count) shown)" : ""
+        return EngineError(
+            code: "engine.invalid_csv", message: "\(count) bad CSV rows\(extra)",
+            problems: problems.map { .init(path: "line \($0.line)", message: $0.message) })
+    }
+}
+
+/// The file's bytes, read (never written) by every chunk. `@unchecked Sendable`: read-only,
+/// and the caller keeps the buffer alive until `read` returns.
+struct SharedBytes: @unchecked Sendable {
+    let bytes: UnsafeBufferPointer<UInt8>
+
+    /// Lines in `range`: its newlines, plus one for a last line without a newline.
+    func lines(in range: Range<Int>) -> Int {
+        guard !range.isEmpty, let base = bytes.baseAddress else { return 0 }
+        var newlines = 0
+        var index = range.lowerBound
+        // Eight bytes at a time: a byte of `word ^ 0x0A…` is zero exactly where a newline is;
+        // `(x & 0x7F…) + 0x7F…` sets a byte's top bit when its low seven bits are non-zero, so
+        // with `| x` a top bit stays clear only for a zero byte (no carries cross bytes).
+        let raw = UnsafeRawPointer(base)
+        while index + 8 <= range.upperBound {
+            let x = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) ^ 0x0A0A_0A0A_0A0A_0A0A
+            let nonZero = ((x & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | x
+            newlines += (~nonZero & 0x8080_8080_8080_8080).nonzeroBitCount
+            index += 8
+        }
+        while index < range.upperBound {
+            if base[index] == 10 { newlines += 1 }
+            index += 1
+        }
+        return newlines + (base[range.upperBound - 1] == 10 ? 0 : 1)
     }
 }
 

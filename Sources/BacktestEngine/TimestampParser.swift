@@ -1,24 +1,44 @@
 /// RFC 3339 date-times and epoch milliseconds to epoch milliseconds, without Foundation's
 /// slow formatters (a million-bar file must parse in well under a second).
 public enum TimestampParser {
+    /// Epoch milliseconds carry at most this many digits (999,999,999,999,999 ms is year 33658),
+    /// which keeps every value far inside `Int64`.
+    public static let maxEpochDigits = 15
+
     public static func parseMilliseconds<Bytes: Collection>(_ field: Bytes) -> Int64? where Bytes.Element == UInt8 {
         let bytes = Array(field)
-        guard !bytes.isEmpty else { return nil }
-        if bytes.allSatisfy({ $0 >= 48 && $0 <= 57 }) {
-            guard bytes.count <= 15 else { return nil }
-            return Int64(String(decoding: bytes, as: UTF8.self))
+        return bytes.withUnsafeBufferPointer { parseMilliseconds($0) }
+    }
+
+    /// Epoch milliseconds (1–15 digits) or RFC 3339; the CSV reader's per-row entry point.
+    public static func parseMilliseconds(_ field: UnsafeBufferPointer<UInt8>) -> Int64? {
+        guard !field.isEmpty else { return nil }
+        var value: Int64 = 0
+        for byte in field {
+            let digit = byte &- 48
+            guard digit < 10 else { return parseRFC3339(field) }
+            // Wrapping: a value longer than 15 digits may wrap here but is discarded below.
+            value = value &* 10 &+ Int64(digit)
         }
-        return parseRFC3339(bytes)
+        return field.count <= maxEpochDigits ? value : nil
     }
 
     /// `YYYY-MM-DDTHH:MM:SS[.fff](Z|±HH:MM)`; `t` or a space may separate date and time.
     public static func parseRFC3339(_ b: [UInt8]) -> Int64? {
+        b.withUnsafeBufferPointer { parseRFC3339($0) }
+    }
+
+    /// As `parseRFC3339(_: [UInt8])`, on borrowed bytes. Offsets run from −23:59 to +23:59;
+    /// fraction digits past milliseconds are checked but truncated.
+    public static func parseRFC3339(_ b: UnsafeBufferPointer<UInt8>) -> Int64? {
+        // Fixed-width fields of at most 4 digits, so no value passes 9999.
         func number(_ from: Int, _ count: Int) -> Int? {
             guard from + count <= b.count else { return nil }
             var value = 0
             for index in from..<from + count {
-                guard b[index] >= 48 && b[index] <= 57 else { return nil }
-                value = value * 10 + Int(b[index] - 48)
+                let digit = b[index] &- 48
+                guard digit < 10 else { return nil }
+                value = value * 10 + Int(digit)
             }
             return value
         }
@@ -34,13 +54,14 @@ public enum TimestampParser {
         if index < b.count && b[index] == 46 {
             index += 1
             var digits = 0
-            while index < b.count && b[index] >= 48 && b[index] <= 57 {
+            while index < b.count && b[index] &- 48 < 10 {
                 if digits < 3 { millis = millis * 10 + Int(b[index] - 48) }
                 digits += 1
                 index += 1
             }
             guard digits > 0 else { return nil }
-            for _ in digits..<3 where digits < 3 { millis *= 10 }
+            // Scale 1–2 fraction digits to milliseconds (a `digits..<3` range would trap past 3).
+            for _ in min(digits, 3)..<3 { millis *= 10 }
         }
         guard index < b.count else { return nil }
         var offsetMinutes = 0
@@ -48,7 +69,7 @@ public enum TimestampParser {
             index += 1
         } else if b[index] == 43 || b[index] == 45 {
             guard let offsetHours = number(index + 1, 2), b.count > index + 3, b[index + 3] == 58,
-                let offsetMins = number(index + 4, 2)
+                let offsetMins = number(index + 4, 2), offsetHours < 24, offsetMins < 60
             else { return nil }
             offsetMinutes = (offsetHours * 60 + offsetMins) * (b[index] == 45 ? -1 : 1)
             index += 6
@@ -56,9 +77,15 @@ public enum TimestampParser {
             return nil
         }
         guard index == b.count else { return nil }
-        let days = daysFromCivil(year: year, month: month, day: day)
-        let seconds = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second) - Int64(offsetMinutes * 60)
-        return seconds * 1000 + Int64(millis)
+        // Year ≤ 9999 bounds the days, seconds and milliseconds far below Int64's range; the
+        // checked steps document that and would turn any slip into a rejection, never a trap.
+        let days = Int64(daysFromCivil(year: year, month: month, day: day))
+        let clock = Int64(hour * 3600 + minute * 60 + second - offsetMinutes * 60)
+        let (daySeconds, o1) = days.multipliedReportingOverflow(by: 86_400)
+        let (seconds, o2) = daySeconds.addingReportingOverflow(clock)
+        let (milliseconds, o3) = seconds.multipliedReportingOverflow(by: 1000)
+        let (result, o4) = milliseconds.addingReportingOverflow(Int64(millis))
+        return o1 || o2 || o3 || o4 ? nil : result
     }
 
     /// RFC 3339 text (UTC, `Z`) for epoch milliseconds; the fraction only when non-zero.
