@@ -42,6 +42,7 @@ struct CSVChunkParser {
     let rowLimit: Int
     var outcome = CSVChunkOutcome()
     var previous = Int64.min
+    var dayCache = TimestampParser.DayCache()
 
     /// Parses the lines in `range` (which starts a line and ends just after a newline or at the
     /// end of the file); the first is line `firstLine`.
@@ -86,7 +87,7 @@ struct CSVChunkParser {
         }
         guard cursor < end,
             let timestamp = TimestampParser.parseMilliseconds(
-                UnsafeBufferPointer(start: base + start, count: cursor - start)),
+                UnsafeBufferPointer(start: base + start, count: cursor - start), cache: &dayCache),
             timestamp > previous
         else { return nil }
         cursor += 1
@@ -161,7 +162,7 @@ struct CSVChunkParser {
         }
         guard
             let timestamp = TimestampParser.parseMilliseconds(
-                UnsafeBufferPointer(start: base + start, count: c0 - start))
+                UnsafeBufferPointer(start: base + start, count: c0 - start), cache: &dayCache)
         else {
             outcome.report(number, "timestamp is neither RFC 3339 nor epoch milliseconds")
             return next

@@ -58,27 +58,45 @@ public enum CSVSeriesReader {
         for index in 0..<chunks { rowOffsets[index + 1] = rowOffsets[index] + lineCounts[index] }
         let bodyLines = rowOffsets[chunks]
 
-        // Pass 2: each chunk parses its lines into its rows of the shared columns.
-        let columns = CSVColumns(capacity: bodyLines)
-        var outcomes = [CSVChunkOutcome](repeating: .init(), count: chunks)
-        outcomes.withUnsafeMutableBufferPointer { results in
-            let results = DisjointBuffer(results)
-            let offsets = rowOffsets
-            run(chunks) { index in
-                results.base[index] = CSVChunkParser.parse(
-                    shared.bytes, bounds[index]..<bounds[index + 1], firstLine: 2 + offsets[index], columns: columns,
-                    rowOffset: offsets[index], rowLimit: offsets[index + 1] - offsets[index])
+        // Pass 2: each chunk parses its lines into its rows of the output columns; then the
+        // stitch applies the rule that crosses chunks.
+        var failure: EngineError?
+        let series = CSVColumns.filled(capacity: bodyLines) { columns in
+            var outcomes = [CSVChunkOutcome](repeating: .init(), count: chunks)
+            outcomes.withUnsafeMutableBufferPointer { buffer in
+                let results = DisjointBuffer(buffer)
+                let offsets = rowOffsets
+                run(chunks) { index in
+                    results.base[index] = CSVChunkParser.parse(
+                        shared.bytes, bounds[index]..<bounds[index + 1], firstLine: 2 + offsets[index],
+                        columns: columns, rowOffset: offsets[index], rowLimit: offsets[index + 1] - offsets[index])
+                }
             }
+            let (rows, problems, problemCount) = stitch(outcomes, rowOffsets: rowOffsets, columns: columns)
+            if problemCount > 0 {
+                failure = Self.failure(problems, problemCount)
+            } else if rows == 0 {
+                failure = Self.failure([.init(line: 1 + bodyLines, message: "no data rows")], 1)
+            }
+            return failure == nil ? rows : 0
         }
+        if let failure { throw failure }
+        return series
+    }
 
-        // Stitch: a chunk's first rows may not be after the last row of the chunks before it.
+    /// Joins the chunks' outcomes in order. A chunk checked "after the previous row" only
+    /// against its own rows; its rows increase, so those not after the earlier chunks' last row
+    /// are a prefix of them, named here. With no problems, rows are moved together (closing
+    /// gaps) and their count returned.
+    static func stitch(_ outcomes: [CSVChunkOutcome], rowOffsets: [Int], columns: CSVColumns) -> (
+        rows: Int, problems: [CSVLineProblem], problemCount: Int
+    ) {
         var problems: [CSVLineProblem] = []
         var problemCount = 0
         var previous = Int64.min
         var rows = 0
         for (index, outcome) in outcomes.enumerated() {
             let offset = rowOffsets[index]
-            // The chunk's rows increase, so those not after `previous` are a prefix of them.
             var late = 0
             while late < outcome.rows && columns.timestamps[offset + late] <= previous { late += 1 }
             let lateProblems = outcome.firstRowLines.prefix(late).map {
@@ -92,15 +110,7 @@ public enum CSVSeriesReader {
                 rows += outcome.rows
             }
         }
-        if problemCount == 0 && rows == 0 {
-            problems = [.init(line: max(1 + bodyLines, 1), message: "no data rows")]
-            problemCount = 1
-        }
-        guard problemCount == 0 else {
-            columns.deallocate()
-            throw failure(problems, problemCount)
-        }
-        return columns.series(count: rows)
+        return (rows, problems, problemCount)
     }
 
     /// The header line (without its newline): names compared case-insensitively after an
@@ -166,15 +176,24 @@ struct SharedBytes: @unchecked Sendable {
         guard !range.isEmpty, let base = bytes.baseAddress else { return 0 }
         var newlines = 0
         var index = range.lowerBound
-        // Eight bytes at a time: a byte of `word ^ 0x0A…` is zero exactly where a newline is;
-        // `(x & 0x7F…) + 0x7F…` sets a byte's top bit when its low seven bits are non-zero, so
-        // with `| x` a top bit stays clear only for a zero byte (no carries cross bytes).
+        // Eight bytes at a time. A byte of `x = word ^ 0x0A…` is zero exactly where a newline
+        // is; `((x & 0x7F…) + 0x7F…) | x` sets a byte's top bit unless the byte is zero (no
+        // carry crosses bytes), so each newline leaves a 1 in its byte of `lanes`. The lanes
+        // are summed every 255 words, before one could wrap (no popcount: x86-64's baseline
+        // has none, and its emulation was the slow part).
         let raw = UnsafeRawPointer(base)
         while index + 8 <= range.upperBound {
-            let x = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) ^ 0x0A0A_0A0A_0A0A_0A0A
-            let nonZero = ((x & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | x
-            newlines += (~nonZero & 0x8080_8080_8080_8080).nonzeroBitCount
-            index += 8
+            var lanes: UInt64 = 0
+            var steps = 0
+            while steps < 255 && index + 8 <= range.upperBound {
+                let x = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) ^ 0x0A0A_0A0A_0A0A_0A0A
+                let nonZero = ((x & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | x
+                lanes &+= (~nonZero & 0x8080_8080_8080_8080) >> 7
+                index += 8
+                steps += 1
+            }
+            let pairs = (lanes & 0x00FF_00FF_00FF_00FF) &+ ((lanes >> 8) & 0x00FF_00FF_00FF_00FF)
+            newlines += Int((pairs &* 0x0001_0001_0001_0001) >> 48)
         }
         while index < range.upperBound {
             if base[index] == 10 { newlines += 1 }

@@ -34,22 +34,11 @@ enum DecimalParser {
             index += 1
         }
         var mantissa: UInt64 = 0
-        let integerStart = index
-        // Wrapping is harmless: more than 19 digits are rejected below.
-        while index < end, case let digit = base[index] &- 48, digit < 10 {
-            mantissa = mantissa &* 10 &+ UInt64(digit)
-            index += 1
-        }
-        var digits = index - integerStart
+        var digits = digitRun(base, &index, end, &mantissa)
         var fractionDigits = 0
         if index < end && base[index] == 46 {
             index += 1
-            let fractionStart = index
-            while index < end, case let digit = base[index] &- 48, digit < 10 {
-                mantissa = mantissa &* 10 &+ UInt64(digit)
-                index += 1
-            }
-            fractionDigits = index - fractionStart
+            fractionDigits = digitRun(base, &index, end, &mantissa)
             digits += fractionDigits
         }
         // 19 digits (leading zeros included) cannot wrap a UInt64.
@@ -60,6 +49,56 @@ enum DecimalParser {
         var value = Double(mantissa)
         if fractionDigits > 0 { value /= powerOfTen(fractionDigits) }
         return negative ? -value : value
+    }
+
+    /// Appends the decimal digits at `index` to `mantissa` (wrapping: callers reject more than
+    /// 19 digits), moves `index` past them and returns how many there were.
+    ///
+    /// Eight bytes at a time where the buffer allows (SWAR): `t = word − 0x30…` holds each
+    /// digit's value in its byte; `(t | (t + 0x76…)) & 0x80…` flags the bytes that are not
+    /// digits (a borrow or carry only reaches bytes after a flagged one, which are not used).
+    /// The digits before the first flag are shifted to the top and combined pairwise.
+    @inline(__always)
+    static func digitRun(
+        _ base: UnsafePointer<UInt8>, _ index: inout Int, _ end: Int, _ mantissa: inout UInt64
+    ) -> Int {
+        let raw = UnsafeRawPointer(base)
+        var count = 0
+        while index + 8 <= end {
+            let t = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) &- 0x3030_3030_3030_3030
+            let flags = (t | (t &+ 0x7676_7676_7676_7676)) & 0x8080_8080_8080_8080
+            let run = flags == 0 ? 8 : flags.trailingZeroBitCount >> 3
+            guard run > 0 else { return count }
+            var value = t << UInt64(8 * (8 - run))
+            value = (value &* 10) &+ (value >> 8)
+            value =
+                (((value & 0x0000_00FF_0000_00FF) &* (100 &+ (1_000_000 << 32)))
+                    &+ (((value >> 16) & 0x0000_00FF_0000_00FF) &* (1 &+ (10_000 << 32)))) >> 32
+            mantissa = mantissa &* integerPowerOfTen(run) &+ value
+            index += run
+            count += run
+            if run < 8 { return count }
+        }
+        while index < end, case let digit = base[index] &- 48, digit < 10 {
+            mantissa = mantissa &* 10 &+ UInt64(digit)
+            index += 1
+            count += 1
+        }
+        return count
+    }
+
+    @inline(__always)
+    static func integerPowerOfTen(_ exponent: Int) -> UInt64 {
+        switch exponent {
+        case 1: 10
+        case 2: 100
+        case 3: 1000
+        case 4: 10000
+        case 5: 100_000
+        case 6: 1_000_000
+        case 7: 10_000_000
+        default: 100_000_000
+        }
     }
 
     /// 10^exponent for 0...22, each exactly representable as a double.

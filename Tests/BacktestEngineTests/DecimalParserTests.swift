@@ -43,6 +43,33 @@ import Testing
         #expect(fastCount > total / 4)
     }
 
+    @Test func numbersFollowedByMoreBytes_stopAtTheirEnd() {
+        // The eight-bytes-at-a-time digit runs must stop exactly at the first non-digit.
+        var rng = SeededGenerator(seed: 3)
+        var fast = 0
+        for _ in 0..<50_000 {
+            let integer = String(Int.random(in: 0...99_999_999, using: &rng))
+            let fraction = String(Int.random(in: 0...99_999_999, using: &rng)).prefix(
+                Int.random(in: 0...8, using: &rng))
+            let number = fraction.isEmpty ? integer : integer + "." + fraction
+            let suffix = [",", "\n", "\r\n", ",1.5,2.5,3.5", " ", "e5", "/", ":", "x12345678"][
+                Int.random(in: 0..<9, using: &rng)]
+            let bytes = Array((number + suffix).utf8)
+            // Parsed alone, the digit runs meet the buffer's end instead (the scalar tail).
+            let alone = Self.fast(number)
+            if alone != nil { fast += 1 }
+            #expect(alone == nil || alone?.bitPattern == Double(number)?.bitPattern, "\(number)")
+            bytes.withUnsafeBufferPointer { buffer in
+                guard let base = buffer.baseAddress else { return }
+                var cursor = 0
+                let value = DecimalParser.plainPrefix(base, &cursor, buffer.count)
+                #expect(value?.bitPattern == alone?.bitPattern, "\(number + suffix)")
+                #expect(cursor == (alone == nil ? 0 : number.utf8.count), "\(number + suffix)")
+            }
+        }
+        #expect(fast > 40_000)
+    }
+
     @Test func typicalPrices_takeTheFastPathAndMatch() {
         var rng = SeededGenerator(seed: 7)
         for _ in 0..<100_000 {
