@@ -47,28 +47,33 @@ public enum CSVSeriesReader {
             parallel
             ? { DispatchExecutor().forEach($0, $1) } : { count, body in for index in 0..<count { body(index) } }
 
-        // Pass 1: lines per chunk, hence each chunk's first line number and row offset.
+        // Pass 1: lines per chunk, hence each chunk's first line number, and room for its rows.
         let shared = SharedBytes(bytes: bytes)
         var lineCounts = [Int](repeating: 0, count: chunks)
         lineCounts.withUnsafeMutableBufferPointer { counts in
             let counts = DisjointBuffer(counts)
             run(chunks) { index in counts.base[index] = shared.lines(in: bounds[index]..<bounds[index + 1]) }
         }
+        var lineOffsets = [Int](repeating: 0, count: chunks + 1)
         var rowOffsets = [Int](repeating: 0, count: chunks + 1)
-        for index in 0..<chunks { rowOffsets[index + 1] = rowOffsets[index] + lineCounts[index] }
-        let bodyLines = rowOffsets[chunks]
+        for index in 0..<chunks {
+            lineOffsets[index + 1] = lineOffsets[index] + lineCounts[index]
+            let room = rowCapacity(lines: lineCounts[index], bytes: bounds[index + 1] - bounds[index])
+            rowOffsets[index + 1] = rowOffsets[index] + room
+        }
+        let bodyLines = lineOffsets[chunks]
 
         // Pass 2: each chunk parses its lines into its rows of the output columns; then the
         // stitch applies the rule that crosses chunks.
         var failure: EngineError?
-        let series = CSVColumns.filled(capacity: bodyLines) { columns in
+        let series = CSVColumns.filled(capacity: rowOffsets[chunks]) { columns in
             var outcomes = [CSVChunkOutcome](repeating: .init(), count: chunks)
             outcomes.withUnsafeMutableBufferPointer { buffer in
                 let results = DisjointBuffer(buffer)
-                let offsets = rowOffsets
+                let (offsets, lines) = (rowOffsets, lineOffsets)
                 run(chunks) { index in
                     results.base[index] = CSVChunkParser.parse(
-                        shared.bytes, bounds[index]..<bounds[index + 1], firstLine: 2 + offsets[index],
+                        shared.bytes, bounds[index]..<bounds[index + 1], firstLine: 2 + lines[index],
                         columns: columns, rowOffset: offsets[index], rowLimit: offsets[index + 1] - offsets[index])
                 }
             }
@@ -111,6 +116,14 @@ public enum CSVSeriesReader {
             }
         }
         return (rows, problems, problemCount)
+    }
+
+    /// The most rows `lines` lines in `bytes` bytes can hold. The shortest row, `1,1,1,1,1,0`,
+    /// takes 11 bytes and a newline (the file's last row may lack one), so a file of newlines
+    /// or short junk lines reserves little, and the columns never outgrow the bars the text
+    /// could describe.
+    static func rowCapacity(lines: Int, bytes: Int) -> Int {
+        min(lines, bytes / 12 + 1)
     }
 
     /// The header line (without its newline): names compared case-insensitively after an

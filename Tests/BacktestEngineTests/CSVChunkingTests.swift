@@ -96,4 +96,21 @@ extension CSVChunkingTests {
         }
         #expect(outcomes.good >= 5 && outcomes.bad >= 5)
     }
+
+    @Test func rowCapacity_fitsTheShortestRowsAndNoMore() throws {
+        // 12-byte rows fill the capacity exactly, the last without its newline.
+        var text = "timestamp,open,high,low,close,volume\n"
+        for second in 1...9 { text += "\(second),1,1,1,1,0\n" }
+        text += "9999,1,1,1,1,0"
+        let body = text.utf8.count - 37
+        #expect(CSVSeriesReader.rowCapacity(lines: 10, bytes: body) == 10)
+        for chunks in 1...8 {
+            let series = try Array(text.utf8).withUnsafeBytes { raw throws(EngineError) in
+                try CSVSeriesReader.read(raw, chunkCount: chunks, parallel: false)
+            }
+            #expect(series.count == 10)
+        }
+        // A million newlines reserve room for at most 83,334 rows, not a million.
+        #expect(CSVSeriesReader.rowCapacity(lines: 1_000_000, bytes: 1_000_000) == 83_334)
+    }
 }

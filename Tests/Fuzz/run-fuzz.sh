@@ -66,6 +66,7 @@ seed_all() {
   seed csv-reader bad 'timestamp,open,high,low,close,volume\n2020-01-01T00:00:00Z,1,2,0.5,1.5,10\n2020-01-01T00:00:00Z,1,2,0.5,1.5,10\n2020-01-03T00:00:00Z,1,2\n2020-01-04T00:00:00+99:99,1,x,0.5,nan,-3\n2020-01-05 00:00:00.123456Z,-1,0.4,0.5,inf,1\n\n2020-01-06T00:00:00Z,1,2,0.5,1.5,10'
   seed request minimal '{"symbol":"GOOG","timeframe":"1d","strategy":{"name":"dual_sma"}}'
   seed request grid '{"symbol":"GOOG","timeframe":"1d","strategy":{"name":"dual_sma","params":{"fast":10,"slow":50,"threshold_bp":0,"delay_bars":0,"long_only":true}},"grid":{"fast":{"range":{"start":5,"stop":50,"step":5}},"slow":{"values":[20,50,100,200]},"threshold_bp":{"range":{"start":0,"stop":1,"step":0.25}}},"top_k":10,"seed":42}'
+  seed request grid4 '{"symbol":"GOOG","timeframe":"1d","strategy":{"name":"dual_sma"},"grid":{"fast":{"range":{"start":1,"stop":100,"step":1}},"slow":{"range":{"start":2,"stop":200,"step":1}},"delay_bars":{"range":{"start":0,"stop":10,"step":1}},"threshold_bp":{"range":{"start":0,"stop":10,"step":0.5}}}}'
   seed request full '{"dataset_id":"ds_0123","from":"2005-01-01T00:00:00Z","to":"2012-12-31T00:00:00+01:00","strategy":{"name":"dual_sma","params":{"fast":20,"slow":50}},"execution":{"fill_price":"open_next","initial_cash":10000,"fee_bps":1.5,"commission_per_share":0,"slippage_bps":2,"borrow_bps":0},"risk":{"name":"fixed_fraction","params":{"fraction":0.5,"max_leverage":1.0},"stop_loss_pct":5,"take_profit_pct":null},"validation":{"permutation":{"n":100},"block_bootstrap":{"n":100,"block_size":24}},"top_k":3,"seed":7}'
 }
 
