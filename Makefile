@@ -8,7 +8,7 @@ BENCH_SECONDS ?= 10
 SWIFT ?= swift
 APT_PACKAGES := libsqlite3-dev zlib1g-dev sqlite3 curl wrk
 
-.PHONY: deps build build-release run test unit smoke lint bench-http bench fuzz clean
+.PHONY: deps build build-release run test unit smoke lint bench-http bench bench-csv fuzz clean
 
 ## deps: install what a clean Debian machine lacks (needs root for apt-get)
 deps:
@@ -54,7 +54,11 @@ bench-http: build-release
 bench: build-release
 	.build/release/backtestd bench --data configs/samples/GOOG_1d.csv
 
-## fuzz: libFuzzer over the HTTP parser for $(FUZZ_SECONDS) s
+## bench-csv: CSV reader vs pandas read_csv on one 1,000,000-row file (pandas from .build/venv or $$PYTHON)
+bench-csv: build-release
+	bash Tests/Bench/bench-csv.sh .build/release/backtestd
+
+## fuzz: libFuzzer over the HTTP parser, the CSV reader and the JSON request path, $(FUZZ_SECONDS) s each
 fuzz:
 	bash Tests/Fuzz/run-fuzz.sh $(FUZZ_SECONDS)
 

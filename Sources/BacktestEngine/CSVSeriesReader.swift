@@ -1,102 +1,218 @@
+import Foundation
+
 /// Strict reader for `timestamp,open,high,low,close,volume` CSV (header required).
 ///
 /// Timestamps are RFC 3339 (`2024-01-02T00:00:00Z`, optional fraction and offset) or epoch
 /// milliseconds. Nothing is skipped silently: every bad row is reported by line number
 /// (the first 20), and any problem fails the whole file.
+///
+/// The data lines are cut into chunks at line boundaries and parsed in parallel straight into
+/// the output columns; the stitch then applies the one rule that crosses chunks (each row after
+/// the previous one), so rows, errors and line numbers are the same for any chunk count.
 public enum CSVSeriesReader {
     public static let header = "timestamp,open,high,low,close,volume"
     public static let maxReportedProblems = 20
+    /// Below this many bytes per chunk, splitting costs more than it saves.
+    static let minimumChunkBytes = 1 << 20
 
     public static func read(_ bytes: [UInt8]) throws(EngineError) -> OHLCVSeries {
-        var timestamps: [Int64] = []
-        var columns = [[Double]](repeating: [], count: 5)
-        var problems: [EngineError.Problem] = []
-        var problemCount = 0
-        func report(_ line: Int, _ message: String) {
-            problemCount += 1
-            if problems.count < maxReportedProblems { problems.append(.init(path: "line \(line)", message: message)) }
-        }
-        var lineNumber = 0
-        var sawHeader = false
-        var previous: Int64 = .min
-        var start = 0
+        let outcome = bytes.withUnsafeBytes { raw in Result { () throws(EngineError) in try read(raw) } }
+        return try outcome.get()
+    }
+
+    /// Reads a contiguous buffer (an array's storage, a memory-mapped file), using the cores.
+    public static func read(_ bytes: UnsafeRawBufferPointer) throws(EngineError) -> OHLCVSeries {
+        let chunks = min(
+            max(1, bytes.count / minimumChunkBytes), 4 * max(1, ProcessInfo.processInfo.activeProcessorCount))
+        return try read(bytes, chunkCount: chunks, parallel: chunks > 1)
+    }
+
+    /// `chunkCount` chunks, parsed concurrently when `parallel`, else one after another
+    /// (the result is the same either way; tests and the fuzzer compare them).
+    static func read(_ raw: UnsafeRawBufferPointer, chunkCount: Int, parallel: Bool) throws(EngineError)
+        -> OHLCVSeries
+    {
+        let bytes = raw.bindMemory(to: UInt8.self)
         let total = bytes.count
-        while start < total {
-            var end = start
-            while end < total && bytes[end] != 10 { end += 1 }
-            lineNumber += 1
-            var lineEnd = end
-            if lineEnd > start && bytes[lineEnd - 1] == 13 { lineEnd -= 1 }
-            let line = bytes[start..<lineEnd]
-            start = end + 1
-            if !sawHeader {
-                sawHeader = true
-                let text = String(decoding: line, as: UTF8.self).lowercased()
-                let trimmed = text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
-                if trimmed.split(separator: ",").map({ $0.trimmingCharacters() })
-                    != header.split(separator: ",").map(String.init)
-                {
-                    report(lineNumber, "header must be \(header)")
-                    break
-                }
-                continue
-            }
-            if line.isEmpty {
-                if start >= total { break }
-                report(lineNumber, "empty line")
-                continue
-            }
-            let fields = line.split(separator: 44, omittingEmptySubsequences: false)
-            guard fields.count == 6 else {
-                report(lineNumber, "expected 6 fields, found \(fields.count)")
-                continue
-            }
-            guard let timestamp = TimestampParser.parseMilliseconds(fields[0]) else {
-                report(lineNumber, "timestamp is neither RFC 3339 nor epoch milliseconds")
-                continue
-            }
-            var values = [Double](repeating: 0, count: 5)
-            var bad = false
-            for index in 0..<5 {
-                let text = String(decoding: fields[index + 1], as: UTF8.self)
-                guard let value = Double(text.trimmingCharacters()), value.isFinite else {
-                    report(lineNumber, "\(["open", "high", "low", "close", "volume"][index]) is not a finite number")
-                    bad = true
-                    break
-                }
-                values[index] = value
-            }
-            if bad { continue }
-            if values[0] <= 0 || values[1] <= 0 || values[2] <= 0 || values[3] <= 0 {
-                report(lineNumber, "prices must be positive")
-                continue
-            }
-            if values[4] < 0 {
-                report(lineNumber, "volume must not be negative")
-                continue
-            }
-            if values[1] < values[2] {
-                report(lineNumber, "high is below low")
-                continue
-            }
-            if timestamp <= previous {
-                report(lineNumber, "timestamp is not after the previous row's")
-                continue
-            }
-            previous = timestamp
-            timestamps.append(timestamp)
-            for index in 0..<5 { columns[index].append(values[index]) }
+        guard total > 0 else { throw failure([.init(line: 1, message: "empty file: header \(header) required")], 1) }
+        var headerEnd = 0
+        while headerEnd < total && bytes[headerEnd] != 10 { headerEnd += 1 }
+        guard isHeader(UnsafeBufferPointer(rebasing: bytes[0..<headerEnd])) else {
+            throw failure([.init(line: 1, message: "header must be \(header)")], 1)
         }
-        if !sawHeader { report(1, "empty file: header \(header) required") }
-        if problemCount == 0 && timestamps.isEmpty { report(max(lineNumber, 1), "no data rows") }
-        if problemCount > 0 {
-            let extra = problemCount > problems.count ? " (first \(problems.count) shown)" : ""
-            throw EngineError(
-                code: "engine.invalid_csv", message: "\(problemCount) bad CSV rows\(extra)", problems: problems)
+        let bodyStart = min(headerEnd + 1, total)
+        let bounds = chunkBounds(bytes, bodyStart: bodyStart, count: max(1, chunkCount))
+        let chunks = bounds.count - 1
+        let run: (Int, @escaping @Sendable (Int) -> Void) -> Void =
+            parallel
+            ? { DispatchExecutor().forEach($0, $1) } : { count, body in for index in 0..<count { body(index) } }
+
+        // Pass 1: lines per chunk, hence each chunk's first line number, and room for its rows.
+        let shared = SharedBytes(bytes: bytes)
+        var lineCounts = [Int](repeating: 0, count: chunks)
+        lineCounts.withUnsafeMutableBufferPointer { counts in
+            let counts = DisjointBuffer(counts)
+            run(chunks) { index in counts.base[index] = shared.lines(in: bounds[index]..<bounds[index + 1]) }
         }
-        return OHLCVSeries(
-            timestamps: timestamps, open: columns[0], high: columns[1], low: columns[2], close: columns[3],
-            volume: columns[4])
+        var lineOffsets = [Int](repeating: 0, count: chunks + 1)
+        var rowOffsets = [Int](repeating: 0, count: chunks + 1)
+        for index in 0..<chunks {
+            lineOffsets[index + 1] = lineOffsets[index] + lineCounts[index]
+            let room = rowCapacity(lines: lineCounts[index], bytes: bounds[index + 1] - bounds[index])
+            rowOffsets[index + 1] = rowOffsets[index] + room
+        }
+        let bodyLines = lineOffsets[chunks]
+
+        // Pass 2: each chunk parses its lines into its rows of the output columns; then the
+        // stitch applies the rule that crosses chunks.
+        var failure: EngineError?
+        let series = CSVColumns.filled(capacity: rowOffsets[chunks]) { columns in
+            var outcomes = [CSVChunkOutcome](repeating: .init(), count: chunks)
+            outcomes.withUnsafeMutableBufferPointer { buffer in
+                let results = DisjointBuffer(buffer)
+                let (offsets, lines) = (rowOffsets, lineOffsets)
+                run(chunks) { index in
+                    results.base[index] = CSVChunkParser.parse(
+                        shared.bytes, bounds[index]..<bounds[index + 1], firstLine: 2 + lines[index],
+                        columns: columns, rowOffset: offsets[index], rowLimit: offsets[index + 1] - offsets[index])
+                }
+            }
+            let (rows, problems, problemCount) = stitch(outcomes, rowOffsets: rowOffsets, columns: columns)
+            if problemCount > 0 {
+                failure = Self.failure(problems, problemCount)
+            } else if rows == 0 {
+                failure = Self.failure([.init(line: 1 + bodyLines, message: "no data rows")], 1)
+            }
+            return failure == nil ? rows : 0
+        }
+        if let failure { throw failure }
+        return series
+    }
+
+    /// Joins the chunks' outcomes in order. A chunk checked "after the previous row" only
+    /// against its own rows; its rows increase, so those not after the earlier chunks' last row
+    /// are a prefix of them, named here. With no problems, rows are moved together (closing
+    /// gaps) and their count returned.
+    static func stitch(_ outcomes: [CSVChunkOutcome], rowOffsets: [Int], columns: CSVColumns) -> (
+        rows: Int, problems: [CSVLineProblem], problemCount: Int
+    ) {
+        var problems: [CSVLineProblem] = []
+        var problemCount = 0
+        var previous = Int64.min
+        var rows = 0
+        for (index, outcome) in outcomes.enumerated() {
+            let offset = rowOffsets[index]
+            var late = 0
+            while late < outcome.rows && columns.timestamps[offset + late] <= previous { late += 1 }
+            let lateProblems = outcome.firstRowLines.prefix(late).map {
+                CSVLineProblem(line: $0, message: CSVLineProblem.notAfterPrevious)
+            }
+            problems = Array((problems + merged(outcome.problems, lateProblems)).prefix(maxReportedProblems))
+            problemCount += outcome.problemCount + late
+            previous = max(previous, outcome.lastTimestamp)
+            if problemCount == 0 {
+                columns.moveRows(from: offset, to: rows, count: outcome.rows)
+                rows += outcome.rows
+            }
+        }
+        return (rows, problems, problemCount)
+    }
+
+    /// The most rows `lines` lines in `bytes` bytes can hold. The shortest row, `1,1,1,1,1,0`,
+    /// takes 11 bytes and a newline (the file's last row may lack one), so a file of newlines
+    /// or short junk lines reserves little, and the columns never outgrow the bars the text
+    /// could describe.
+    static func rowCapacity(lines: Int, bytes: Int) -> Int {
+        min(lines, bytes / 12 + 1)
+    }
+
+    /// The header line (without its newline): names compared case-insensitively after an
+    /// optional BOM, each trimmed of spaces and tabs. Runs once per file, so plain strings do.
+    static func isHeader(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        var bytes = line
+        if let last = bytes.last, last == 13 { bytes = UnsafeBufferPointer(rebasing: bytes.dropLast()) }
+        let text = String(decoding: bytes, as: UTF8.self).lowercased()
+        let trimmed = text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
+        return trimmed.split(separator: ",").map { $0.trimmingCharacters() }
+            == header.split(separator: ",").map(String.init)
+    }
+
+    /// `count + 1` cut positions over `[bodyStart, bytes.count)`, each cut just after a newline
+    /// (so every chunk holds whole lines); chunks may be empty.
+    static func chunkBounds(_ bytes: UnsafeBufferPointer<UInt8>, bodyStart: Int, count: Int) -> [Int] {
+        let total = bytes.count
+        let size = total - bodyStart
+        var bounds = [bodyStart]
+        var cut = bodyStart
+        for index in 1..<count {
+            // size / count * index + the remainder spread: no product that could overflow.
+            cut = max(cut, bodyStart + size / count * index + min(index, size % count))
+            while cut < total && cut > bodyStart && bytes[cut - 1] != 10 { cut += 1 }
+            bounds.append(cut)
+        }
+        bounds.append(total)
+        return bounds
+    }
+
+    /// Two line-ordered problem lists as one, in line order.
+    static func merged(_ a: [CSVLineProblem], _ b: [CSVLineProblem]) -> [CSVLineProblem] {
+        guard !b.isEmpty else { return a }
+        var result: [CSVLineProblem] = []
+        var (i, j) = (0, 0)
+        while i < a.count || j < b.count {
+            if j == b.count || (i < a.count && a[i].line < b[j].line) {
+                result.append(a[i])
+                i += 1
+            } else {
+                result.append(b[j])
+                j += 1
+            }
+        }
+        return result
+    }
+
+    static func failure(_ problems: [CSVLineProblem], _ count: Int) -> EngineError {
+        let extra = count > problems.count ? " (first \(problems.count) shown)" : ""
+        return EngineError(
+            code: "engine.invalid_csv", message: "\(count) bad CSV rows\(extra)",
+            problems: problems.map { .init(path: "line \($0.line)", message: $0.message) })
+    }
+}
+
+/// The file's bytes, read (never written) by every chunk. `@unchecked Sendable`: read-only,
+/// and the caller keeps the buffer alive until `read` returns.
+struct SharedBytes: @unchecked Sendable {
+    let bytes: UnsafeBufferPointer<UInt8>
+
+    /// Lines in `range`: its newlines, plus one for a last line without a newline.
+    func lines(in range: Range<Int>) -> Int {
+        guard !range.isEmpty, let base = bytes.baseAddress else { return 0 }
+        var newlines = 0
+        var index = range.lowerBound
+        // Eight bytes at a time. A byte of `x = word ^ 0x0A…` is zero exactly where a newline
+        // is; `((x & 0x7F…) + 0x7F…) | x` sets a byte's top bit unless the byte is zero (no
+        // carry crosses bytes), so each newline leaves a 1 in its byte of `lanes`. The lanes
+        // are summed every 255 words, before one could wrap (no popcount: x86-64's baseline
+        // has none, and its emulation was the slow part).
+        let raw = UnsafeRawPointer(base)
+        while index + 8 <= range.upperBound {
+            var lanes: UInt64 = 0
+            var steps = 0
+            while steps < 255 && index + 8 <= range.upperBound {
+                let x = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) ^ 0x0A0A_0A0A_0A0A_0A0A
+                let nonZero = ((x & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | x
+                lanes &+= (~nonZero & 0x8080_8080_8080_8080) >> 7
+                index += 8
+                steps += 1
+            }
+            let pairs = (lanes & 0x00FF_00FF_00FF_00FF) &+ ((lanes >> 8) & 0x00FF_00FF_00FF_00FF)
+            newlines += Int((pairs &* 0x0001_0001_0001_0001) >> 48)
+        }
+        while index < range.upperBound {
+            if base[index] == 10 { newlines += 1 }
+            index += 1
+        }
+        return newlines + (base[range.upperBound - 1] == 10 ? 0 : 1)
     }
 }
 

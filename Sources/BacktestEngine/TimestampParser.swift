@@ -1,54 +1,95 @@
 /// RFC 3339 date-times and epoch milliseconds to epoch milliseconds, without Foundation's
 /// slow formatters (a million-bar file must parse in well under a second).
 public enum TimestampParser {
+    /// Epoch milliseconds carry at most this many digits (999,999,999,999,999 ms is year 33658),
+    /// which keeps every value far inside `Int64`.
+    public static let maxEpochDigits = 15
+
     public static func parseMilliseconds<Bytes: Collection>(_ field: Bytes) -> Int64? where Bytes.Element == UInt8 {
         let bytes = Array(field)
-        guard !bytes.isEmpty else { return nil }
-        if bytes.allSatisfy({ $0 >= 48 && $0 <= 57 }) {
-            guard bytes.count <= 15 else { return nil }
-            return Int64(String(decoding: bytes, as: UTF8.self))
+        return bytes.withUnsafeBufferPointer { parseMilliseconds($0) }
+    }
+
+    /// Epoch milliseconds (1–15 digits) or RFC 3339.
+    public static func parseMilliseconds(_ field: UnsafeBufferPointer<UInt8>) -> Int64? {
+        var cache = DayCache()
+        return parseMilliseconds(field, cache: &cache)
+    }
+
+    /// The last calendar date parsed and its day number: rows of one file mostly share their
+    /// date with the row before, so its digits are validated and converted once.
+    struct DayCache {
+        var key: (UInt64, UInt16) = (0, 0)
+        var days: Int64 = 0
+        var valid = false
+    }
+
+    /// As `parseMilliseconds(_:)`, reusing the day number of the previous date (the CSV reader's
+    /// per-row entry point).
+    @inline(__always)
+    static func parseMilliseconds(_ field: UnsafeBufferPointer<UInt8>, cache: inout DayCache) -> Int64? {
+        guard !field.isEmpty else { return nil }
+        var value: Int64 = 0
+        for byte in field {
+            let digit = byte &- 48
+            guard digit < 10 else { return parseRFC3339(field, cache: &cache) }
+            // Wrapping: a value longer than 15 digits may wrap here but is discarded below.
+            value = value &* 10 &+ Int64(digit)
         }
-        return parseRFC3339(bytes)
+        return field.count <= maxEpochDigits ? value : nil
     }
 
     /// `YYYY-MM-DDTHH:MM:SS[.fff](Z|±HH:MM)`; `t` or a space may separate date and time.
     public static func parseRFC3339(_ b: [UInt8]) -> Int64? {
-        func number(_ from: Int, _ count: Int) -> Int? {
-            guard from + count <= b.count else { return nil }
-            var value = 0
-            for index in from..<from + count {
-                guard b[index] >= 48 && b[index] <= 57 else { return nil }
-                value = value * 10 + Int(b[index] - 48)
-            }
-            return value
+        b.withUnsafeBufferPointer { parseRFC3339($0) }
+    }
+
+    /// As `parseRFC3339(_: [UInt8])`, on borrowed bytes. Offsets run from −23:59 to +23:59;
+    /// fraction digits past milliseconds are checked but truncated.
+    public static func parseRFC3339(_ b: UnsafeBufferPointer<UInt8>) -> Int64? {
+        var cache = DayCache()
+        return parseRFC3339(b, cache: &cache)
+    }
+
+    static func parseRFC3339(_ b: UnsafeBufferPointer<UInt8>, cache: inout DayCache) -> Int64? {
+        guard b.count >= 20, let base = b.baseAddress else { return nil }
+        let raw = UnsafeRawPointer(base)
+        let key = (raw.loadUnaligned(as: UInt64.self), raw.loadUnaligned(fromByteOffset: 8, as: UInt16.self))
+        let days: Int64
+        if cache.valid && cache.key == key {
+            days = cache.days
+        } else {
+            guard let year = digits(b, 0, 4), b[4] == 45, let month = digits(b, 5, 2), b[7] == 45,
+                let day = digits(b, 8, 2), (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year)
+            else { return nil }
+            days = Int64(daysFromCivil(year: year, month: month, day: day))
+            cache = DayCache(key: key, days: days, valid: true)
         }
-        guard b.count >= 20, let year = number(0, 4), b[4] == 45, let month = number(5, 2), b[7] == 45,
-            let day = number(8, 2), b[10] == 84 || b[10] == 116 || b[10] == 32, let hour = number(11, 2), b[13] == 58,
-            let minute = number(14, 2), b[16] == 58, let second = number(17, 2)
-        else { return nil }
-        guard (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year), hour < 24, minute < 60,
+        guard b[10] == 84 || b[10] == 116 || b[10] == 32, let hour = digits(b, 11, 2), b[13] == 58,
+            let minute = digits(b, 14, 2), b[16] == 58, let second = digits(b, 17, 2), hour < 24, minute < 60,
             second < 61
         else { return nil }
         var index = 19
         var millis = 0
         if index < b.count && b[index] == 46 {
             index += 1
-            var digits = 0
-            while index < b.count && b[index] >= 48 && b[index] <= 57 {
-                if digits < 3 { millis = millis * 10 + Int(b[index] - 48) }
-                digits += 1
+            var count = 0
+            while index < b.count && b[index] &- 48 < 10 {
+                if count < 3 { millis = millis * 10 + Int(b[index] &- 48) }
+                count += 1
                 index += 1
             }
-            guard digits > 0 else { return nil }
-            for _ in digits..<3 where digits < 3 { millis *= 10 }
+            guard count > 0 else { return nil }
+            // Scale 1–2 fraction digits to milliseconds (a `count..<3` range would trap past 3).
+            for _ in min(count, 3)..<3 { millis *= 10 }
         }
         guard index < b.count else { return nil }
         var offsetMinutes = 0
         if b[index] == 90 || b[index] == 122 {
             index += 1
         } else if b[index] == 43 || b[index] == 45 {
-            guard let offsetHours = number(index + 1, 2), b.count > index + 3, b[index + 3] == 58,
-                let offsetMins = number(index + 4, 2)
+            guard let offsetHours = digits(b, index + 1, 2), b.count > index + 3, b[index + 3] == 58,
+                let offsetMins = digits(b, index + 4, 2), offsetHours < 24, offsetMins < 60
             else { return nil }
             offsetMinutes = (offsetHours * 60 + offsetMins) * (b[index] == 45 ? -1 : 1)
             index += 6
@@ -56,9 +97,27 @@ public enum TimestampParser {
             return nil
         }
         guard index == b.count else { return nil }
-        let days = daysFromCivil(year: year, month: month, day: day)
-        let seconds = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second) - Int64(offsetMinutes * 60)
-        return seconds * 1000 + Int64(millis)
+        // Year ≤ 9999 bounds the days, seconds and milliseconds far below Int64's range; the
+        // checked steps document that and would turn any slip into a rejection, never a trap.
+        let clock = Int64(hour * 3600 + minute * 60 + second - offsetMinutes * 60)
+        let (daySeconds, o1) = days.multipliedReportingOverflow(by: 86_400)
+        let (seconds, o2) = daySeconds.addingReportingOverflow(clock)
+        let (milliseconds, o3) = seconds.multipliedReportingOverflow(by: 1000)
+        let (result, o4) = milliseconds.addingReportingOverflow(Int64(millis))
+        return o1 || o2 || o3 || o4 ? nil : result
+    }
+
+    /// The `count` (≤ 4) decimal digits at `from`, or nil when any is not a digit or missing.
+    @inline(__always)
+    private static func digits(_ b: UnsafeBufferPointer<UInt8>, _ from: Int, _ count: Int) -> Int? {
+        guard from + count <= b.count else { return nil }
+        var value = 0
+        for index in from..<from + count {
+            let digit = b[index] &- 48
+            guard digit < 10 else { return nil }
+            value = value * 10 + Int(digit)
+        }
+        return value
     }
 
     /// RFC 3339 text (UTC, `Z`) for epoch milliseconds; the fraction only when non-zero.

@@ -5,5 +5,7 @@ struct Backtestd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "backtestd",
         abstract: "A self-hosted backtest service: HTTP API, worker pool, SQLite catalog.",
-        subcommands: [ServeCommand.self, BacktestCommand.self, CanonicalizeCommand.self, BenchCommand.self])
+        subcommands: [
+            ServeCommand.self, BacktestCommand.self, CanonicalizeCommand.self, BenchCommand.self, BenchCSVCommand.self,
+        ])
 }

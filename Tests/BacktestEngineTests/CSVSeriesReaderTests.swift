@@ -74,6 +74,56 @@ import Testing
                 == "line 2")
     }
 
+    @Test func reader_readsARawBufferLikeAnArray() throws {
+        let bytes = Array("timestamp,open,high,low,close,volume\n2020-01-01T00:00:00Z,1,2,0.5,1.5,10\n".utf8)
+        let series = try bytes.withUnsafeBytes { raw throws(EngineError) in try CSVSeriesReader.read(raw) }
+        #expect(series == (try read(String(decoding: bytes, as: UTF8.self))))
+        #expect(series.close == [1.5])
+    }
+
+    @Test func reader_trimsNumbersButNotTimestamps() {
+        let spaced = "timestamp,open,high,low,close,volume\n2020-01-01T00:00:00Z, 1 ,\t2,0.5 ,1.5\t, 10\n"
+        #expect((try? read(spaced))?.high == [2])
+        let leading = "timestamp,open,high,low,close,volume\n 2020-01-01T00:00:00Z,1,2,0.5,1.5,10\n"
+        #expect(problems(leading).first?.message.contains("timestamp is neither") == true)
+    }
+
+    @Test func reader_rejectsOffsetsPast2359AndKeepsLongFractions() {
+        let text = """
+            timestamp,open,high,low,close,volume
+            2020-01-01T00:00:00.123456+23:59,1,2,0.5,1.5,10
+            2020-01-02T00:00:00+99:99,1,2,0.5,1.5,10
+            2020-01-03T00:00:00+24:00,1,2,0.5,1.5,10
+            """
+        #expect(problems(text).map(\.path) == ["line 3", "line 4"])
+        let good = "timestamp,open,high,low,close,volume\n2020-01-01T00:00:00.123456789Z,1,2,0.5,1.5,10\n"
+        #expect((try? read(good))?.timestamps == [1_577_836_800_123])
+    }
+
+    @Test func reader_roundsLikeDoubleString() throws {
+        let texts = ["0.1", "100.019908", "9007199254740993", "1e2", "1.7976931348623157e308", "+5", "5.", ".5"]
+        var csv = "timestamp,open,high,low,close,volume\n"
+        for (index, text) in texts.enumerated() { csv += "\(index + 1),\(text),\(text),\(text),\(text),\(text)\n" }
+        let series = try read(csv)
+        #expect(series.close.map(\.bitPattern) == texts.compactMap { Double($0)?.bitPattern })
+    }
+
+    @Test func lineCounting_matchesANaiveCount() {
+        var rng = SeededGenerator(seed: 5)
+        for length in 0..<70 {
+            let bytes = (0..<length).map { _ in
+                [10, 0x8A, 0x0B, 0xFF, 0x00, 65][Int.random(in: 0..<6, using: &rng)] as UInt8
+            }
+            bytes.withUnsafeBufferPointer { buffer in
+                for start in 0...length {
+                    let naive =
+                        bytes[start...].filter { $0 == 10 }.count + (start < length && bytes[length - 1] != 10 ? 1 : 0)
+                    #expect(SharedBytes(bytes: buffer).lines(in: start..<length) == naive)
+                }
+            }
+        }
+    }
+
     @Test func timestamps_roundTripAndRejectImpossibleDates() {
         #expect(TimestampParser.parseRFC3339(Array("2024-02-29T12:00:00Z".utf8)) != nil)
         #expect(TimestampParser.parseRFC3339(Array("2023-02-29T12:00:00Z".utf8)) == nil)
