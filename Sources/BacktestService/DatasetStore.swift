@@ -30,6 +30,7 @@ public final class DatasetStore: Sendable {
 
     /// Stores a received upload: parsed from its temporary file, which its owner removes.
     public func importUpload(_ upload: DatasetUpload) throws(ServiceError) -> (DatasetRecord, created: Bool) {
+        defer { upload.discard() }
         let sha256 = try upload.finish()
         if let timeframe = upload.timeframe {
             // Sent before: no need to parse it again.
@@ -40,11 +41,10 @@ public final class DatasetStore: Sendable {
             } catch { throw ServiceError.internalError }
             if let existing { return (existing, false) }
         }
-        // The reader takes an array today: one copy of the text, made with the mapping released
-        // before parsing. Once it reads a buffer, parse the mapping itself:
-        // `let series = try MappedFile.withContents(of: upload.path) { try Self.parse($0) }`.
-        let text = try MappedFile.withContents(of: upload.path) { Array($0) }
-        let series = try Self.parse(text)
+        // Parsed straight from the mapping: the text is never copied onto the heap.
+        let series = try MappedFile.withContents(of: upload.path) { bytes throws(ServiceError) in
+            try Self.parse(bytes)
+        }
         return try store(series, symbol: upload.symbol, timeframe: upload.timeframe, sha256: sha256)
     }
 
@@ -62,6 +62,11 @@ public final class DatasetStore: Sendable {
     }
 
     private static func parse(_ bytes: [UInt8]) throws(ServiceError) -> OHLCVSeries {
+        let parsed = bytes.withUnsafeBytes { buffer in Result { () throws(ServiceError) in try parse(buffer) } }
+        return try parsed.get()
+    }
+
+    private static func parse(_ bytes: UnsafeRawBufferPointer) throws(ServiceError) -> OHLCVSeries {
         do { return try CSVSeriesReader.read(bytes) } catch {
             throw ServiceError(
                 code: "validation_error", message: error.message,

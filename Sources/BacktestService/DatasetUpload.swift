@@ -33,8 +33,15 @@ public final class DatasetUpload: @unchecked Sendable {
         guard fd >= 0 else { throw ServiceError.internalError }
     }
 
-    deinit {
-        if fd >= 0 { close(fd) }
+    deinit { discard() }
+
+    /// Closes and removes the temporary file (again is harmless): as soon as the import is over,
+    /// not whenever the last reference goes.
+    func discard() {
+        if fd >= 0 {
+            close(fd)
+            fd = -1
+        }
         unlink(path)
     }
 
