@@ -14,6 +14,7 @@ public final class Catalog: @unchecked Sendable {
     private let readQueue = DispatchQueue(label: "backtestd.catalog.read")
     private let faults: CatalogFaults?
     private let durableCommits: Bool
+    private let checkpointer: Checkpointer
     public let path: String
 
     /// Opens or creates the catalog at `path` and applies pending migrations. `durableCommits`
@@ -26,8 +27,15 @@ public final class Catalog: @unchecked Sendable {
         writer = try Database(path: path)
         try Migrations.apply(to: writer)
         writer.releaseStatements()
+        try writer.execute("PRAGMA wal_autocheckpoint=0")
         reader = try Database(path: path)
+        checkpointer = try Checkpointer(path: path)
     }
+
+    /// Copies the WAL into the database file now (it happens every second anyway): the WAL's
+    /// frames and how many of them the database file now holds.
+    @discardableResult
+    public func checkpoint() throws -> (walFrames: Int, copied: Int) { try checkpointer.checkpointNow() }
 
     /// The schema version in force.
     public func schemaVersion() throws -> Int {

@@ -106,3 +106,19 @@ import Testing
         }
     }
 }
+
+@Suite struct CheckpointTests {
+    /// Commits never pay for copying the WAL back: the writer's automatic checkpoint is off and a
+    /// background connection does it.
+    @Test func theWriterNeverCheckpointsAndTheBackgroundCopyEmptiesTheWAL() throws {
+        try withTemporaryCatalog { catalog, path in
+            #expect(try catalog.write { try $0.scalarText("PRAGMA wal_autocheckpoint") } == "0")
+            _ = try catalog.insertRun(.make(id: "w", hash: "w"), queueCapacity: 10)
+            let walBefore = (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0
+            #expect(walBefore > 0)
+            let (frames, copied) = try catalog.checkpoint()
+            #expect(frames > 0)
+            #expect(copied == frames)
+        }
+    }
+}
