@@ -1,5 +1,3 @@
-import Catalog
-
 /// A service failure with a stable code; `BacktestAPI` maps codes to HTTP statuses in one place.
 public struct ServiceError: Error, Sendable, Equatable, CustomStringConvertible {
     /// One field-level problem.
@@ -41,17 +39,6 @@ public struct ServiceError: Error, Sendable, Equatable, CustomStringConvertible 
         ServiceError(code: "bad_request", message: message)
     }
     public static let internalError = ServiceError(code: "internal", message: "internal error")
-
-    /// A catalog write that answers a client failed: a full disk is the client's to know (507,
-    /// retry later), anything else is an internal error that may pass (500, retryable).
-    static func catalogRefused(_ error: any Error, _ what: String) -> ServiceError {
-        if let error = error as? SQLiteError, error.isDiskFull {
-            return ServiceError(
-                code: "insufficient_storage", message: "the catalog's disk is full: \(what) was not stored",
-                retryAfterSeconds: 60)
-        }
-        return ServiceError(code: "internal", message: "the catalog refused \(what)", retryAfterSeconds: 1)
-    }
 
     public var description: String { "\(code): \(message)" }
 }
