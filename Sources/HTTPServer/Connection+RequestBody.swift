@@ -66,7 +66,9 @@ extension Connection {
         for item in queue {
             if case .request(_, _, let stream, let reserved) = item {
                 loop.core.bodyBudget.release(reserved)
+                // Never dispatched, so no handler reads it: whatever it buffered goes back now.
                 stream?.fail(RequestBodyStream.Disconnected())
+                stream?.abandon()
             }
         }
         queue.removeAll()

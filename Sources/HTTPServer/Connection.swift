@@ -127,6 +127,7 @@ final class Connection {
             if let stream = uploading {
                 stream.finish()
                 uploading = nil
+                bodyPaused = false  // the next request's bytes must be read, whatever this body held
             } else if let head {
                 queue.append(.request(head, body, nil, reserved: receivingReserved))
                 receivingReserved = 0
@@ -141,6 +142,7 @@ final class Connection {
                 // Its handler answers with the error; a second response would be out of order.
                 stream.fail(failure)
                 uploading = nil
+                bodyPaused = false
             } else {
                 queue.append(.failure(failure))
             }

@@ -133,6 +133,10 @@ public final class RequestBodyStream: Sendable {
         waiter?.resume(throwing: error)
     }
 
+    /// Whatever is still buffered goes back to the budget when the last owner lets go — a complete
+    /// body whose request was never dispatched (its connection closed first) included.
+    deinit { budget.release(state.withLock { $0.buffered }) }
+
     /// The handler answered: what is buffered or still arrives is dropped.
     func abandon() {
         let released = state.withLock { state -> Int in
