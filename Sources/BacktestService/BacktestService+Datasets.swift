@@ -16,17 +16,6 @@ extension BacktestService {
         ])
     }
 
-    /// `POST /datasets`: true in `created` for a new dataset.
-    public func importDataset(csv: [UInt8], symbol: String?, timeframe: String?) throws(ServiceError) -> (
-        JSONValue, created: Bool
-    ) {
-        guard let symbol else {
-            throw ServiceError.validation([.init(path: "symbol", message: "is required (query parameter)")])
-        }
-        let (record, created) = try datasets.importCSV(csv, symbol: symbol, timeframe: timeframe)
-        return (Self.datasetJSON(record), created)
-    }
-
     /// Prepares `<data dir>/uploads` for `POST /datasets` bodies, removing files an earlier process
     /// left there (a crash mid-upload); call once at start-up.
     public func prepareUploads() throws -> String {

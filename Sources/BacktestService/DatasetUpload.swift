@@ -49,7 +49,8 @@ public final class DatasetUpload: @unchecked Sendable {
     public func write(_ piece: [UInt8]) throws(ServiceError) {
         if !decided {
             head += piece
-            guard head.count >= 2 || gzipDeclared else { return }
+            // gzip is recognised by two bytes, declared or not: a first piece of one byte waits.
+            guard head.count >= 2 else { return }
             try decide()
             let first = head
             head = []
@@ -98,6 +99,11 @@ public final class DatasetUpload: @unchecked Sendable {
             let written = Foundation.write(fd, bytes.baseAddress?.advanced(by: offset), bytes.count - offset)
             if written < 0 && errno == EINTR { continue }
             guard written > 0 else {
+                if errno == ENOSPC || errno == EDQUOT {
+                    throw ServiceError(
+                        code: "insufficient_storage", message: "the disk is full: the upload was not stored",
+                        retryAfterSeconds: 60)
+                }
                 throw ServiceError(code: "internal", message: "cannot write the upload: errno \(errno)")
             }
             offset += written

@@ -8,10 +8,11 @@ extension RequestParser {
         var fromMilliseconds: Int64?
         var toMilliseconds: Int64?
         var json: [(String, JSONValue)] = []
+        var isWindowed: Bool { fromMilliseconds != nil || toMilliseconds != nil }
     }
 
-    /// `dataset_id`, or `symbol` + `timeframe`; `from`/`to` narrow either (both are part of the
-    /// normalized request, null when absent).
+    /// `dataset_id`, or `symbol` + `timeframe`; `from`/`to` narrow either. With `symbol` both are in
+    /// the normalized request (null when absent); with `dataset_id` only when one is given.
     func readData(_ root: inout ObjectReader) -> DataPart {
         let datasetID = root.string("dataset_id")
         let symbol = root.string("symbol")
@@ -42,7 +43,9 @@ extension RequestParser {
                 root.fail("dataset_id", "give dataset_id or symbol and timeframe, not both")
             }
             part.selection = .dataset(id: datasetID)
-            part.json = [("dataset_id", .string(datasetID))] + window
+            // Without a window the form stays what it was before windows applied to dataset ids, so
+            // the input hashes of runs stored then still match their retries.
+            part.json = [("dataset_id", .string(datasetID))] + (part.isWindowed ? window : [])
             return part
         }
         if let symbol, let timeframe {

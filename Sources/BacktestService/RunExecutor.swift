@@ -110,7 +110,9 @@ struct RunExecutor: Sendable {
                 logger.error(
                     "the catalog keeps refusing the run's terminal state; retrying",
                     metadata: ["run_id": .string(run.id), "error": .string(String(describing: error))])
-                Thread.sleep(forTimeInterval: pause)
+                // In short steps, so a shutdown never waits out a long pause.
+                let until = Date().addingTimeInterval(pause)
+                while Date() < until && !cancellations.isShuttingDown { Thread.sleep(forTimeInterval: 0.05) }
                 pause = min(pause * 2, 30)
             }
         }

@@ -172,3 +172,25 @@ func uploadsLeft(_ directory: String) -> [String] {
         }
     }
 }
+
+@Suite struct GzipSplitTests {
+    /// A declared gzip body whose first piece holds one byte (a chunk or TCP segment boundary
+    /// right after the first magic byte) is still recognised.
+    @Test func aDeclaredGzipBodyArrivingOneByteFirstIsAccepted() async throws {
+        let csv = Array(randomWalkCSV(bars: 300, seed: 21).utf8)
+        try await withRunningService { port, _ in
+            let compressed = try gzipped(csv)
+            let client = try TestClient(port: port, timeout: 30)
+            try client.send(
+                "POST /datasets?symbol=SPLIT&timeframe=1h HTTP/1.1\r\nHost: t\r\nContent-Type: text/csv\r\n"
+                    + "Content-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n")
+            try client.send(Array("1\r\n".utf8) + [compressed[0]] + Array("\r\n".utf8))
+            Thread.sleep(forTimeInterval: 0.3)
+            let rest = compressed.dropFirst()
+            try client.send(Array((String(rest.count, radix: 16) + "\r\n").utf8) + rest + Array("\r\n0\r\n\r\n".utf8))
+            let response = try client.readResponse()
+            #expect(response.status == 201)
+            #expect(try json(response)["rows"] == 300)
+        }
+    }
+}

@@ -12,9 +12,7 @@ import Testing
     @Test func defaultConfigFile_matchesTheBuiltInDefaults() throws {
         var settings = Settings()
         try settings.apply(configFile: Paths.root.appendingPathComponent("configs/default.json").path)
-        var expected = Settings()
-        expected.samplesDir = "configs/samples"
-        #expect(settings == expected)
+        #expect(settings == Settings())
         #expect(settings.serverConfiguration.limits.maxBodyBytes == 10 * 1024 * 1024)
     }
 

@@ -60,9 +60,11 @@ import Testing
     }
 
     @Test func countsSaturateInsteadOfOverflowing() {
-        let huge = ParameterGrid.Axis(parameter: .delayBars, values: Array(repeating: 0, count: 1))
-        var grid = ParameterGrid(base: DualSMAParameters(fast: 1, slow: 2), axes: [huge])
-        #expect(grid.exactCombinationCount == 1)
+        let delays = ParameterGrid.Axis(parameter: .delayBars, values: (0..<1000).map(Double.init))
+        let thresholds = ParameterGrid.Axis(parameter: .thresholdBp, values: (0..<1000).map(Double.init))
+        var grid = ParameterGrid(base: DualSMAParameters(fast: 1, slow: 2), axes: [delays, thresholds])
+        #expect(grid.exactCombinationCount == 1_000_000)
+        #expect(grid.validCount == 1_000_000)
         #expect((Int.max / 2).saturatingMultiplied(by: 3) == .max)
         #expect(Int.max.saturatingAdding(1) == .max)
         #expect(6.saturatingMultiplied(by: 7) == 42)
