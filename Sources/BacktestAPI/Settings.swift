@@ -125,7 +125,8 @@ public struct Settings: Sendable, Equatable {
         case "max_header_count": maxHeaderCount = try int(1...10_000)
         case "max_body_bytes": maxBodyBytes = try int(0...1 << 34)
         case "max_dataset_bytes": maxDatasetBytes = try int(0...1 << 40)
-        case "max_buffered_body_bytes": maxBufferedBodyBytes = try int(0...1 << 40)
+        // At least 1 MiB: a budget smaller than one read would pause every streamed upload for good.
+        case "max_buffered_body_bytes": maxBufferedBodyBytes = try int(1 << 20...1 << 40)
         case "header_timeout_s": headerTimeoutSeconds = try seconds()
         case "idle_timeout_s": idleTimeoutSeconds = try seconds()
         case "max_connections": maxConnections = try int(1...1_000_000)

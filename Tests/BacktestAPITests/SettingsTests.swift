@@ -23,6 +23,12 @@ import Testing
         #expect(throws: Settings.Invalid.self) { try settings.apply(configFile: try file(#"{"access_log": "maybe"}"#)) }
         #expect(throws: Settings.Invalid.self) { try settings.apply(configFile: try file("[1]")) }
         #expect(throws: Settings.Invalid.self) { try settings.apply(environment: ["BACKTESTD_NOPE": "1"]) }
+        // Budgets at N and N-1 of their floors.
+        #expect(throws: Settings.Invalid.self) { try settings.set("max_buffered_body_bytes", "1048575", source: "t") }
+        try settings.set("max_buffered_body_bytes", "1048576", source: "t")
+        #expect(throws: Settings.Invalid.self) { try settings.set("max_run_attempts", "0", source: "t") }
+        try settings.set("max_run_attempts", "1", source: "t")
+        #expect(settings.maxRunAttempts == 1)
     }
 
     @Test func environmentOverridesTheFile() throws {
