@@ -46,9 +46,9 @@ import Testing
         var settings = Settings()
         #expect(settings.maxDatasetBytes == 2 * 1024 * 1024 * 1024)
         #expect(settings.serverConfiguration.maxBufferedBodyBytes == 256 * 1024 * 1024)
-        try settings.apply(configFile: try file(#"{"max_dataset_bytes": 1000, "max_buffered_body_bytes": 5000}"#))
+        try settings.apply(configFile: try file(#"{"max_dataset_bytes": 1000, "max_buffered_body_bytes": 5000000}"#))
         #expect(settings.maxDatasetBytes == 1000)
-        #expect(settings.serverConfiguration.maxBufferedBodyBytes == 5000)
+        #expect(settings.serverConfiguration.maxBufferedBodyBytes == 5_000_000)
         #expect(throws: Settings.Invalid.self) {
             try settings.apply(environment: ["BACKTESTD_MAX_DATASET_BYTES": "-1"])
         }
