@@ -20,6 +20,7 @@ public struct Settings: Sendable, Equatable {
     /// Request-body bytes held in memory across all connections.
     public var maxBufferedBodyBytes = 256 * 1024 * 1024
     public var headerTimeoutSeconds = 10.0
+    public var bodyTimeoutSeconds = 60.0
     public var idleTimeoutSeconds = 60.0
     public var maxConnections = 10_000
     public var shutdownGraceSeconds = 10.0
@@ -42,6 +43,7 @@ public struct Settings: Sendable, Equatable {
     public static let keys = [
         "host", "port", "data_dir", "event_loops", "workers", "max_request_line_bytes", "max_header_bytes",
         "max_header_count", "max_body_bytes", "max_dataset_bytes", "max_buffered_body_bytes", "header_timeout_s",
+        "body_timeout_s",
         "idle_timeout_s", "max_connections",
         "shutdown_grace_s", "access_log", "queue_capacity", "max_grid_variants", "retention_runs", "import_samples",
         "samples_dir", "max_run_attempts", "max_json_elements", "max_json_string_bytes", "max_validation_work",
@@ -128,6 +130,7 @@ public struct Settings: Sendable, Equatable {
         // At least 1 MiB: a budget smaller than one read would pause every streamed upload for good.
         case "max_buffered_body_bytes": maxBufferedBodyBytes = try int(1 << 20...1 << 40)
         case "header_timeout_s": headerTimeoutSeconds = try seconds()
+        case "body_timeout_s": bodyTimeoutSeconds = try seconds()
         case "idle_timeout_s": idleTimeoutSeconds = try seconds()
         case "max_connections": maxConnections = try int(1...1_000_000)
         case "shutdown_grace_s": shutdownGraceSeconds = try seconds()
@@ -158,6 +161,7 @@ public struct Settings: Sendable, Equatable {
         configuration.limits.maxBodyBytes = maxBodyBytes
         configuration.maxBufferedBodyBytes = maxBufferedBodyBytes
         configuration.headerTimeout = headerTimeoutSeconds
+        configuration.bodyTimeout = bodyTimeoutSeconds
         configuration.idleTimeout = idleTimeoutSeconds
         configuration.maxConnections = maxConnections
         configuration.shutdownGracePeriod = shutdownGraceSeconds

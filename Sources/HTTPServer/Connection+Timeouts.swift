@@ -9,6 +9,9 @@ extension Connection {
         if active == nil, let started = headStartedAt, now - started > configuration.headerTimeout {
             return timeOut("request header timeout")
         }
+        if active == nil, let started = bodyStartedAt, now - started > configuration.bodyTimeout {
+            return timeOut("request body timeout: the body did not arrive within \(configuration.bodyTimeout) s")
+        }
         guard now - lastActivity > configuration.idleTimeout else { return }
         if isIdle || outOffset < out.count {
             close()
@@ -19,8 +22,10 @@ extension Connection {
 
     func timeOut(_ message: String) {
         dropQueue()
+        releaseReceiving()
         parseFailed = true
         headStartedAt = nil
+        bodyStartedAt = nil
         startResponse(head: nil, keepAlive: false)
         respond(HTTPError(status: 408, code: "request_timeout", message: message).response)
     }

@@ -48,6 +48,8 @@ final class Connection {
     var readEOF = false
     var lastActivity: Double
     var headStartedAt: Double?
+    /// When the head of the request whose whole body is arriving was read (nil when none is).
+    var bodyStartedAt: Double?
     var interest = (read: true, write: false)
     var closed = false
 
@@ -117,6 +119,7 @@ final class Connection {
             body = []
             let first = active == nil && queue.isEmpty
             beginBody(parsed)
+            if uploading == nil { bodyStartedAt = loop.now }
             // Only a body that was admitted (not refused for the budget) is asked for.
             if parsed.expectsContinue && first && !parseFailed {
                 out.append(contentsOf: "HTTP/1.1 100 Continue\r\n\r\n".utf8)
@@ -132,10 +135,12 @@ final class Connection {
                 queue.append(.request(head, body, nil, reserved: receivingReserved))
                 receivingReserved = 0
             }
+            bodyStartedAt = nil
             head = nil
             body = []
         case .error(let error):
             parseFailed = true
+            bodyStartedAt = nil
             releaseReceiving()
             let failure = HTTPError(status: error.status, code: error.code, message: error.message)
             if let stream = uploading {

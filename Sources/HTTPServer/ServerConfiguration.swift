@@ -12,6 +12,10 @@ public struct ServerConfiguration: Sendable {
     public var limits = HTTPParserLimits()
     /// A request's header block must arrive within this many seconds of its first byte (default 10) → 408.
     public var headerTimeout: Double = 10
+    /// A whole (not streamed) request body must arrive within this many seconds of its head
+    /// (default 60) → 408: its bytes are held against the body budget, so a client trickling them
+    /// one at a time must not keep them forever.
+    public var bodyTimeout: Double = 60
     /// A keep-alive connection with nothing to do is closed after this many seconds (default 60).
     public var idleTimeout: Double = 60
     /// Connections beyond this are accepted and closed at once (default 10,000).

@@ -48,3 +48,38 @@ import Testing
         }
     }
 }
+
+@Suite struct BodyTimeoutTests {
+    /// A client trickling a whole body keeps the connection active but not its budget: past the
+    /// body timeout it gets 408 and the reserved bytes go back.
+    @Test func aTrickledWholeBodyTimesOutAndReleasesItsBudget() async throws {
+        let probe = UploadProbe()
+        try await withRunningServer(
+            configure: { $0.bodyTimeout = 0.6 },
+            routes: { countingRoute(&$0, limit: 1 << 20, probe: probe) }
+        ) { server in
+            // Within the timeout: answered.
+            let quick = try TestClient(port: server.port, timeout: 10)
+            try quick.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\n0123456789")
+            #expect(try quick.readResponse().status == 200)
+            // One byte every 100 ms: never idle, never complete.
+            let slow = try TestClient(port: server.port, timeout: 10)
+            try slow.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 100000\r\n\r\n")
+            let started = Date()
+            let fd = slow.fd  // written from a second thread while this one reads the answer
+            let trickle = Thread {
+                for _ in 0..<40 {
+                    guard Glibc.send(fd, "x", 1, Int32(MSG_NOSIGNAL)) == 1 else { return }
+                    Thread.sleep(forTimeInterval: 0.1)
+                }
+            }
+            trickle.start()
+            Thread.sleep(forTimeInterval: 0.2)
+            #expect(server.bufferedBodyBytes == 100_000)
+            let response = try slow.readResponse()
+            #expect(response.status == 408)
+            #expect(Date().timeIntervalSince(started) < 3)
+            #expect(server.bufferedBodyBytes == 0)
+        }
+    }
+}
