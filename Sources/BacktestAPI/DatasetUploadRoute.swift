@@ -6,6 +6,8 @@ import HTTPServer
 /// JSON body limit.
 enum DatasetUploadRoute {
     static let mediaTypes = ["text/csv", "application/gzip", "application/x-gzip"]
+    /// Body bytes handed to the blocking pool at once (one hop per MiB, not per socket read).
+    static let batchBytes = 1 << 20
 
     static func register(on builder: inout RouterBuilder, service: BacktestService, maxBytes: Int) {
         // Once per start: files a crash left mid-upload go.
@@ -17,7 +19,21 @@ enum DatasetUploadRoute {
                 let upload = try service.beginDatasetUpload(
                     directory: directory, symbol: request.query("symbol"), timeframe: request.query("timeframe"),
                     gzip: gzip, maxBytes: maxBytes)
-                while let piece = try await body.next() { try upload.write(piece) }
+                // Hashing, gunzip and the file write are CPU and I/O: done on the blocking pool a
+                // batch at a time, never on the cooperative threads that streams and SSE share.
+                var batch: [UInt8] = []
+                while let piece = try await body.next() {
+                    batch += piece
+                    if batch.count >= Self.batchBytes {
+                        let full = batch
+                        batch = []
+                        try await BlockingWork.run { try upload.write(full) }
+                    }
+                }
+                if !batch.isEmpty {
+                    let last = batch
+                    try await BlockingWork.run { try upload.write(last) }
+                }
                 let (document, created) = try await BlockingWork.run { try service.finishDatasetUpload(upload) }
                 return .document(document, status: created ? 201 : 200)
             } catch {
