@@ -21,19 +21,18 @@ enum DatasetUploadRoute {
                     gzip: gzip, maxBytes: maxBytes)
                 // Hashing, gunzip and the file write are CPU and I/O: done on the blocking pool a
                 // batch at a time, never on the cooperative threads that streams and SSE share.
-                var batch: [UInt8] = []
+                var batch: [[UInt8]] = []
+                var batched = 0
                 while let piece = try await body.next() {
-                    batch += piece
-                    if batch.count >= Self.batchBytes {
-                        let full = batch
-                        batch = []
-                        try await BlockingWork.run { try upload.write(full) }
-                    }
+                    batch.append(piece)
+                    batched += piece.count
+                    guard batched >= Self.batchBytes else { continue }
+                    let full = batch
+                    (batch, batched) = ([], 0)
+                    try await BlockingWork.run { for piece in full { try upload.write(piece) } }
                 }
-                if !batch.isEmpty {
-                    let last = batch
-                    try await BlockingWork.run { try upload.write(last) }
-                }
+                let last = batch
+                try await BlockingWork.run { for piece in last { try upload.write(piece) } }
                 let (document, created) = try await BlockingWork.run { try service.finishDatasetUpload(upload) }
                 return .document(document, status: created ? 201 : 200)
             } catch {
