@@ -138,6 +138,13 @@ struct RunExecutor: Sendable {
     private func evaluate(_ run: RunRecord, started: Date) throws -> Outcome {
         let (request, series, settings) = try datasets.inputs(forStoredRequest: run.request, datasetID: run.datasetID)
         let grid = request.grid
+        // Checked at submission; checked again because a run stored by an older build, or before
+        // the limit was lowered, must end with a reason rather than expand without end.
+        guard let combinations = grid.exactCombinationCount, combinations <= configuration.maxGridVariants else {
+            throw ServiceError(
+                code: "validation_error",
+                message: "the grid has more than max_grid_variants (\(configuration.maxGridVariants)) combinations")
+        }
         let expanded = grid.axes.isEmpty ? ([request.parameters], [0], 0) : grid.expand()
         let bars = max(series.count, 1)
         var runner = GridRunner(workers: configuration.engineThreads)
