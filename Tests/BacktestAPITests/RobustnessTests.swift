@@ -2,6 +2,7 @@ import BacktestService
 import CSQLite
 import Catalog
 import Foundation
+import Synchronization
 import TestSupport
 import Testing
 
@@ -220,6 +221,34 @@ import Testing
             let accepted = try call(
                 port, "POST", "/datasets?symbol=FULL&timeframe=1h", body: csv, contentType: "text/csv")
             #expect(accepted.status == 201)
+        }
+    }
+}
+
+@Suite struct StoredGridLimitTests {
+    /// A run accepted under a larger `max_grid_variants` and still queued when the limit is lowered
+    /// ends as ERROR with the reason at the next start, instead of expanding past the limit.
+    @Test func aQueuedGridOverALoweredLimitEndsAsErrorWithTheReason() async throws {
+        let directory = Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let queued = Mutex("")
+        try await withRunningService(directory: directory, keepDirectory: true) { port, _ in
+            // Occupies the only worker long enough for the next run to stay QUEUED.
+            let busy =
+                #"{"symbol":"EURUSD","timeframe":"1h","strategy":{"name":"dual_sma"},"grid":{"fast":{"range":{"start":2,"stop":200,"step":1}},"slow":{"range":{"start":201,"stop":1200,"step":1}}}}"#
+            let busyID = try #require(try json(try call(port, "POST", "/backtests", body: busy))["run_id"]?.string)
+            try waitUntilStatus(port, busyID, "RUNNING")
+            let thirteen =
+                #"{"symbol":"GOOG","timeframe":"1d","strategy":{"name":"dual_sma"},"grid":{"fast":{"values":[1]},"slow":{"range":{"start":2,"stop":14,"step":1}}}}"#
+            let created = try json(try call(port, "POST", "/backtests", body: thirteen))
+            #expect(created["status"] == "QUEUED")
+            queued.withLock { $0 = created["run_id"]?.string ?? "" }
+        }
+        let runID = queued.withLock { $0 }
+        try await withRunningService(configure: { $0.maxGridVariants = 12 }, directory: directory) { port, _ in
+            let run = try waitUntilFinished(port, runID, seconds: 120)
+            #expect(run["status"] == "ERROR")
+            #expect(run["error"]?["message"]?.string?.contains("max_grid_variants (12)") == true)
         }
     }
 }

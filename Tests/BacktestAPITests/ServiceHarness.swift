@@ -22,10 +22,10 @@ enum Paths {
 /// A live service on an ephemeral port; `body` runs blocking client code off the cooperative pool.
 func withRunningService(
     configure: (inout ServiceConfiguration) -> Void = { _ in }, maxDatasetBytes: Int = Settings().maxDatasetBytes,
-    directory: String = Paths.temporaryDirectory(),
+    directory: String = Paths.temporaryDirectory(), keepDirectory: Bool = false,
     _ body: @escaping @Sendable (UInt16, BacktestService) throws -> Void
 ) async throws {
-    defer { try? FileManager.default.removeItem(atPath: directory) }
+    defer { if !keepDirectory { try? FileManager.default.removeItem(atPath: directory) } }
     var configuration = ServiceConfiguration(dataDirectory: directory)
     configuration.samplesDirectory = Paths.samples
     configuration.workers = 1
