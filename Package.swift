@@ -49,7 +49,8 @@ let package = Package(
         .testTarget(name: "BacktestEngineTests", dependencies: ["BacktestEngine"], swiftSettings: strict),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog"], swiftSettings: strict),
         .testTarget(
-            name: "BacktestServiceTests", dependencies: ["BacktestService", "BacktestEngine", "Catalog"],
+            name: "BacktestServiceTests",
+            dependencies: ["BacktestService", "BacktestEngine", "Catalog", "TestSupport"],
             swiftSettings: strict),
         .testTarget(
             name: "BacktestAPITests",

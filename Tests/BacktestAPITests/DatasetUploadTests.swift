@@ -4,20 +4,6 @@ import Foundation
 import TestSupport
 import Testing
 
-/// `bytes` compressed by the system's gzip.
-func gzipped(_ bytes: [UInt8]) throws -> [UInt8] {
-    let directory = Paths.temporaryDirectory()
-    defer { try? FileManager.default.removeItem(atPath: directory) }
-    let path = directory + "/data"
-    try Data(bytes).write(to: URL(fileURLWithPath: path))
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/gzip")
-    process.arguments = ["-n", path]
-    try process.run()
-    process.waitUntilExit()
-    return [UInt8](try Data(contentsOf: URL(fileURLWithPath: path + ".gz")))
-}
-
 /// A raw `POST /datasets` with a byte body.
 func postDataset(
     _ port: UInt16, query: String, body: [UInt8], headers: [String] = ["Content-Type: text/csv"]

@@ -1,28 +1,15 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import BacktestService
 
 @Suite struct DatasetUploadUnitTests {
-    static func gzip(_ text: String) throws -> [UInt8] {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gz-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("data").path
-        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/gzip")
-        process.arguments = ["-n", path]
-        try process.run()
-        process.waitUntilExit()
-        return [UInt8](try Data(contentsOf: URL(fileURLWithPath: path + ".gz")))
-    }
-
     /// Declared gzip whose first write holds only the first magic byte: recognised once the
     /// second arrives, and the text comes out whole.
     @Test func aOneByteFirstPieceOfDeclaredGzipIsRecognised() throws {
         let text = "timestamp,open,high,low,close,volume\n1,1,1,1,1,1\n"
-        let compressed = try Self.gzip(text)
+        let compressed = try gzipped(Array(text.utf8))
         let directory = FileManager.default.temporaryDirectory.path
         for declared in [true, false] {
             let upload = try DatasetUpload(
