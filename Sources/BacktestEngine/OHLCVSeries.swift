@@ -31,11 +31,6 @@ public struct OHLCVSeries: Sendable, Equatable {
             volume: Array(volume[lower..<upper]))
     }
 
-    /// How many bars `slice(fromMilliseconds:toMilliseconds:)` would keep, without copying.
-    public func count(fromMilliseconds: Int64?, toMilliseconds: Int64?) -> Int {
-        indices(fromMilliseconds: fromMilliseconds, toMilliseconds: toMilliseconds).count
-    }
-
     /// The bar indices with `from <= timestamp <= to` (empty when none).
     func indices(fromMilliseconds: Int64?, toMilliseconds: Int64?) -> Range<Int> {
         let lower = fromMilliseconds.map { bound in timestamps.firstIndex { $0 >= bound } ?? count } ?? 0

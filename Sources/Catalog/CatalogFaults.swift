@@ -32,9 +32,6 @@ public final class CatalogFaults: Sendable {
         }
     }
 
-    /// Stops failing.
-    public func heal() { state.withLock { $0.failCount = 0 } }
-
     /// How many counted write calls were seen since the last `failWrites`.
     public var writesSeen: Int { state.withLock { $0.writes } }
 
