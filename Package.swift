@@ -19,7 +19,11 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "Sockets", dependencies: ["CSystemLinux"], swiftSettings: strict),
         .target(
-            name: "HTTPServer", dependencies: ["Sockets", .product(name: "Logging", package: "swift-log")],
+            name: "HTTPServer",
+            dependencies: [
+                "Sockets", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: strict),
         .target(name: "BacktestEngine", swiftSettings: strict),
         .target(name: "Catalog", dependencies: ["CSQLite"], swiftSettings: strict),

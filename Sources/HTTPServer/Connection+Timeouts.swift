@@ -5,7 +5,7 @@ extension Connection {
             if now >= lingerDeadline { close() }
             return
         }
-        if checkBodyStream(now: now) { return }
+        if checkWebSocketTimers(now: now) || checkBodyStream(now: now) { return }
         if active == nil, let started = headStartedAt, now - started > configuration.headerTimeout {
             return timeOut("request header timeout")
         }
@@ -31,6 +31,7 @@ extension Connection {
     }
 
     func drain() {
+        if drainWebSocket() { return }
         if stream != nil || isIdle { close() }
     }
 }

@@ -21,6 +21,7 @@ extension Connection {
             outOffset = 0
             if streamBytesInFlight > 0 {
                 stream?.didFlush(streamBytesInFlight)
+                webSocket?.socket.writer.didFlush(streamBytesInFlight)
                 streamBytesInFlight = 0
             }
             if closeWhenFlushed && lingerDeadline == nil {
@@ -34,11 +35,15 @@ extension Connection {
         updateInterest()
     }
 
+    /// Reading waits for a streamed body's handler, a WebSocket upgrade's answer or a WebSocket
+    /// session or peer that is behind.
+    var readingPaused: Bool { bodyPaused || awaitingUpgrade || webSocketReadPaused }
+
     func updateInterest() {
         let wantRead =
             !readEOF
             && (lingerDeadline != nil
-                || (!parseFailed && !bodyPaused && queue.count < configuration.maxPipelinedRequests))
+                || (!parseFailed && !readingPaused && queue.count < configuration.maxPipelinedRequests))
         let wantWrite = outOffset < out.count
         if wantRead != interest.read || wantWrite != interest.write {
             interest = (wantRead, wantWrite)
@@ -53,6 +58,7 @@ extension Connection {
         Socket.close(fd)
         stream?.cancel()
         stream = nil
+        endWebSocket()
         releaseAllBodies()
         loop.forget(self)
     }

@@ -52,6 +52,10 @@ final class Connection {
     var bodyStartedAt: Double?
     var interest = (read: true, write: false)
     var closed = false
+    /// The request being answered asked to switch to WebSocket: the parser holds what follows it.
+    var awaitingUpgrade = false
+    /// Set once the connection speaks WebSocket.
+    var webSocket: WebSocketState?
 
     init(fd: Int32, id: UInt64, peer: String, loop: EventLoop) {
         self.fd = fd
@@ -59,9 +63,10 @@ final class Connection {
         self.peer = peer
         self.loop = loop
         let router = loop.core.router
-        parser = HTTPRequestParser(limits: loop.core.configuration.limits) { head in
-            router.streamingBodyLimit(method: head.method, segments: head.pathSegments)
-        }
+        parser = HTTPRequestParser(
+            limits: loop.core.configuration.limits,
+            bodyLimit: { head in router.streamingBodyLimit(method: head.method, segments: head.pathSegments) },
+            upgrade: { head in router.isWebSocketUpgrade(head) })
         lastActivity = loop.now
     }
 
@@ -81,11 +86,15 @@ final class Connection {
     private func readAvailable() {
         // A bounded number of reads per readiness event: a client that floods cannot starve the
         // loop's other connections (epoll is level-triggered and reports it again).
-        for _ in 0..<16 where !closed && !bodyPaused {
+        for _ in 0..<16 where !closed && !readingPaused {
             switch Socket.read(fd, into: loop.readBuffer) {
             case .bytes(let count):
                 lastActivity = loop.now
                 if lingerDeadline != nil || parseFailed { continue }  // discarding after a final response
+                if webSocket != nil {
+                    receiveWebSocket(UnsafeRawBufferPointer(rebasing: loop.readBuffer[0..<count]))
+                    continue
+                }
                 let events = parser.feed(UnsafeRawBufferPointer(rebasing: loop.readBuffer[0..<count]))
                 if parser.isReadingHead {
                     if headStartedAt == nil { headStartedAt = loop.now }
@@ -132,6 +141,8 @@ final class Connection {
                 uploading = nil
                 bodyPaused = false  // the next request's bytes must be read, whatever this body held
             } else if let head {
+                // The parser stops after an upgrade request; reading waits for the route's answer.
+                if loop.core.router.isWebSocketUpgrade(head) { awaitingUpgrade = true }
                 queue.append(.request(head, body, nil, reserved: receivingReserved))
                 receivingReserved = 0
             }
@@ -155,7 +166,7 @@ final class Connection {
     }
 
     private func peerClosed() {
-        if lingerDeadline != nil || stream != nil || parser.isMidRequest {
+        if lingerDeadline != nil || stream != nil || webSocket != nil || parser.isMidRequest {
             return close()
         }
         processQueue()
@@ -211,6 +222,8 @@ final class Connection {
                 AsyncResponder.spawn(run, request, loop: loop, fd: fd, id: id)
             case .blocking(let run):
                 AsyncResponder.spawnBlocking(run, request, loop: loop, fd: fd, id: id)
+            case .webSocket(let route):
+                dispatchWebSocket(route, request)
             case .streaming(_, let run):
                 guard let stream else { return respond(HTTPError.internalError.response) }
                 AsyncResponder.spawn({ try await run($0, stream) }, request, loop: loop, fd: fd, id: id)
@@ -233,7 +246,8 @@ final class Connection {
         // find the next request, so it closes after this response.
         let bodyUnread = active.bodyStream.map { !$0.isComplete } ?? false
         if let stream = active.bodyStream { abandonBody(stream, unread: bodyUnread) }
-        let close = !active.keepAlive || loop.draining || readEOF || bodyUnread
+        // A refused upgrade leaves the parser stopped: the connection cannot read another request.
+        let close = !active.keepAlive || loop.draining || readEOF || bodyUnread || awaitingUpgrade
         let omitBody = active.head.method == "HEAD" || response.status == 204 || response.status == 304
         switch response.body {
         case .bytes(let bytes):

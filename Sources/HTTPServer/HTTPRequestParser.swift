@@ -11,6 +11,8 @@ public struct HTTPRequestParser: Sendable {
         case chunkData(remaining: Int)
         case chunkDataEnd
         case trailers
+        /// After a request that switches protocols: the rest is not HTTP, it waits in `buffer`.
+        case upgraded
         case failed
     }
 
@@ -18,6 +20,8 @@ public struct HTTPRequestParser: Sendable {
     /// The body limit of one request, decided from its head (routes may allow more or less than
     /// `limits.maxBodyBytes`); nil keeps `limits.maxBodyBytes`.
     private let bodyLimit: (@Sendable (HTTPRequestHead) -> Int?)?
+    /// Whether a request (without a body) switches protocols, so parsing stops after it.
+    private let upgrade: (@Sendable (HTTPRequestHead) -> Bool)?
     private var currentBodyLimit = 0
     private var state: State = .requestLine
     private var buffer: [UInt8] = []
@@ -30,10 +34,22 @@ public struct HTTPRequestParser: Sendable {
     private var requestLine: (method: String, target: String, minor: Int)?
 
     public init(
-        limits: HTTPParserLimits = HTTPParserLimits(), bodyLimit: (@Sendable (HTTPRequestHead) -> Int?)? = nil
+        limits: HTTPParserLimits = HTTPParserLimits(), bodyLimit: (@Sendable (HTTPRequestHead) -> Int?)? = nil,
+        upgrade: (@Sendable (HTTPRequestHead) -> Bool)? = nil
     ) {
         self.limits = limits
         self.bodyLimit = bodyLimit
+        self.upgrade = upgrade
+    }
+
+    /// The bytes that followed an upgrade request (they belong to the new protocol); parsing stays stopped.
+    public mutating func takeUpgradedBytes() -> [UInt8] {
+        guard case .upgraded = state else { return [] }
+        let rest = Array(buffer[start...])
+        buffer = []
+        start = 0
+        scanned = 0
+        return rest
     }
 
     /// True between the first byte of a request and the end of its header block.
@@ -49,7 +65,7 @@ public struct HTTPRequestParser: Sendable {
     public var isMidRequest: Bool {
         switch state {
         case .requestLine: return buffer.count > start
-        case .failed: return false
+        case .failed, .upgraded: return false
         default: return true
         }
     }
@@ -71,7 +87,7 @@ public struct HTTPRequestParser: Sendable {
     /// One state transition; false when more input is needed or parsing stopped.
     private mutating func step(_ events: inout [HTTPParserEvent]) -> Bool {
         switch state {
-        case .failed:
+        case .failed, .upgraded:
             return false
         case .requestLine:
             return parseRequestLine(&events)
@@ -269,6 +285,7 @@ public struct HTTPRequestParser: Sendable {
         events.append(.head(head))
         if length == 0 {
             finishMessage(&events)
+            if upgrade?(head) == true { state = .upgraded }
         } else {
             state = .fixedBody(remaining: length)
         }

@@ -12,6 +12,8 @@ public enum RouteHandler: Sendable {
     /// streams in (`HTTPRequest.body` is empty). `maxBodyBytes` replaces the server's body limit
     /// for this route; bodies past it get 413.
     case streaming(maxBodyBytes: Int, @Sendable (HTTPRequest, RequestBodyStream) async throws -> HTTPResponse)
+    /// A WebSocket endpoint (RFC 6455): the handshake is checked, then the route accepts or refuses.
+    case webSocket(WebSocketRoute)
 }
 
 /// An immutable table of method + path-pattern routes; patterns use `{name}` segments.
@@ -37,6 +39,7 @@ public struct Router: Sendable {
     let routes: [Route]
     /// Methods that have a streaming route: every other request skips the lookup for one.
     private let streamingMethods: Set<String>
+    private let hasWebSocketRoutes: Bool
 
     init(routes: [Route]) {
         self.routes = routes
@@ -45,6 +48,10 @@ public struct Router: Sendable {
                 if case .streaming = route.handler { return route.method }
                 return nil
             })
+        hasWebSocketRoutes = routes.contains { route in
+            if case .webSocket = route.handler { return true }
+            return false
+        }
     }
 
     /// Finds the handler for `method` and decoded path `segments`. `GET` routes also answer `HEAD`.
@@ -60,6 +67,13 @@ public struct Router: Sendable {
         }
         if allowed.isEmpty { return .notFound }
         return .methodNotAllowed(allow: Array(Set(allowed)).sorted())
+    }
+
+    /// Whether `head` is a WebSocket upgrade request to a WebSocket route: the parser stops after it.
+    public func isWebSocketUpgrade(_ head: HTTPRequestHead) -> Bool {
+        guard hasWebSocketRoutes, WebSocketHandshake.isUpgradeRequest(head) else { return false }
+        guard case .found(.webSocket, _) = match(method: "GET", segments: head.pathSegments) else { return false }
+        return true
     }
 
     /// The body limit of the streaming route `method` and `segments` lead to, nil for any other.
@@ -121,6 +135,11 @@ public struct RouterBuilder {
         _ handler: @escaping @Sendable (HTTPRequest, RequestBodyStream) async throws -> HTTPResponse
     ) {
         add(method, pattern, .streaming(maxBodyBytes: maxBodyBytes, handler))
+    }
+
+    /// Adds a WebSocket endpoint on `GET pattern`.
+    public mutating func webSocket(_ pattern: String, _ route: WebSocketRoute) {
+        add("GET", pattern, .webSocket(route))
     }
 
     /// The immutable router.

@@ -31,6 +31,8 @@ public struct ServerConfiguration: Sendable {
     public var maxBufferedBodyBytes: Int = 256 * 1024 * 1024
     /// Requests parsed ahead of the one being answered before reading pauses (default 16).
     public var maxPipelinedRequests: Int = 16
+    /// WebSocket limits and timers.
+    public var webSocket = WebSocketConfiguration()
     /// The `Server` header.
     public var serverName: String = "backtestd"
 
