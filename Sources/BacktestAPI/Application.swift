@@ -7,11 +7,13 @@ import Logging
 public enum Application {
     /// Builds the router for a service (also used by tests).
     public static func router(
-        service: BacktestService, keepAliveSeconds: Double = 15, maxDatasetBytes: Int = Settings().maxDatasetBytes
+        service: BacktestService, keepAliveSeconds: Double = 15, maxDatasetBytes: Int = Settings().maxDatasetBytes,
+        webSocketEchoPath: String = ""
     ) -> Router {
         var builder = RouterBuilder()
         Routes.register(
-            on: &builder, service: service, keepAliveSeconds: keepAliveSeconds, maxDatasetBytes: maxDatasetBytes)
+            on: &builder, service: service, keepAliveSeconds: keepAliveSeconds, maxDatasetBytes: maxDatasetBytes,
+            webSocketEchoPath: webSocketEchoPath)
         return builder.build()
     }
 
@@ -51,7 +53,8 @@ public enum Application {
         }
         let server = try HTTPServer(
             configuration: settings.serverConfiguration,
-            router: router(service: service, maxDatasetBytes: settings.maxDatasetBytes),
+            router: router(
+                service: service, maxDatasetBytes: settings.maxDatasetBytes, webSocketEchoPath: settings.wsEchoPath),
             accessLog: accessLog)
         logger.info("listening", metadata: ["host": .string(settings.host), "port": .string(String(server.port))])
         log.flush()

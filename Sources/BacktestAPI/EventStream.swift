@@ -61,10 +61,12 @@ enum EventStream {
 
     /// One SSE frame: `id`, `event` and a `data` line holding the event envelope.
     static func frame(_ event: RunEvent) -> String {
-        let data =
-            #"{"run_id":"# + JSONString.quote(event.runID) + #","seq":\#(event.seq),"ts":"#
-            + JSONString.quote(event.timestamp)
-            + #","data":\#(event.data)}"#
-        return "id: \(event.seq)\nevent: \(event.type)\ndata: \(data)\n\n"
+        "id: \(event.seq)\nevent: \(event.type)\ndata: \(envelope(event))\n\n"
+    }
+
+    /// The event envelope (also the `data` of a WebSocket frame).
+    static func envelope(_ event: RunEvent) -> String {
+        #"{"run_id":"# + JSONString.quote(event.runID) + #","seq":\#(event.seq),"ts":"#
+            + JSONString.quote(event.timestamp) + #","data":\#(event.data)}"#
     }
 }

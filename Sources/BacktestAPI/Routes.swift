@@ -4,7 +4,8 @@ import HTTPServer
 /// Every route of the API, each a thin translation to a service call.
 enum Routes {
     static func register(
-        on builder: inout RouterBuilder, service: BacktestService, keepAliveSeconds: Double, maxDatasetBytes: Int
+        on builder: inout RouterBuilder, service: BacktestService, keepAliveSeconds: Double, maxDatasetBytes: Int,
+        webSocketEchoPath: String
     ) {
         HealthRoutes.register(on: &builder, service: service)
         // Service calls are synchronous and may wait on SQLite (a commit's fsync): they run on the
@@ -84,6 +85,8 @@ enum Routes {
         route("GET", "/runs/{id}/events") { request in
             try EventStream.response(for: request, service: service, keepAliveSeconds: keepAliveSeconds)
         }
+        builder.webSocket("/runs/{id}/ws", RunProgressSocket.route(service: service))
+        if !webSocketEchoPath.isEmpty { builder.webSocket(webSocketEchoPath, WebSocketEcho.route()) }
         DatasetUploadRoute.register(on: &builder, service: service, maxBytes: maxDatasetBytes)
         route("GET", "/datasets") { _ in .document(try service.listDatasets()) }
         route("GET", "/datasets/{id}") { request in .document(try service.dataset(id: request.parameter("id"))) }

@@ -36,6 +36,13 @@ public struct Settings: Sendable, Equatable {
     public var maxJSONStringBytes = 1 << 20
     public var maxValidationWork = 20_000_000_000
     public var durableCommits = true
+    /// The WebSocket echo route for conformance tests ("" = none).
+    public var wsEchoPath = ""
+    public var wsMaxFrameBytes = 1 << 20
+    public var wsMaxMessageBytes = 1 << 20
+    public var wsPingIntervalSeconds = 30.0
+    public var wsPongTimeoutSeconds = 10.0
+    public var wsCloseTimeoutSeconds = 5.0
 
     public init() {}
 
@@ -47,7 +54,8 @@ public struct Settings: Sendable, Equatable {
         "idle_timeout_s", "max_connections",
         "shutdown_grace_s", "access_log", "queue_capacity", "max_grid_variants", "retention_runs", "import_samples",
         "samples_dir", "max_run_attempts", "max_json_elements", "max_json_string_bytes", "max_validation_work",
-        "durable_commits",
+        "durable_commits", "ws_echo_path", "ws_max_frame_bytes", "ws_max_message_bytes", "ws_ping_interval_s",
+        "ws_pong_timeout_s", "ws_close_timeout_s",
     ]
 
     /// A setting that could not be applied.
@@ -145,6 +153,16 @@ public struct Settings: Sendable, Equatable {
         case "max_json_string_bytes": maxJSONStringBytes = try int(1...1 << 34)
         case "max_validation_work": maxValidationWork = try int(1...Int.max)
         case "durable_commits": durableCommits = try bool()
+        case "ws_echo_path":
+            guard text.isEmpty || (text.hasPrefix("/") && text.utf8.allSatisfy({ $0 > 32 && $0 < 127 })) else {
+                throw Invalid(message: "\(source): ws_echo_path must be empty or a path starting with /")
+            }
+            wsEchoPath = text
+        case "ws_max_frame_bytes": wsMaxFrameBytes = try int(125...1 << 31)
+        case "ws_max_message_bytes": wsMaxMessageBytes = try int(125...1 << 31)
+        case "ws_ping_interval_s": wsPingIntervalSeconds = try seconds()
+        case "ws_pong_timeout_s": wsPongTimeoutSeconds = try seconds()
+        case "ws_close_timeout_s": wsCloseTimeoutSeconds = try seconds()
         default: throw Invalid(message: "\(source): unknown setting \(key)")
         }
     }
@@ -165,6 +183,10 @@ public struct Settings: Sendable, Equatable {
         configuration.idleTimeout = idleTimeoutSeconds
         configuration.maxConnections = maxConnections
         configuration.shutdownGracePeriod = shutdownGraceSeconds
+        configuration.webSocket.limits = .init(maxFrameBytes: wsMaxFrameBytes, maxMessageBytes: wsMaxMessageBytes)
+        configuration.webSocket.pingInterval = wsPingIntervalSeconds
+        configuration.webSocket.pongTimeout = wsPongTimeoutSeconds
+        configuration.webSocket.closeTimeout = wsCloseTimeoutSeconds
         return configuration
     }
 }
