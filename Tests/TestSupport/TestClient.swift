@@ -75,7 +75,8 @@ public final class TestClient {
         }
     }
 
-    private func readExactly(_ count: Int) throws -> [UInt8] {
+    /// Reads exactly `count` bytes (throws at EOF or timeout).
+    public func readExactly(_ count: Int) throws -> [UInt8] {
         while buffer.count < count {
             guard fill() else { throw Failure(message: "connection closed while reading \(count) bytes") }
         }
@@ -100,7 +101,7 @@ public final class TestClient {
                 (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
         }
         var response = Response(status: status, headers: headers, body: [])
-        if head || status == 100 || status == 204 { return response }
+        if head || status == 100 || status == 101 || status == 204 { return response }
         if let length = response.header("Content-Length").flatMap(Int.init) {
             response.body = try readExactly(length)
         } else if response.header("Transfer-Encoding") == "chunked" {
