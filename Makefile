@@ -8,7 +8,7 @@ BENCH_SECONDS ?= 10
 SWIFT ?= swift
 APT_PACKAGES := libsqlite3-dev zlib1g-dev sqlite3 curl wrk
 
-.PHONY: deps build build-release run test unit smoke lint bench-http bench bench-csv fuzz clean
+.PHONY: deps build build-release run test unit smoke lint bench-http bench bench-csv fuzz autobahn clean
 
 ## deps: install what a clean Debian machine lacks (needs root for apt-get)
 deps:
@@ -61,6 +61,11 @@ bench-csv: build-release
 ## fuzz: libFuzzer over the HTTP parser, the CSV reader and the JSON request path, $(FUZZ_SECONDS) s each
 fuzz:
 	bash Tests/Fuzz/run-fuzz.sh $(FUZZ_SECONDS)
+
+## autobahn: Autobahn|Testsuite fuzzingclient (cases 1-7, 9, 10) against the WebSocket echo route;
+## wstest is Python 2.7 only and installs from Tests/Autobahn/requirements.txt into .build/autobahn-venv
+autobahn: build-release
+	bash Tests/Autobahn/run-autobahn.sh .build/release/backtestd
 
 clean:
 	rm -rf .build .build-fuzz
