@@ -60,6 +60,9 @@ def check(name, condition, detail=""):
 
 
 def submit(base, body):
+    # Equal inputs are answered with the existing run (200 EXISTS) whatever the Idempotency-Key, so
+    # each submission gets its own seed (part of the input hash; it steers only validation).
+    body = dict(body, seed=uuid.uuid4().int % 2**53)
     request = urllib.request.Request(
         f"{base}/backtests",
         data=json.dumps(body).encode(),
@@ -92,15 +95,24 @@ def run_status(base, run):
 
 
 class Follower:
-    """One WebSocket follower: the events in order, the error frames, and how the server closed."""
+    """One WebSocket follower (a context manager): the events in order, the error frames, and how
+    the server closed."""
 
     def __init__(self, url):
-        self.socket = connect(url, proxy=None, open_timeout=10, close_timeout=10)
+        self.url = url
+        self.socket = None
         self.events = []  # (id, event, data)
         self.errors = []  # data of `error` frames
         self.other = []  # frames of any other shape
         self.close_code = None
         self.closed = False
+
+    def __enter__(self):
+        self.socket = connect(self.url, proxy=None, open_timeout=10, close_timeout=10).__enter__()
+        return self
+
+    def __exit__(self, *failure):
+        return self.socket.__exit__(*failure)
 
     def receive(self):
         """One frame, sorted into events / errors; False once the server has closed."""
@@ -149,7 +161,8 @@ def follow_small_run(base, ws_base):
     if not check("POST /backtests (small grid) answers 202", status == 202, f"{status} {answer}"):
         return
     run = answer["run_id"]
-    follower = Follower(f"{ws_base}/runs/{run}/ws").until_closed()
+    with Follower(f"{ws_base}/runs/{run}/ws") as follower:
+        follower.until_closed()
     events = follower.events
     check("the server closes with 1000 after the run", follower.close_code == 1000, f"close code {follower.close_code}")
     check("only event frames arrive", not follower.errors and not follower.other, f"{follower.errors} {follower.other}")
@@ -165,13 +178,15 @@ def follow_small_run(base, ws_base):
     if len(sse) < 2:
         check("the run has events to resume in", False, f"{len(sse)} events")
         return
-    middle = sse[len(sse) // 2 - 1][0]
-    tail = Follower(f"{ws_base}/runs/{run}/ws?after={middle}").until_closed()
+    middle = sse[(len(sse) - 1) // 2][0]
+    with Follower(f"{ws_base}/runs/{run}/ws?after={middle}") as tail:
+        tail.until_closed()
     expected = [e for e in sse if e[0] > middle]
     check(f"?after={middle} gives exactly the tail", tail.events == expected, describe_difference(tail.events, expected))
     check(f"?after={middle} closes with 1000", tail.close_code == 1000, f"close code {tail.close_code}")
     try:
-        Follower(f"{ws_base}/runs/run_nope/ws").until_closed()
+        with Follower(f"{ws_base}/runs/run_nope/ws") as unknown:
+            unknown.until_closed()
         check("an unknown run is refused with 404", False, "the upgrade was accepted")
     except InvalidStatus as refused:
         code = refused.response.status_code
@@ -183,8 +198,7 @@ def cancel_big_run(base, ws_base):
     if not check("POST /backtests (big grid) answers 202", status == 202, f"{status} {answer}"):
         return
     run = answer["run_id"]
-    follower = Follower(f"{ws_base}/runs/{run}/ws")
-    try:
+    with Follower(f"{ws_base}/runs/{run}/ws") as follower:
         follower.socket.send("not json")
         got = follower.until_error()
         check("text that is not JSON gets an error frame", got, f"closed with {follower.close_code} first")
@@ -205,8 +219,6 @@ def cancel_big_run(base, ws_base):
         )
         follower.socket.send(json.dumps({"action": "cancel"}))
         follower.until_closed()
-    finally:
-        follower.socket.close()
     events = follower.events
     check("cancel ends the run with a cancelled event", bool(events) and events[-1][1] == "cancelled", f"{events[-1:]}")
     check("the server closes with 1000 after cancelled", follower.close_code == 1000, f"close code {follower.close_code}")
