@@ -121,6 +121,10 @@ for result in cases.values():
     closes[result["behaviorClose"]] = closes.get(result["behaviorClose"], 0) + 1
 print("autobahn: close behavior: " + ", ".join(f"{name} {count}" for name, count in sorted(closes.items())))
 failed = sorted((case for case, result in cases.items() if result["behavior"] == "FAILED"), key=order)
+for name in ("NON-STRICT", "INFORMATIONAL", "UNIMPLEMENTED"):
+    ids = sorted((case for case, result in cases.items() if result["behavior"] == name), key=order)
+    if ids:
+        print(f"autobahn: {name}: {' '.join(ids)}")
 for case in failed:
     result = cases[case]
     print(f"FAILED {case}: close {result['behaviorClose']}, remote close code {result['remoteCloseCode']}, "
