@@ -8,7 +8,7 @@ BENCH_SECONDS ?= 10
 SWIFT ?= swift
 APT_PACKAGES := libsqlite3-dev zlib1g-dev sqlite3 curl wrk
 
-.PHONY: deps build build-release run test unit smoke lint bench-http bench bench-csv fuzz clean
+.PHONY: deps build build-release run test unit smoke lint bench-http bench bench-csv fuzz autobahn venv clean
 
 ## deps: install what a clean Debian machine lacks (needs root for apt-get)
 deps:
@@ -40,8 +40,15 @@ unit: deps
 	# 36 suites at once on a 2-core machine starve each other's event loops into client timeouts.
 	$(SWIFT) test --no-parallel
 
-smoke: build-release
+smoke: build-release venv
 	bash Tests/Smoke/smoke.sh .build/release/backtestd
+
+## venv: .build/venv (python3) with the `websockets` client the smoke test follows runs with; what
+## else is installed there (pandas for the benchmarks) stays
+venv:
+	@[ -x .build/venv/bin/python ] || python3 -m venv .build/venv
+	@.build/venv/bin/python -c 'import websockets.sync.client' 2>/dev/null || \
+	  .build/venv/bin/pip install -q --disable-pip-version-check 'websockets>=12'
 
 lint:
 	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift
@@ -61,6 +68,11 @@ bench-csv: build-release
 ## fuzz: libFuzzer over the HTTP parser, the CSV reader and the JSON request path, $(FUZZ_SECONDS) s each
 fuzz:
 	bash Tests/Fuzz/run-fuzz.sh $(FUZZ_SECONDS)
+
+## autobahn: Autobahn|Testsuite fuzzingclient (cases 1-7, 9, 10) against the WebSocket echo route;
+## wstest is Python 2.7 only and installs from Tests/Autobahn/requirements.txt into .build/autobahn-venv
+autobahn: build-release
+	bash Tests/Autobahn/run-autobahn.sh .build/release/backtestd
 
 clean:
 	rm -rf .build .build-fuzz

@@ -50,6 +50,12 @@ check "a grid whose size overflows is 422" test "$(curl -s -o /dev/null -w '%{ht
 check "the server lives on" test "$(curl -fsS "$base/healthz")" = '{"status":"ok"}'
 check "bad CSV rows are 422" test "$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: text/csv' --data-binary $'timestamp,open,high,low,close,volume\nx,1,2,3,4,5\n' "$base/datasets?symbol=BAD&timeframe=1d")" = 422
 
+# Live progress over WebSocket against the SSE log, cancel and error frames over the socket; the
+# client is the `websockets` package in .build/venv (`make venv`) or $SMOKE_PYTHON.
+python=${SMOKE_PYTHON:-$here/.build/venv/bin/python}
+ws_follow() { "$python" "$here/Tests/Smoke/ws_follow.py" "$base" 2>&1 | sed 's/^/    /'; }
+check "WebSocket follow equals SSE; cancel and errors over the socket" ws_follow
+
 kill -TERM $server
 wait $server
 check "SIGTERM exits 0" test $? = 0
