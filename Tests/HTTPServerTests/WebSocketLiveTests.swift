@@ -133,6 +133,17 @@ func webSocketRoutes(_ builder: inout RouterBuilder, sent: Counter = Counter()) 
         }
     }
 
+    @Test func messagesBeforeABadFrame_areAnsweredBeforeTheClose() async throws {
+        try await withRunningServer(routes: { webSocketRoutes(&$0) }) { server in
+            let client = try TestClient(port: server.port)
+            #expect(try client.upgrade("/echo").status == 101)
+            try client.send(clientFrame(Op.text, "first") + clientFrame(Op.text, [0x61], rsv: 2))
+            #expect(try client.readFrame().text == "first")
+            #expect(try client.readFrame().closeCode == 1002)
+            #expect(client.isClosedByPeer())
+        }
+    }
+
     @Test func fragmentsWithPingsBetween_getPongsThenTheWholeMessage() async throws {
         try await withRunningServer(routes: { webSocketRoutes(&$0) }) { server in
             let client = try TestClient(port: server.port)

@@ -12,6 +12,9 @@ final class WebSocketState {
     var pingCount: UInt32 = 0
     /// The session is behind on received messages: reading waits for it.
     var inboxFull = false
+    /// The peer broke the protocol: the close with this code waits until the session has handled
+    /// the messages that came before (bounded by the close timeout).
+    var failure: (code: UInt16, reason: String)?
 
     init(parser: WebSocketFrameParser, socket: WebSocket, now: Double) {
         self.parser = parser
@@ -25,7 +28,8 @@ extension Connection {
     /// the session, or unsent bytes (pongs included) pass the high-water mark.
     var webSocketReadPaused: Bool {
         guard let webSocket else { return false }
-        return webSocket.inboxFull || out.count - outOffset > configuration.streamHighWaterBytes
+        return webSocket.inboxFull || webSocket.failure != nil
+            || out.count - outOffset > configuration.streamHighWaterBytes
     }
 
     /// Answers a request to a WebSocket route: a refusal over HTTP, or (once the route accepts)
@@ -115,9 +119,15 @@ extension Connection {
                 // The server closes the TCP connection first (RFC 6455 §7.1.1).
                 closeWhenFlushed = true
             case .failure(let code, let reason):
-                if !webSocket.closeSent { queueClose(WebSocketFrameEncoder.close(code: code, reason: reason)) }
+                guard !webSocket.closeSent else {
+                    closeWhenFlushed = true
+                    continue
+                }
+                // Messages before the bad frame still get their answers: the session drains its
+                // inbox, sees the end and returns, and its close carries this code.
+                webSocket.failure = (code, reason)
+                webSocket.closeDeadline = loop.now + configuration.webSocket.closeTimeout
                 webSocket.socket.end(code: WebSocketCloseCode.abnormal)
-                closeWhenFlushed = true
             }
         }
     }
@@ -138,6 +148,13 @@ extension Connection {
     func startWebSocketClose(code: UInt16, reason: String) {
         guard let webSocket, !webSocket.closeSent else { return }
         pullWebSocket()
+        if let failure = webSocket.failure {
+            // Failing the connection (RFC 6455 §7.1.7): the close names the fault and the TCP
+            // connection ends without waiting for the peer's close.
+            queueClose(WebSocketFrameEncoder.close(code: failure.code, reason: failure.reason))
+            closeWhenFlushed = true
+            return flush()
+        }
         queueClose(WebSocketFrameEncoder.close(code: code, reason: reason))
         webSocket.closeDeadline = loop.now + configuration.webSocket.closeTimeout
         if webSocket.closeReceived { closeWhenFlushed = true }
@@ -163,7 +180,13 @@ extension Connection {
         guard let webSocket else { return false }
         let settings = configuration.webSocket
         if let deadline = webSocket.closeDeadline {
-            if now >= deadline { close() }
+            guard now >= deadline else { return true }
+            // A session that does not return after a protocol fault is not waited for.
+            if webSocket.failure != nil && !webSocket.closeSent {
+                startWebSocketClose(code: WebSocketCloseCode.protocolError, reason: "")
+            } else {
+                close()
+            }
         } else if let sent = webSocket.pingSentAt {
             if now - sent > settings.pongTimeout { close() }
         } else if now - webSocket.lastReceived >= settings.pingInterval {
