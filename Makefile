@@ -65,7 +65,7 @@ bench: build-release
 bench-csv: build-release
 	bash Tests/Bench/bench-csv.sh .build/release/backtestd
 
-## fuzz: libFuzzer over the HTTP parser, the CSV reader and the JSON request path, $(FUZZ_SECONDS) s each
+## fuzz: libFuzzer over the HTTP parser, the WebSocket frame parser, the CSV reader and the JSON request path, $(FUZZ_SECONDS) s each
 fuzz:
 	bash Tests/Fuzz/run-fuzz.sh $(FUZZ_SECONDS)
 

@@ -48,7 +48,9 @@ enum RunProgressSocket {
         _ message: WebSocketMessage, runID: String, socket: WebSocket, service: BacktestService
     ) async throws {
         guard case .text(let text) = message,
-            case .success(let value) = Result(catching: { try JSONParser.parse(Array(text.utf8), limits: messageLimits) }),
+            case .success(let value) = Result(catching: {
+                try JSONParser.parse(Array(text.utf8), limits: messageLimits)
+            }),
             case .object(let members) = value
         else {
             return try await socket.send(text: error("bad_request", "messages must be JSON objects"))

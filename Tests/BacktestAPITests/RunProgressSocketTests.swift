@@ -55,9 +55,10 @@ func followSocket(_ client: TestClient) throws -> (frames: [JSONValue], closeCod
             let client = try TestClient(port: port, timeout: 30)
             #expect(try client.upgrade("/runs/\(queued)/ws").status == 101)
             #expect(try JSONParser.parse(client.readDataOrClose().payload)["event"] == "stage")
-            for bad in [clientFrame(Op.text, "not json"), clientFrame(Op.text, #"{"action":"explode"}"#),
-                clientFrame(Op.binary, [1, 2]), clientFrame(Op.text, "[1,2]")]
-            {
+            for bad in [
+                clientFrame(Op.text, "not json"), clientFrame(Op.text, #"{"action":"explode"}"#),
+                clientFrame(Op.binary, [1, 2]), clientFrame(Op.text, "[1,2]"),
+            ] {
                 try client.send(bad)
                 let answer = try JSONParser.parse(client.readDataOrClose().payload)
                 #expect(answer["event"] == "error")

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the three libFuzzer targets and runs each for $1 seconds (default 60):
+# Builds the four libFuzzer targets and runs each for $1 seconds (default 60):
 #   http-parser   the HTTP request parser (whole input vs byte by byte)
+#   websocket-frames  the WebSocket frame parser (whole vs byte by byte vs pieces of three)
 #   csv-reader    CSVSeriesReader (1 chunk, N chunks, N chunks on threads) vs the reference reader
 #   request       bytes → JSONParser → RequestParser → canonical JSON → SHA-256 input hash
 # Targets are built with swiftc from the source files they need (no fuzz-only product in the
@@ -25,6 +26,13 @@ build_http() {
     "$parser/HTTPParserEvent.swift" "$parser/HTTPHeaders.swift" "$parser/HTTPRequestHead.swift" \
     "$parser/HTTPCharacters.swift" "$parser/RequestTarget.swift" Tests/Fuzz/HTTPParserFuzz.swift \
     -o "$out/http-parser-fuzz"
+}
+
+build_websocket() {
+  local ws=Sources/HTTPServer/WebSocket
+  swiftc "${flags[@]}" -module-name WebSocketFrameFuzz \
+    "$ws/WebSocketFrameParser.swift" "$ws/WebSocketOpcode.swift" "$ws/UTF8Validator.swift" \
+    Tests/Fuzz/WebSocketFrameFuzz.swift -o "$out/websocket-frames-fuzz"
 }
 
 build_csv() {
@@ -63,6 +71,10 @@ seed_all() {
   seed http-parser get 'GET /a?b=c HTTP/1.1\r\nHost: x\r\n\r\n'
   seed http-parser chunked 'POST /p HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n'
   seed http-parser pipelined 'POST /p HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabcGET / HTTP/1.0\r\n\r\n'
+  # A masked "Hello" (RFC 6455 §5.7), a fragmented text with a ping between, a close 1000.
+  seed websocket-frames hello '\x81\x85\x37\xfa\x21\x3d\x7f\x9f\x4d\x51\x58'
+  seed websocket-frames fragments '\x01\x83\x01\x02\x03\x04\x60\x60\x60\x89\x80\x00\x00\x00\x00\x80\x82\x00\x00\x00\x00\x61\x62'
+  seed websocket-frames close '\x88\x82\x00\x00\x00\x00\x03\xe8'
   mkdir -p "$out/csv-reader/corpus"
   head -n 40 Tests/Fixtures/GOOG_1d.csv >"$out/csv-reader/corpus/goog"
   seed csv-reader mixed '\xef\xbb\xbfTimestamp, Open,high,low,close,volume\r\n1700000000000,1,2,0.5,1.5,10\r\n2023-11-14T23:14:21.5+01:00, 1.25 ,2e0,0.5,+1.5,10\r\n2023-11-14t23:15:00z,1,2,0.5,1.5,0\n\n'
@@ -91,11 +103,13 @@ run() { # target, max_len, extra libFuzzer flags
 }
 
 build_http
+build_websocket
 build_csv
 build_request
 seed_all
 failed=0
 run http-parser 4096
+run websocket-frames 4096
 # Dispatch's worker threads upset libFuzzer's per-input malloc/free balance, so with leak
 # checking every input ends in a full LeakSanitizer scan (~170 inputs/s instead of ~1,800).
 # The reader's own allocations are freed on every path (CSVColumns) and covered by the tests.

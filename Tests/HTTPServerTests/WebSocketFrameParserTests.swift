@@ -57,7 +57,9 @@ func failureCode(_ events: [Event]) -> UInt16? {
     }
 
     @Test func reservedBitsAndOpcodes_areProtocolErrors() {
-        for rsv: UInt8 in 1...7 { #expect(failureCode(parsedThreeWays(clientFrame(Op.text, [0x61], rsv: rsv))) == 1002) }
+        for rsv: UInt8 in 1...7 {
+            #expect(failureCode(parsedThreeWays(clientFrame(Op.text, [0x61], rsv: rsv))) == 1002)
+        }
         for opcode: UInt8 in [3, 4, 5, 6, 7, 11, 12, 13, 14, 15] {
             #expect(failureCode(parsedThreeWays(clientFrame(opcode, [0x61]))) == 1002)
         }
@@ -89,7 +91,9 @@ func failureCode(_ events: [Event]) -> UInt16? {
         var parser = WebSocketFrameParser()
         let events = parser.feed(frame[0..<(6 + 3)])
         #expect(failureCode(events) == 1007)
-        for bad: [UInt8] in [[0xC0, 0x80], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xE0, 0x80, 0x80], [0x80]] {
+        for bad: [UInt8] in [
+            [0xC0, 0x80], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xE0, 0x80, 0x80], [0x80],
+        ] {
             #expect(failureCode(parsedThreeWays(clientFrame(Op.text, bad))) == 1007, "\(bad)")
         }
         // A message may not end inside a character, even when each fragment was fine so far.
@@ -108,15 +112,18 @@ func failureCode(_ events: [Event]) -> UInt16? {
     @Test func messageLimit_atNAndNPlusOne_acrossFragments() {
         let limits = WebSocketFrameParser.Limits(maxFrameBytes: 1000, maxMessageBytes: 1500)
         let first = [UInt8](repeating: 1, count: 1000)
-        let fits = clientFrame(Op.binary, first, fin: false) + clientFrame(Op.continuation, [UInt8](repeating: 1, count: 500))
+        let fits =
+            clientFrame(Op.binary, first, fin: false) + clientFrame(Op.continuation, [UInt8](repeating: 1, count: 500))
         #expect(parsedThreeWays(fits, limits: limits) == [.message(.binary([UInt8](repeating: 1, count: 1500)))])
-        let over = clientFrame(Op.binary, first, fin: false) + clientFrame(Op.continuation, [UInt8](repeating: 1, count: 501))
+        let over =
+            clientFrame(Op.binary, first, fin: false) + clientFrame(Op.continuation, [UInt8](repeating: 1, count: 501))
         #expect(failureCode(parsedThreeWays(over, limits: limits)) == 1009)
     }
 
     @Test func closeFrames_codesAndReasons() {
         #expect(parsedThreeWays(clientFrame(Op.close, [])) == [.close(code: nil, reason: "")])
-        #expect(parsedThreeWays(clientFrame(Op.close, closePayload(1000, "bye"))) == [.close(code: 1000, reason: "bye")])
+        #expect(
+            parsedThreeWays(clientFrame(Op.close, closePayload(1000, "bye"))) == [.close(code: 1000, reason: "bye")])
         for valid: UInt16 in [1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 3000, 3999, 4000, 4999] {
             #expect(parsedThreeWays(clientFrame(Op.close, closePayload(valid))) == [.close(code: valid, reason: "")])
         }
@@ -136,7 +143,9 @@ func failureCode(_ events: [Event]) -> UInt16? {
 
     @Test func utf8Validator_agreesWithTheStandardLibrary_onRandomBytesAndSplits() {
         var generator = SystemRandomNumberGenerator()
-        let alphabet: [UInt8] = [0x41, 0x7F, 0x80, 0xBF, 0xC2, 0xDF, 0xE0, 0xED, 0xEF, 0xF0, 0xF4, 0xF5, 0xA0, 0x90, 0x8F]
+        let alphabet: [UInt8] = [
+            0x41, 0x7F, 0x80, 0xBF, 0xC2, 0xDF, 0xE0, 0xED, 0xEF, 0xF0, 0xF4, 0xF5, 0xA0, 0x90, 0x8F,
+        ]
         for _ in 0..<3000 {
             let bytes = (0..<Int.random(in: 0...12, using: &generator)).map { _ in
                 alphabet.randomElement(using: &generator) ?? 0
@@ -158,8 +167,14 @@ func failureCode(_ events: [Event]) -> UInt16? {
 
     @Test func frameHeaders_useTheShortestLengthForm() {
         #expect(Array(WebSocketFrameEncoder.frame(.text, [UInt8](repeating: 0, count: 125)).prefix(2)) == [0x81, 125])
-        #expect(Array(WebSocketFrameEncoder.frame(.binary, [UInt8](repeating: 0, count: 126)).prefix(4)) == [0x82, 126, 0, 126])
-        #expect(Array(WebSocketFrameEncoder.frame(.binary, [UInt8](repeating: 0, count: 65535)).prefix(4)) == [0x82, 126, 255, 255])
+        #expect(
+            Array(WebSocketFrameEncoder.frame(.binary, [UInt8](repeating: 0, count: 126)).prefix(4)) == [
+                0x82, 126, 0, 126,
+            ])
+        #expect(
+            Array(WebSocketFrameEncoder.frame(.binary, [UInt8](repeating: 0, count: 65535)).prefix(4)) == [
+                0x82, 126, 255, 255,
+            ])
         #expect(
             Array(WebSocketFrameEncoder.frame(.binary, [UInt8](repeating: 0, count: 65536)).prefix(10))
                 == [0x82, 127, 0, 0, 0, 0, 0, 1, 0, 0])

@@ -48,8 +48,10 @@ func webSocketRoutes(_ builder: inout RouterBuilder, sent: Counter = Counter()) 
                 rawRequest(
                     "/echo",
                     headers: [
-                        "Upgrade: websocket", "Connection: keep-alive, Upgrade", "Sec-WebSocket-Key: \(TestClient.sampleKey)",
-                        "Sec-WebSocket-Version: 13", "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits",
+                        "Upgrade: websocket", "Connection: keep-alive, Upgrade",
+                        "Sec-WebSocket-Key: \(TestClient.sampleKey)",
+                        "Sec-WebSocket-Version: 13",
+                        "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits",
                     ])
             // The first frame rides in the same packet as the handshake.
             try client.send(Array(handshake.utf8) + clientFrame(Op.text, "early"))
@@ -102,7 +104,9 @@ func webSocketRoutes(_ builder: inout RouterBuilder, sent: Counter = Counter()) 
             #expect(refused.header("Connection") == "close")
             #expect(refusedClient.isClosedByPeer())
 
-            #expect(try TestClient(port: server.port).upgrade("/picky", extra: ["Origin: http://evil.example"]).status == 403)
+            #expect(
+                try TestClient(port: server.port).upgrade("/picky", extra: ["Origin: http://evil.example"]).status
+                    == 403)
         }
     }
 

@@ -15,7 +15,9 @@ enum WebSocketFrameEncoder {
             frame.append(UInt8(truncatingIfNeeded: count))
         } else {
             frame.append(127)
-            for shift in stride(from: 56, through: 0, by: -8) { frame.append(UInt8(truncatingIfNeeded: count >> shift)) }
+            for shift in stride(from: 56, through: 0, by: -8) {
+                frame.append(UInt8(truncatingIfNeeded: count >> shift))
+            }
         }
         frame.append(contentsOf: payload)
         return frame

@@ -90,7 +90,9 @@ public struct WebSocketFrameParser: Sendable {
     private mutating func headerStep() -> Event? {
         let first = headerBytes[0]
         if headerBytes.count == 1 {
-            if first & 0x70 != 0 { return fail(WebSocketCloseCode.protocolError, "reserved bits set (no extension was agreed)") }
+            if first & 0x70 != 0 {
+                return fail(WebSocketCloseCode.protocolError, "reserved bits set (no extension was agreed)")
+            }
             guard let opcode = WebSocketOpcode(rawValue: first & 0x0F) else {
                 return fail(WebSocketCloseCode.protocolError, "reserved opcode \(first & 0x0F)")
             }

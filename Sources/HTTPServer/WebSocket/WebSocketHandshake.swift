@@ -15,11 +15,13 @@ enum WebSocketHandshake {
     /// refusal otherwise: 426 for a plain request or another version (with the headers that say
     /// what to send), 400 for a malformed one.
     static func validate(_ head: HTTPRequestHead) -> Result<String, HTTPError> {
-        guard head.headers.containsToken("websocket", in: "Upgrade"), head.headers.containsToken("upgrade", in: "Connection")
+        guard head.headers.containsToken("websocket", in: "Upgrade"),
+            head.headers.containsToken("upgrade", in: "Connection")
         else {
             return .failure(
                 HTTPError(
-                    status: 426, code: "upgrade_required", message: "this route speaks WebSocket: send an upgrade request",
+                    status: 426, code: "upgrade_required",
+                    message: "this route speaks WebSocket: send an upgrade request",
                     headers: [("Upgrade", "websocket"), ("Sec-WebSocket-Version", "13")]))
         }
         guard head.versionMinor >= 1 else { return .failure(.badRequest("a WebSocket upgrade needs HTTP/1.1")) }
@@ -30,7 +32,8 @@ enum WebSocketHandshake {
                     headers: [("Sec-WebSocket-Version", "13")]))
         }
         let keys = head.headers.values("Sec-WebSocket-Key")
-        guard keys.count == 1, let key = keys.first.map({ String(Substring($0).trimmingASCIISpaces()) }), key.utf8.count == 24,
+        guard keys.count == 1, let key = keys.first.map({ String(Substring($0).trimmingASCIISpaces()) }),
+            key.utf8.count == 24,
             let decoded = Data(base64Encoded: key), decoded.count == 16
         else { return .failure(.badRequest("Sec-WebSocket-Key must be the base64 of 16 bytes")) }
         return .success(key)
@@ -50,7 +53,9 @@ enum WebSocketHandshake {
 
     /// The 101 response head. Extensions the client offers (permessage-deflate) are declined by
     /// not naming them.
-    static func switchingProtocols(key: String, subprotocol: String?, date: String, serverName: String, requestID: String)
+    static func switchingProtocols(
+        key: String, subprotocol: String?, date: String, serverName: String, requestID: String
+    )
         -> [UInt8]
     {
         var head = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
