@@ -29,11 +29,11 @@ public struct GridRunner: Sendable {
         self.workers = max(1, workers)
     }
 
-    /// Runs `variants`; `progress(done, total)` reports bar-variants and `isCancelled` is
-    /// checked between steps of at most a few tens of milliseconds.
+    /// Runs `variants`; `progress` reports bar-variants done and `isCancelled` is checked between
+    /// steps of at most a few tens of milliseconds.
     public func run(
         _ variants: [DualSMAParameters], keys: @Sendable (DualSMAParameters) -> String, on data: PreparedSeries,
-        settings: BacktestSettings, topK: Int, progress: (Int, Int) -> Void = { _, _ in },
+        settings: BacktestSettings, topK: Int, progress: (GridProgress) -> Void = { _ in },
         isCancelled: () -> Bool = { false }, leaderChanged: (RankedVariant) -> Void = { _ in }
     ) throws(EngineError) -> GridOutcome {
         let n = data.count
@@ -56,7 +56,10 @@ public struct GridRunner: Sendable {
             let metrics = try runChunk(
                 chunk, data: data, settings: settings, shared: shared,
                 progress: { bars in
-                    progress(done + bars, totalWork)
+                    progress(
+                        GridProgress(
+                            done: done.saturatingAdding(bars.saturatingMultiplied(by: chunk.count)), total: totalWork,
+                            barsReached: bars))
                 }, isCancelled: isCancelled)
             for (offset, metric) in metrics.enumerated() {
                 let index = chunkStart + offset
@@ -74,7 +77,7 @@ public struct GridRunner: Sendable {
                 leaderChanged(leader)
             }
         }
-        progress(totalWork, totalWork)
+        progress(GridProgress(done: totalWork, total: totalWork, barsReached: n))
         return GridOutcome(top: ranking.items, totalReturns: totalReturns, evaluated: variants.count)
     }
 
@@ -84,9 +87,13 @@ public struct GridRunner: Sendable {
     ) throws(EngineError) -> [VariantMetrics] {
         let n = data.count
         let windows = Array(Set(chunk.flatMap { [$0.fast, $0.slow] })).sorted()
+        // Shared rows cover the whole series; a chunk still walks it in steps of at most
+        // `stepBarVariants` (one variant over many millions of bars reports progress and sees a
+        // cancellation on the way, not only at the end).
+        let stepBars = max(1024, stepBarVariants / max(1, chunk.count))
         let blockLength =
-            shared.map { $0.range.count }
-            ?? max(1024, min(n, blockBytes / 8 / max(1, windows.count), stepBarVariants / max(1, chunk.count)))
+            shared.map { _ in min(n, stepBars) }
+            ?? max(1024, min(n, blockBytes / 8 / max(1, windows.count), stepBars))
         var simulators = chunk.map { VariantSimulator(parameters: $0, settings: settings) }
         let parallelism = min(workers, chunk.count)
         var blockStart = 0
@@ -109,7 +116,7 @@ public struct GridRunner: Sendable {
                     }
                 }
             }
-            progress(block.upperBound * chunk.count)
+            progress(block.upperBound)
             blockStart = block.upperBound
         }
         if isCancelled() { throw EngineError.cancelled }

@@ -53,31 +53,32 @@ public enum Validation {
             .saturatingMultiplied(by: variants)
     }
 
-    /// Runs the requested checks for `parameters`; `isCancelled` is polled between re-runs.
+    /// Runs the requested checks for `parameters`; `isCancelled` is polled between re-runs and
+    /// `reRunDone` told after each (permutations first, then bootstrap samples).
     public static func run(
         _ request: Request, parameters: DualSMAParameters, on data: PreparedSeries, settings: BacktestSettings,
-        isCancelled: () -> Bool = { false }
+        isCancelled: () -> Bool = { false }, reRunDone: () -> Void = {}
     ) throws(EngineError) -> Report {
         let observed = Backtester.detailed(parameters, on: data, settings: settings)
         var permutation: PermutationResult?
         if let count = request.permutations, count > 0 {
             permutation = try permutationTest(
                 count: count, seed: request.seed, parameters: parameters, data: data, settings: settings,
-                observed: observed.metrics, isCancelled: isCancelled)
+                observed: observed.metrics, isCancelled: isCancelled, reRunDone: reRunDone)
         }
         var bootstrap: BootstrapResult?
         if let count = request.bootstrapSamples, count > 0 {
             bootstrap = try blockBootstrap(
                 count: count, blockSize: request.blockSize, seed: request.seed, equity: observed.equity,
                 initialCash: settings.execution.initialCash, annualization: settings.annualizationFactor,
-                isCancelled: isCancelled)
+                isCancelled: isCancelled, reRunDone: reRunDone)
         }
         return Report(permutation: permutation, bootstrap: bootstrap)
     }
 
     static func permutationTest(
         count: Int, seed: UInt64, parameters: DualSMAParameters, data: PreparedSeries, settings: BacktestSettings,
-        observed: VariantMetrics, isCancelled: () -> Bool
+        observed: VariantMetrics, isCancelled: () -> Bool, reRunDone: () -> Void = {}
     ) throws(EngineError) -> PermutationResult {
         var generator = SeededGenerator(seed: seed, stream: 1)
         let series = data.series
@@ -106,6 +107,7 @@ public enum Validation {
             let metrics = Backtester.metrics(parameters, on: PreparedSeries(permuted), settings: settings)
             if metrics.totalReturnPct >= observed.totalReturnPct { atLeastReturn += 1 }
             if (metrics.sharpeRatio ?? -.infinity) >= observedSharpe { atLeastSharpe += 1 }
+            reRunDone()
         }
         return PermutationResult(
             n: count, pValueTotalReturn: Double(1 + atLeastReturn) / Double(count + 1),
@@ -114,7 +116,7 @@ public enum Validation {
 
     static func blockBootstrap(
         count: Int, blockSize: Int, seed: UInt64, equity: [Double], initialCash: Double, annualization: Double,
-        isCancelled: () -> Bool = { false }
+        isCancelled: () -> Bool = { false }, reRunDone: () -> Void = {}
     ) throws(EngineError) -> BootstrapResult {
         var generator = SeededGenerator(seed: seed, stream: 2)
         var returns: [Double] = []
@@ -148,6 +150,7 @@ public enum Validation {
             let mean = sum / Double(n)
             let variance = n > 1 ? (squares - sum * sum / Double(n)) / Double(n - 1) : 0
             sharpes.append(variance > 0 ? mean / variance.squareRoot() * annualization.squareRoot() : 0)
+            reRunDone()
         }
         let losses = totals.filter { $0 <= 0 }.count
         return BootstrapResult(

@@ -149,12 +149,14 @@ struct RunExecutor: Sendable {
         let bars = max(series.count, 1)
         var runner = GridRunner(workers: configuration.engineThreads)
         runner.chunkVariants = configuration.chunkVariants
+        runner.stepBarVariants = configuration.stepBarVariants
         runner.executor = engineThreads
         var lastCheckpoint = 0
         let isCancelled = { cancellations.reason(run.id) != nil }
         let outcome = try runner.run(
             expanded.0, keys: { grid.variantKey($0) }, on: series, settings: settings, topK: request.topK,
-            progress: { done, total in
+            progress: { report in
+                let (done, total) = (report.done, report.total)
                 let checkpoint = done / max(1, configuration.progressEveryBarVariants)
                 guard checkpoint > lastCheckpoint, done < total else { return }
                 lastCheckpoint = checkpoint
@@ -169,13 +171,18 @@ struct RunExecutor: Sendable {
                 } catch {
                     cancellations.request(run.id, .catalogFailure)
                 }
-                emit(
-                    run.id, "progress",
-                    .object([
-                        ("done", .integer(doneVariants)), ("total", .integer(totalVariants)),
-                        ("pct", .number((10_000 * Double(done) / Double(max(total, 1))).rounded() / 100)),
-                        ("eta_s", .number((eta * 10).rounded() / 10)),
-                    ]))
+                var fields: [(String, JSONValue)] = [
+                    ("done", .integer(doneVariants)), ("total", .integer(totalVariants)),
+                    ("pct", .number((10_000 * Double(done) / Double(max(total, 1))).rounded() / 100)),
+                    ("eta_s", .number((eta * 10).rounded() / 10)),
+                ]
+                // One backtest walks the bars in order: the bar timestamp it reached says where it is.
+                // (A grid runs many variants over the same bars: no date means anything there.)
+                if expanded.0.count == 1, report.barsReached > 0, report.barsReached <= series.count {
+                    let reached = series.series.timestamps[report.barsReached - 1]
+                    fields.append(("date", .string(TimestampParser.format(milliseconds: reached))))
+                }
+                emit(run.id, "progress", .object(fields))
             },
             isCancelled: isCancelled,
             leaderChanged: { leader in
@@ -183,11 +190,8 @@ struct RunExecutor: Sendable {
             })
         var validations: [Validation.Report?] = outcome.top.map { _ in nil }
         if let validation = request.validation {
-            emit(run.id, "stage", .object([("status", "VALIDATING")]))
-            for (index, ranked) in outcome.top.enumerated() {
-                validations[index] = try Validation.run(
-                    validation, parameters: ranked.parameters, on: series, settings: settings, isCancelled: isCancelled)
-            }
+            validations = try validate(
+                run, validation, outcome.top, series: series, settings: settings, isCancelled: isCancelled)
         }
         let rows = outcome.top.enumerated().map { index, ranked in
             ResultRow(

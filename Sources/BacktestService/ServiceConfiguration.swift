@@ -1,3 +1,4 @@
+import BacktestEngine
 import Catalog
 import Foundation
 
@@ -21,6 +22,8 @@ public struct ServiceConfiguration: Sendable {
     public var progressEveryBarVariants: Int = 100_000_000
     /// Variants per engine chunk (snapshots come between chunks).
     public var chunkVariants: Int = 4096
+    /// Bar-variants per engine step, between progress checks and cancellation checks (≈15 ms).
+    public var stepBarVariants: Int = GridRunner(workers: 1).stepBarVariants
     /// Owner of everything in single-user mode.
     public var owner: String = "local"
     /// Claims of one run before a run found RUNNING at start-up ends as ERROR instead of being

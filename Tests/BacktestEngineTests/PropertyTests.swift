@@ -104,11 +104,26 @@ import Testing
         }
     }
 
+    @Test func oneVariantOverManyBars_stepsThroughThemWithTheSameResult() throws {
+        let single = [DualSMAParameters(fast: 10, slow: 50)]
+        var stepped = GridRunner(workers: 2)
+        stepped.stepBarVariants = 1000  // steps of 1024 bars (the floor) over 3000 bars
+        var reports: [GridProgress] = []
+        let outcome = try stepped.run(
+            single, keys: { "\($0.fast)" }, on: Self.walk, settings: BacktestSettings(), topK: 1,
+            progress: { reports.append($0) })
+        #expect(reports.map(\.barsReached) == [1024, 2048, 3000, 3000])
+        #expect(reports.map(\.done) == [1024, 2048, 3000, 3000])
+        let whole = try GridRunner(workers: 2).run(
+            single, keys: { "\($0.fast)" }, on: Self.walk, settings: BacktestSettings(), topK: 1)
+        #expect(outcome.top.map(\.metrics) == whole.top.map(\.metrics))
+    }
+
     @Test func progress_reachesTotalAndNeverDecreases() throws {
         var reports: [(Int, Int)] = []
         _ = try GridRunner(workers: 2).run(
             Self.pairs, keys: { "\($0.fast)" }, on: Self.walk, settings: BacktestSettings(), topK: 1,
-            progress: { reports.append(($0, $1)) })
+            progress: { reports.append(($0.done, $0.total)) })
         #expect(reports.last.map { $0.0 == $0.1 } == true)
         #expect(zip(reports, reports.dropFirst()).allSatisfy { $0.0 <= $1.0 })
     }
