@@ -7,7 +7,7 @@ import HTTPServer
 /// frame and the connection stays open.
 enum RunProgressSocket {
     static func route(service: BacktestService) -> WebSocketRoute {
-        WebSocketRoute { request in
+        WebSocketRoute(originAllowed: WebSocketRoute.sameOriginOrNone) { request in
             let id = request.parameter("id")
             let after = try request.integerQuery("after", default: -1, -1...Int(Int32.max))
             // Subscribed before the log is read, so no event falls between the two.

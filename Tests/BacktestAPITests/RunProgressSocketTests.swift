@@ -79,6 +79,12 @@ func followSocket(_ client: TestClient) throws -> (frames: [JSONValue], closeCod
             let runID = try #require(try json(try call(port, "POST", "/backtests", body: smallGrid))["run_id"]?.string)
             #expect(try TestClient(port: port).upgrade("/runs/\(runID)/ws?after=x").status == 400)
             #expect(try call(port, "GET", "/runs/\(runID)/ws").status == 426)
+            // A page of another origin may not open it (WebSockets are not covered by CORS); ours may.
+            #expect(
+                try TestClient(port: port).upgrade("/runs/\(runID)/ws", extra: ["Origin: http://evil.example"]).status
+                    == 403)
+            #expect(
+                try TestClient(port: port).upgrade("/runs/\(runID)/ws", extra: ["Origin: http://test"]).status == 101)
         }
     }
 }

@@ -165,6 +165,17 @@ func failureCode(_ events: [Event]) -> UInt16? {
         #expect(WebSocketHandshake.acceptValue(forKey: TestClient.sampleKey) == "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=")
     }
 
+    @Test func sameOriginOrNone_comparesTheOriginsHostWithHost() {
+        let check = WebSocketRoute.sameOriginOrNone
+        #expect(check(nil, "localhost:8080"))
+        #expect(check("http://localhost:8080", "localhost:8080"))
+        #expect(check("HTTP://LocalHost:8080", "localhost:8080"))
+        #expect(!check("http://localhost:8081", "localhost:8080"))
+        #expect(!check("http://evil.example", "localhost:8080"))
+        #expect(!check("null", "localhost:8080"))
+        #expect(!check("http://localhost:8080", nil))
+    }
+
     @Test func frameHeaders_useTheShortestLengthForm() {
         #expect(Array(WebSocketFrameEncoder.frame(.text, [UInt8](repeating: 0, count: 125)).prefix(2)) == [0x81, 125])
         #expect(

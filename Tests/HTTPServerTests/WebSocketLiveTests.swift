@@ -19,7 +19,7 @@ func webSocketRoutes(_ builder: inout RouterBuilder, sent: Counter = Counter()) 
     builder.webSocket(
         "/picky",
         WebSocketRoute(
-            originAllowed: { $0 == nil || $0 == "http://good.example" },
+            originAllowed: { origin, _ in origin == nil || origin == "http://good.example" },
             selectSubprotocol: { $0.first { $0 == "v2.progress" } },
             accept: { _ in { socket in try await socket.send(text: socket.subprotocol ?? "none") } }))
     builder.webSocket(

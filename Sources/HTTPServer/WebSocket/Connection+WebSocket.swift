@@ -45,7 +45,7 @@ extension Connection {
         guard awaitingUpgrade else {
             return respond(HTTPError.badRequest("a WebSocket upgrade request has no body").response)
         }
-        guard route.originAllowed(head.headers["Origin"]) else {
+        guard route.originAllowed(head.headers["Origin"], head.headers["Host"]) else {
             return respond(HTTPError(status: 403, code: "forbidden", message: "origin not allowed").response)
         }
         let subprotocol = route.selectSubprotocol(WebSocketHandshake.offeredSubprotocols(head))
