@@ -3,8 +3,10 @@ import Catalog
 
 extension BacktestService {
     /// `GET /datasets/{id}/candles`: reads only the bars it returns (see `StoredBarsWindow`).
-    public func candles(id: String, from: Int64?, to: Int64?, limit: Int) throws(ServiceError) -> JSONValue {
-        _ = try datasets.record(id: id)
+    public func candles(id: String, from: Int64?, to: Int64?, limit: Int, caller: Caller = .local)
+        throws(ServiceError) -> JSONValue
+    {
+        _ = try datasets.record(id: id, scope: caller.readableDatasets)
         let window: (total: Int, bars: OHLCVSeries)?
         do {
             window = try catalog.withDatasetBars(id: id) { reader in

@@ -29,14 +29,15 @@ extension BacktestService {
 
     /// Starts a streamed `POST /datasets`: the query is checked before any of the body is read.
     public func beginDatasetUpload(
-        directory: String, symbol: String?, timeframe: String?, gzip: Bool, maxBytes: Int
+        directory: String, symbol: String?, timeframe: String?, gzip: Bool, maxBytes: Int, caller: Caller = .local
     ) throws(ServiceError) -> DatasetUpload {
         guard let symbol else {
             throw ServiceError.validation([.init(path: "symbol", message: "is required (query parameter)")])
         }
         try DatasetStore.validate(symbol: symbol, timeframe: timeframe)
         return try DatasetUpload(
-            directory: directory, symbol: symbol, timeframe: timeframe, gzip: gzip, maxBytes: maxBytes)
+            directory: directory, symbol: symbol, timeframe: timeframe, gzip: gzip, maxBytes: maxBytes,
+            owner: caller.owner)
     }
 
     /// Ends a streamed `POST /datasets`: parses and stores what was received.
@@ -45,11 +46,11 @@ extension BacktestService {
         return (Self.datasetJSON(record), created)
     }
 
-    public func listDatasets() throws(ServiceError) -> JSONValue {
-        .object([("datasets", .array(try datasets.all().map(Self.datasetJSON)))])
+    public func listDatasets(caller: Caller = .local) throws(ServiceError) -> JSONValue {
+        .object([("datasets", .array(try datasets.all(scope: caller.readableDatasets).map(Self.datasetJSON)))])
     }
 
-    public func dataset(id: String) throws(ServiceError) -> JSONValue {
-        Self.datasetJSON(try datasets.record(id: id))
+    public func dataset(id: String, caller: Caller = .local) throws(ServiceError) -> JSONValue {
+        Self.datasetJSON(try datasets.record(id: id, scope: caller.readableDatasets))
     }
 }

@@ -4,9 +4,10 @@ import Foundation
 
 /// Reading, cancelling and deleting runs.
 extension BacktestService {
-    func findRun(_ id: String) throws(ServiceError) -> RunRecord {
+    /// The run `id` as `scope` sees it; another owner's run is missing, exactly like a missing one.
+    func findRun(_ id: String, _ scope: OwnerScope) throws(ServiceError) -> RunRecord {
         let found: RunRecord?
-        do { found = try catalog.run(id: id, owner: configuration.owner) } catch { throw ServiceError.internalError }
+        do { found = try catalog.run(id: id, scope: scope) } catch { throw ServiceError.internalError }
         guard let found else { throw ServiceError.notFound("run \(id)") }
         return found
     }
@@ -40,9 +41,12 @@ extension BacktestService {
     }
 
     /// `GET /runs/{id}`.
-    public func run(id: String) throws(ServiceError) -> JSONValue {
-        if let cached = finishedDocuments.document(id) { return .raw(cached) }
-        let run = try findRun(id)
+    public func run(id: String, caller: Caller = .local) throws(ServiceError) -> JSONValue {
+        // Keyed by owner: a document is only ever served to those who may read its run.
+        if !caller.readsEveryOwner, let cached = finishedDocuments.document(id, owner: caller.owner) {
+            return .raw(cached)
+        }
+        let run = try findRun(id, caller.readableRuns)
         guard case .object(var members) = summary(run) else { return .null }
         members.append(("dataset_id", .string(run.datasetID)))
         members.append(("engine_version", .string(run.engineVersion)))
@@ -51,12 +55,14 @@ extension BacktestService {
         members.append(("error", run.error.map { .object([("message", .string($0))]) } ?? .null))
         let document = JSONValue.object(members)
         // A finished run never changes again (until it is deleted): render it once.
-        if run.status.isFinished { finishedDocuments.store(id, JSONWriter.compact(document)) }
+        if run.status.isFinished { finishedDocuments.store(id, owner: run.owner, JSONWriter.compact(document)) }
         return document
     }
 
     /// `GET /runs`.
-    public func listRuns(status: String?, limit: Int, offset: Int, ascending: Bool) throws(ServiceError) -> JSONValue {
+    public func listRuns(status: String?, limit: Int, offset: Int, ascending: Bool, caller: Caller = .local)
+        throws(ServiceError) -> JSONValue
+    {
         var runStatus: RunStatus?
         if let status {
             guard let parsed = RunStatus(rawValue: status.uppercased()) else {
@@ -67,7 +73,7 @@ extension BacktestService {
         }
         do {
             let (runs, total) = try catalog.listRuns(
-                owner: configuration.owner, status: runStatus, limit: limit, offset: offset, ascending: ascending)
+                scope: caller.readableRuns, status: runStatus, limit: limit, offset: offset, ascending: ascending)
             return .object([
                 ("runs", .array(runs.map(summary))), ("total", .integer(total)), ("limit", .integer(limit)),
                 ("offset", .integer(offset)),
@@ -76,8 +82,8 @@ extension BacktestService {
     }
 
     /// `GET /runs/{id}/results`: the top rows and the grid summary (with the heatmap).
-    public func results(id: String, limit: Int) throws(ServiceError) -> JSONValue {
-        let run = try findRun(id)
+    public func results(id: String, limit: Int, caller: Caller = .local) throws(ServiceError) -> JSONValue {
+        let run = try findRun(id, caller.readableRuns)
         guard run.status == .done else {
             throw ServiceError(
                 code: "conflict", message: "run \(id) is \(run.status.rawValue); results exist once it is DONE")
@@ -91,11 +97,11 @@ extension BacktestService {
     }
 
     /// `POST /runs/{id}/cancel`: true when accepted (QUEUED or RUNNING), false when already finished.
-    public func cancel(id: String) throws(ServiceError) -> (JSONValue, accepted: Bool) {
+    public func cancel(id: String, caller: Caller = .local) throws(ServiceError) -> (JSONValue, accepted: Bool) {
         let outcome: (RunRecord, EventRecord?)?
         do {
             outcome = try catalog.cancelIfQueued(
-                id: id, owner: configuration.owner, at: Identifiers.now(),
+                id: id, owner: caller.owner, at: Identifiers.now(),
                 eventData: #"{"message":null,"status":"CANCELLED"}"#)
         } catch { throw ServiceError.internalError }
         guard let (run, event) = outcome else { throw ServiceError.notFound("run \(id)") }
@@ -107,8 +113,8 @@ extension BacktestService {
     }
 
     /// `DELETE /runs/{id}`: cancels if needed, then removes the run, its events and results.
-    public func delete(id: String) async throws(ServiceError) {
-        let run = try findRun(id)
+    public func delete(id: String, caller: Caller = .local) async throws(ServiceError) {
+        let run = try findRun(id, .only(caller.owner))
         if run.status == .running {
             cancellations.request(id, .deleted)
             // The engine checks every few milliseconds of work; give it a moment to let go.
@@ -116,15 +122,17 @@ extension BacktestService {
                 try? await Task.sleep(nanoseconds: 20_000_000)
             }
         }
-        do { try catalog.deleteRun(id: id, owner: configuration.owner) } catch { throw ServiceError.internalError }
+        do { try catalog.deleteRun(id: id, owner: caller.owner) } catch { throw ServiceError.internalError }
         finishedDocuments.remove(id)
         cancellations.clear(id)
         hub.close(runID: id)
     }
 
     /// Stored events with `seq > after`.
-    public func events(id: String, after: Int) throws(ServiceError) -> (events: [RunEvent], finished: Bool) {
-        let run = try findRun(id)
+    public func events(id: String, after: Int, caller: Caller = .local) throws(ServiceError) -> (
+        events: [RunEvent], finished: Bool
+    ) {
+        let run = try findRun(id, caller.readableRuns)
         do { return (try catalog.events(runID: id, after: after).map(RunEvent.init), run.status.isFinished) } catch {
             throw ServiceError.internalError
         }

@@ -6,10 +6,10 @@ import Foundation
 extension BacktestService {
     /// The stored request, parameters of the chosen variant (rank number or `variant_key`; rank 1
     /// by default), the bars and the settings it ran with.
-    func replay(id: String, variant: String?) throws(ServiceError) -> (
+    func replay(id: String, variant: String?, caller: Caller) throws(ServiceError) -> (
         String, DetailedRun, OHLCVSeries, BacktestSettings
     ) {
-        let run = try findRun(id)
+        let run = try findRun(id, caller.readableRuns)
         guard run.status == .done else {
             throw ServiceError(
                 code: "conflict", message: "run \(id) is \(run.status.rawValue); trades exist once it is DONE")
@@ -46,11 +46,13 @@ extension BacktestService {
     }
 
     /// `GET /runs/{id}/trades`.
-    public func trades(id: String, variant: String?, limit: Int, offset: Int, from: Int64?, to: Int64?)
+    public func trades(
+        id: String, variant: String?, limit: Int, offset: Int, from: Int64?, to: Int64?, caller: Caller = .local
+    )
         throws(ServiceError)
         -> JSONValue
     {
-        let (key, detailed, series, _) = try replay(id: id, variant: variant)
+        let (key, detailed, series, _) = try replay(id: id, variant: variant, caller: caller)
         let selected = detailed.trades.filter { trade in
             let time = series.timestamps[trade.entryBar]
             return (from.map { time >= $0 } ?? true) && (to.map { time <= $0 } ?? true)
@@ -80,8 +82,10 @@ extension BacktestService {
     }
 
     /// `GET /runs/{id}/equity`, downsampled to at most `maxPoints`.
-    public func equity(id: String, variant: String?, maxPoints: Int) throws(ServiceError) -> JSONValue {
-        let (key, detailed, series, settings) = try replay(id: id, variant: variant)
+    public func equity(id: String, variant: String?, maxPoints: Int, caller: Caller = .local) throws(ServiceError)
+        -> JSONValue
+    {
+        let (key, detailed, series, settings) = try replay(id: id, variant: variant, caller: caller)
         let drawdown = detailed.drawdown
         let first = series.close.first ?? 1
         let benchmark = series.close.map { settings.execution.initialCash * $0 / first }

@@ -26,7 +26,7 @@ public final class BacktestService: Sendable {
             path: configuration.dataDirectory + "/catalog.sqlite", durableCommits: configuration.durableCommits,
             faults: configuration.catalogFaults)
         self.catalog = catalog
-        datasets = DatasetStore(catalog: catalog, owner: configuration.owner)
+        datasets = DatasetStore(catalog: catalog)
         parser = RequestParser(maxGridVariants: configuration.maxGridVariants, jsonLimits: configuration.jsonLimits)
         let maxAttempts = configuration.maxRunAttempts
         let recovery = try catalog.recoverInterrupted(
@@ -102,14 +102,16 @@ public final class BacktestService: Sendable {
     }
 
     /// Validates, hashes and inserts (committed before returning); never runs engine work.
-    public func submit(body: [UInt8], idempotencyKey: String?) throws(ServiceError) -> Submission {
+    public func submit(
+        body: [UInt8], idempotencyKey: String?, caller: Caller = .local, admission: Admission = .unlimited
+    ) throws(ServiceError) -> Submission {
         if let key = idempotencyKey, key.isEmpty || key.count > 255 || !key.utf8.allSatisfy({ $0 > 32 && $0 < 127 }) {
             throw ServiceError.validation([
                 .init(path: "Idempotency-Key", message: "must be 1 to 255 visible ASCII characters")
             ])
         }
         let request = try parser.parse(body)
-        let dataset = try resolveDataset(request)
+        let dataset = try resolveDataset(request, caller)
         var bars = dataset.rows
         if request.isWindowed {
             bars = try barCount(datasetID: dataset.id, from: request.fromMilliseconds, to: request.toMilliseconds)
@@ -119,13 +121,17 @@ public final class BacktestService: Sendable {
         try checkValidationWork(request, variants: variants, bars: bars)
         let hash = InputHash.compute(normalized: request.normalized, datasetSHA256: dataset.sha256)
         let newRun = NewRun(
-            id: Identifiers.make(prefix: "run_"), owner: configuration.owner, inputHash: hash,
+            id: Identifiers.make(prefix: "run_"), owner: caller.owner, inputHash: hash,
             idempotencyKey: idempotencyKey,
             request: JSONWriter.compact(request.normalized), datasetID: dataset.id, variants: variants,
             engineVersion: InputHash.engineVersion, createdAt: Identifiers.now(),
             queuedEventData: #"{"status":"QUEUED"}"#)
         let outcome: InsertOutcome
-        do { outcome = try catalog.insertRun(newRun, queueCapacity: configuration.queueCapacity) } catch {
+        do {
+            outcome = try catalog.insertRun(
+                newRun, queueCapacity: configuration.queueCapacity, maxActive: admission.maxActiveRuns,
+                admit: admission.admit)
+        } catch {
             logger.error("run not stored", metadata: ["run_id": .string(newRun.id), "error": .string("\(error)")])
             throw ServiceError.catalogRefused(error, "the run")
         }
@@ -153,17 +159,26 @@ public final class BacktestService: Sendable {
         case .queueFull(let queued):
             throw ServiceError(
                 code: "queue_full", message: "\(queued) runs are queued; try again later", retryAfterSeconds: 5)
+        case .quotaFull(let active):
+            throw ServiceError(
+                code: "rate_limited",
+                message:
+                    "the concurrency quota is reached: \(active) runs of this owner are queued or running; wait for one to finish",
+                retryAfterSeconds: 5)
+        case .notAdmitted:
+            throw ServiceError(code: "rate_limited", message: "the rate limit of POST /backtests is reached")
         }
     }
 
-    private func resolveDataset(_ request: BacktestRequest) throws(ServiceError) -> DatasetRecord {
+    private func resolveDataset(_ request: BacktestRequest, _ caller: Caller) throws(ServiceError) -> DatasetRecord {
         switch request.data {
         case .dataset(let id)?:
-            do { return try datasets.record(id: id) } catch {
+            do { return try datasets.record(id: id, scope: caller.usableDatasets) } catch {
                 throw ServiceError.validation([.init(path: "dataset_id", message: "no dataset \(id)")])
             }
         case .symbol(let symbol, let timeframe)?:
-            guard let found = try datasets.newest(symbol: symbol, timeframe: timeframe) else {
+            guard let found = try datasets.newest(symbol: symbol, timeframe: timeframe, scope: caller.usableDatasets)
+            else {
                 throw ServiceError.validation([.init(path: "symbol", message: "no dataset for \(symbol) \(timeframe)")])
             }
             return found

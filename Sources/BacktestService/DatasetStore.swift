@@ -6,26 +6,25 @@ import Synchronization
 /// Imports CSV into the catalog and loads bars back, keeping the few most recent in memory.
 public final class DatasetStore: Sendable {
     private let catalog: Catalog
-    private let owner: String
     private let cache = Mutex<[(String, PreparedSeries)]>([])
     /// Prepared series kept for the next run: at most four, and at most this many bars in all
     /// (a prepared bar holds about 100 bytes, so 8 M bars ≈ 800 MB); the newest is always kept.
     private static let cacheSize = 4
     private static let cacheBars = 8_000_000
 
-    init(catalog: Catalog, owner: String) {
+    init(catalog: Catalog) {
         self.catalog = catalog
-        self.owner = owner
     }
 
     /// Parses and stores a CSV; the same bytes under the same symbol and timeframe again return the
     /// stored dataset (`created` false). Nothing is stored when any row is bad.
-    public func importCSV(_ bytes: [UInt8], symbol: String, timeframe: String?) throws(ServiceError) -> (
-        DatasetRecord, created: Bool
-    ) {
+    public func importCSV(_ bytes: [UInt8], symbol: String, timeframe: String?, owner: String = Caller.local.owner)
+        throws(ServiceError) -> (DatasetRecord, created: Bool)
+    {
         try Self.validate(symbol: symbol, timeframe: timeframe)
         return try store(
-            try Self.parse(bytes), symbol: symbol, timeframe: timeframe, sha256: InputHash.sha256Hex(bytes))
+            try Self.parse(bytes), symbol: symbol, timeframe: timeframe, sha256: InputHash.sha256Hex(bytes),
+            owner: owner)
     }
 
     /// Stores a received upload: parsed from its temporary file, which its owner removes.
@@ -37,7 +36,7 @@ public final class DatasetStore: Sendable {
             let existing: DatasetRecord?
             do {
                 existing = try catalog.dataset(
-                    owner: owner, sha256: sha256, symbol: upload.symbol, timeframe: timeframe)
+                    owner: upload.owner, sha256: sha256, symbol: upload.symbol, timeframe: timeframe)
             } catch { throw ServiceError.internalError }
             if let existing { return (existing, false) }
         }
@@ -45,7 +44,8 @@ public final class DatasetStore: Sendable {
         let series = try MappedFile.withContents(of: upload.path) { bytes throws(ServiceError) in
             try Self.parse(bytes)
         }
-        return try store(series, symbol: upload.symbol, timeframe: upload.timeframe, sha256: sha256)
+        return try store(
+            series, symbol: upload.symbol, timeframe: upload.timeframe, sha256: sha256, owner: upload.owner)
     }
 
     /// Checks the query of an import before any of its body is read.
@@ -76,9 +76,9 @@ public final class DatasetStore: Sendable {
 
     /// Takes `series` over so its columns can go once encoded: the bars are in memory once, not twice,
     /// while the catalog writes them.
-    private func store(_ series: consuming OHLCVSeries, symbol: String, timeframe: String?, sha256: String)
-        throws(ServiceError) -> (DatasetRecord, created: Bool)
-    {
+    private func store(
+        _ series: consuming OHLCVSeries, symbol: String, timeframe: String?, sha256: String, owner: String
+    ) throws(ServiceError) -> (DatasetRecord, created: Bool) {
         guard let resolved = timeframe ?? Timeframe.infer(stepSeconds: series.medianStepSeconds)?.rawValue else {
             throw ServiceError.validation([
                 .init(path: "timeframe", message: "is required: it cannot be inferred from the timestamps")
@@ -116,7 +116,7 @@ public final class DatasetStore: Sendable {
                 continue
             }
             do {
-                _ = try importCSV([UInt8](data), symbol: symbol, timeframe: timeframe)
+                _ = try importCSV([UInt8](data), symbol: symbol, timeframe: timeframe, owner: Caller.publicOwner)
                 imported.append(name)
             } catch {
                 failures.append((name, error.message))
@@ -125,21 +125,21 @@ public final class DatasetStore: Sendable {
         return (imported, failures)
     }
 
-    func record(id: String) throws(ServiceError) -> DatasetRecord {
+    func record(id: String, scope: OwnerScope) throws(ServiceError) -> DatasetRecord {
         let found: DatasetRecord?
-        do { found = try catalog.dataset(id: id, owner: owner) } catch { throw ServiceError.internalError }
+        do { found = try catalog.dataset(id: id, scope: scope) } catch { throw ServiceError.internalError }
         guard let found else { throw ServiceError.notFound("dataset \(id)") }
         return found
     }
 
-    func newest(symbol: String, timeframe: String) throws(ServiceError) -> DatasetRecord? {
-        do { return try catalog.newestDataset(owner: owner, symbol: symbol, timeframe: timeframe) } catch {
+    func newest(symbol: String, timeframe: String, scope: OwnerScope) throws(ServiceError) -> DatasetRecord? {
+        do { return try catalog.newestDataset(scope: scope, symbol: symbol, timeframe: timeframe) } catch {
             throw ServiceError.internalError
         }
     }
 
-    public func all() throws(ServiceError) -> [DatasetRecord] {
-        do { return try catalog.datasets(owner: owner) } catch { throw ServiceError.internalError }
+    func all(scope: OwnerScope) throws(ServiceError) -> [DatasetRecord] {
+        do { return try catalog.datasets(scope: scope) } catch { throw ServiceError.internalError }
     }
 
     /// What a stored run needs to run again: its parsed request, the bars it selected and the
@@ -149,7 +149,8 @@ public final class DatasetStore: Sendable {
     ) {
         let request = try RequestParser(maxGridVariants: .max, requiresData: false, jsonLimits: .unlimited).parse(
             Array(text.utf8))
-        let dataset = try record(id: datasetID)
+        // Checked when the run was accepted; the run itself is only ever reached by its owner.
+        let dataset = try record(id: datasetID, scope: .any)
         var prepared = try series(id: datasetID)
         if request.isWindowed {
             prepared = PreparedSeries(

@@ -12,6 +12,8 @@ public final class DatasetUpload: @unchecked Sendable {
     public let path: String
     let symbol: String
     let timeframe: String?
+    /// Who the dataset will belong to.
+    let owner: String
     private let maxBytes: Int
     private let gzipDeclared: Bool
     private var fd: Int32
@@ -23,10 +25,13 @@ public final class DatasetUpload: @unchecked Sendable {
     /// CSV bytes written (after decompression).
     private(set) var size = 0
 
-    init(directory: String, symbol: String, timeframe: String?, gzip: Bool, maxBytes: Int) throws(ServiceError) {
+    init(directory: String, symbol: String, timeframe: String?, gzip: Bool, maxBytes: Int, owner: String)
+        throws(ServiceError)
+    {
         path = directory + "/upload-" + UUID().uuidString + ".csv"
         self.symbol = symbol
         self.timeframe = timeframe
+        self.owner = owner
         self.maxBytes = maxBytes
         gzipDeclared = gzip
         fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)

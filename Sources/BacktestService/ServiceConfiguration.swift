@@ -24,8 +24,6 @@ public struct ServiceConfiguration: Sendable {
     public var chunkVariants: Int = 4096
     /// Bar-variants per engine step, between progress checks and cancellation checks (≈15 ms).
     public var stepBarVariants: Int = GridRunner(workers: 1).stepBarVariants
-    /// Owner of everything in single-user mode.
-    public var owner: String = "local"
     /// Claims of one run before a run found RUNNING at start-up ends as ERROR instead of being
     /// re-queued (default 3): a run that kills the process cannot crash-loop it.
     public var maxRunAttempts: Int = 3

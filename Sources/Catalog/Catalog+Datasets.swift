@@ -37,11 +37,16 @@ extension Catalog {
     }
 
     public func dataset(id: String, owner: String) throws -> DatasetRecord? {
-        try read { database in
+        try dataset(id: id, scope: .only(owner))
+    }
+
+    public func dataset(id: String, scope: OwnerScope) throws -> DatasetRecord? {
+        let (condition, values) = scope.condition()
+        return try read { database in
             let statement = try database.prepare(
-                "SELECT \(Self.datasetColumns) FROM datasets WHERE id = ? AND owner = ?"
+                "SELECT \(Self.datasetColumns) FROM datasets WHERE id = ? AND \(condition)"
             )
-            .bind(.text(id), .text(owner))
+            .bind([.text(id)] + values)
             return try statement.step() ? Self.datasetRecord(statement) : nil
         }
     }
@@ -58,10 +63,16 @@ extension Catalog {
 
     /// All datasets of `owner`, newest first.
     public func datasets(owner: String) throws -> [DatasetRecord] {
-        try read { database in
+        try datasets(scope: .only(owner))
+    }
+
+    /// The datasets `scope` sees, newest first.
+    public func datasets(scope: OwnerScope) throws -> [DatasetRecord] {
+        let (condition, values) = scope.condition()
+        return try read { database in
             let statement = try database.prepare(
-                "SELECT \(Self.datasetColumns) FROM datasets WHERE owner = ? ORDER BY ord DESC"
-            ).bind(.text(owner))
+                "SELECT \(Self.datasetColumns) FROM datasets WHERE \(condition) ORDER BY ord DESC"
+            ).bind(values)
             var records: [DatasetRecord] = []
             while try statement.step() { records.append(Self.datasetRecord(statement)) }
             return records
@@ -70,13 +81,19 @@ extension Catalog {
 
     /// The newest dataset with this symbol and timeframe.
     public func newestDataset(owner: String, symbol: String, timeframe: String) throws -> DatasetRecord? {
-        try read { database in
+        try newestDataset(scope: .only(owner), symbol: symbol, timeframe: timeframe)
+    }
+
+    /// The newest dataset `scope` sees with this symbol and timeframe.
+    public func newestDataset(scope: OwnerScope, symbol: String, timeframe: String) throws -> DatasetRecord? {
+        let (condition, values) = scope.condition()
+        return try read { database in
             let statement = try database.prepare(
                 """
-                SELECT \(Self.datasetColumns) FROM datasets WHERE owner = ? AND symbol = ? AND timeframe = ?
+                SELECT \(Self.datasetColumns) FROM datasets WHERE \(condition) AND symbol = ? AND timeframe = ?
                 ORDER BY ord DESC LIMIT 1
                 """
-            ).bind(.text(owner), .text(symbol), .text(timeframe))
+            ).bind(values + [.text(symbol), .text(timeframe)])
             return try statement.step() ? Self.datasetRecord(statement) : nil
         }
     }

@@ -21,9 +21,13 @@ extension Catalog {
         return try statement.step() ? runRecord(statement) : nil
     }
 
-    /// Inserts a QUEUED run with its first event, unless the same input or key exists or the
-    /// queue already holds `queueCapacity` runs.
-    public func insertRun(_ run: NewRun, queueCapacity: Int) throws -> InsertOutcome {
+    /// Inserts a QUEUED run with its first event, unless the same input or key exists, the queue
+    /// already holds `queueCapacity` runs, the owner has `maxActive` runs QUEUED or RUNNING, or
+    /// `admit` refuses. `admit` runs inside the transaction, after the checks that answer a replay,
+    /// so a replay never spends what it guards (a rate limit), and a refusal stores nothing.
+    public func insertRun(
+        _ run: NewRun, queueCapacity: Int, maxActive: Int? = nil, admit: () -> Bool = { true }
+    ) throws -> InsertOutcome {
         try durableWrite { database in
             try database.transaction {
                 if let key = run.idempotencyKey,
@@ -40,6 +44,14 @@ extension Catalog {
                 let count = try database.prepare("SELECT COUNT(*) FROM runs WHERE status = 'QUEUED'")
                 _ = try count.step()
                 if count.int(0) >= queueCapacity { return .queueFull(queued: count.int(0)) }
+                if let maxActive {
+                    let active = try database.prepare(
+                        "SELECT COUNT(*) FROM runs WHERE owner = ? AND status IN ('QUEUED', 'RUNNING')"
+                    ).bind(.text(run.owner))
+                    _ = try active.step()
+                    if active.int(0) >= maxActive { return .quotaFull(active: active.int(0)) }
+                }
+                guard admit() else { return .notAdmitted }
                 try database.prepare(
                     """
                     INSERT INTO runs (id, owner, status, input_hash, idempotency_key, request, dataset_id, variants,
@@ -177,16 +189,33 @@ extension Catalog {
     }
 
     public func run(id: String, owner: String) throws -> RunRecord? {
-        try read { database in try Self.fetchRun(database, where: "id = ? AND owner = ?", .text(id), .text(owner)) }
+        try run(id: id, scope: .only(owner))
+    }
+
+    public func run(id: String, scope: OwnerScope) throws -> RunRecord? {
+        let (condition, values) = scope.condition()
+        return try read { database in
+            let statement = try database.prepare("SELECT \(Self.runColumns) FROM runs WHERE id = ? AND \(condition)")
+                .bind([.text(id)] + values)
+            return try statement.step() ? Self.runRecord(statement) : nil
+        }
     }
 
     /// A page of runs, newest first unless `ascending`, with the total count.
     public func listRuns(owner: String, status: RunStatus?, limit: Int, offset: Int, ascending: Bool) throws -> (
         [RunRecord], Int
     ) {
-        try read { database in
-            let filter = status == nil ? "owner = ?" : "owner = ? AND status = ?"
-            var values: [SQLValue] = [.text(owner)]
+        try listRuns(scope: .only(owner), status: status, limit: limit, offset: offset, ascending: ascending)
+    }
+
+    /// A page of the runs `scope` sees, newest first unless `ascending`, with the total count.
+    public func listRuns(scope: OwnerScope, status: RunStatus?, limit: Int, offset: Int, ascending: Bool) throws -> (
+        [RunRecord], Int
+    ) {
+        let (condition, scopeValues) = scope.condition()
+        return try read { database in
+            let filter = status == nil ? condition : condition + " AND status = ?"
+            var values = scopeValues
             if let status { values.append(.text(status.rawValue)) }
             let count = try database.prepare("SELECT COUNT(*) FROM runs WHERE \(filter)").bind(values)
             _ = try count.step()

@@ -67,6 +67,10 @@ public enum InsertOutcome: Sendable, Equatable {
     /// The key is taken by a run with different input.
     case keyReused(RunRecord)
     case queueFull(queued: Int)
+    /// The owner already has `active` runs QUEUED or RUNNING, its quota.
+    case quotaFull(active: Int)
+    /// The caller's admission check (a rate limit) said no; nothing was stored.
+    case notAdmitted
 }
 
 /// One persisted event of a run; `seq` counts from 0.

@@ -13,7 +13,7 @@ import Testing
         let directory = FileManager.default.temporaryDirectory.path
         for declared in [true, false] {
             let upload = try DatasetUpload(
-                directory: directory, symbol: "S", timeframe: "1h", gzip: declared, maxBytes: 1 << 20)
+                directory: directory, symbol: "S", timeframe: "1h", gzip: declared, maxBytes: 1 << 20, owner: "local")
             try upload.write([compressed[0]])
             try upload.write(Array(compressed.dropFirst()))
             _ = try upload.finish()
