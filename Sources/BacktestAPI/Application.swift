@@ -7,14 +7,27 @@ import Logging
 public enum Application {
     /// Builds the router for a service (also used by tests).
     public static func router(
-        service: BacktestService, keepAliveSeconds: Double = 15, maxDatasetBytes: Int = Settings().maxDatasetBytes,
-        webSocketEchoPath: String = ""
+        service: BacktestService, settings: Settings = Settings(), keepAliveSeconds: Double = 15,
+        clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
     ) -> Router {
         var builder = RouterBuilder()
         Routes.register(
-            on: &builder, service: service, keepAliveSeconds: keepAliveSeconds, maxDatasetBytes: maxDatasetBytes,
-            webSocketEchoPath: webSocketEchoPath)
+            on: &builder, service: service, access: access(service: service, settings: settings, clock: clock),
+            keepAliveSeconds: keepAliveSeconds, maxDatasetBytes: settings.maxDatasetBytes,
+            webSocketEchoPath: settings.wsEchoPath)
         return builder.build()
+    }
+
+    /// Authentication and limits as the settings describe them.
+    static func access(service: BacktestService, settings: Settings, clock: @escaping @Sendable () -> Double)
+        -> Access
+    {
+        let limits = TierLimits(
+            perHour: [.free: settings.rateFreePerHour, .pro: settings.ratePaidPerHour, .admin: settings.rateAdminPerHour],
+            maxActive: [.free: settings.maxActiveFree, .pro: settings.maxActivePro, .admin: settings.maxActiveAdmin])
+        return Access(
+            directory: service.keys, limits: limits, singleUserTier: KeyTier(rawValue: settings.singleUserTier) ?? .admin,
+            secureCookies: settings.behindTLS, clock: clock)
     }
 
     /// The service configuration the settings describe.
@@ -38,23 +51,23 @@ public enum Application {
         let log = LineWriter()
         LoggingSystem.bootstrap { label in JSONLogHandler(label: label, writer: log) }
         let logger = Logger(label: "backtestd")
-        if !isLoopback(settings.host) {
-            throw Settings.Invalid(
-                message:
-                    "no API keys are configured: the server is single-user and binds loopback only (got \(settings.host))"
-            )
-        }
         SignalWaiter.install()
         let service = try BacktestService(
             configuration: serviceConfiguration(settings), logger: Logger(label: "backtestd.service"))
+        if !isLoopback(settings.host) && !service.keys.hasKeys {
+            service.shutdown()
+            throw Settings.Invalid(
+                message:
+                    "no API keys are configured: the server is single-user and binds loopback only (got \(settings.host)); create one with `backtestd keys create`"
+            )
+        }
         var accessLog: (@Sendable ([UInt8]) -> Void)?
         if settings.accessLog {
             accessLog = { lines in log.write(lines: lines) }
         }
         let server = try HTTPServer(
             configuration: settings.serverConfiguration,
-            router: router(
-                service: service, maxDatasetBytes: settings.maxDatasetBytes, webSocketEchoPath: settings.wsEchoPath),
+            router: router(service: service, settings: settings),
             accessLog: accessLog)
         logger.info("listening", metadata: ["host": .string(settings.host), "port": .string(String(server.port))])
         log.flush()

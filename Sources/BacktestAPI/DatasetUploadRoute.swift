@@ -9,16 +9,21 @@ enum DatasetUploadRoute {
     /// Body bytes handed to the blocking pool at once (one hop per MiB, not per socket read).
     static let batchBytes = 1 << 20
 
-    static func register(on builder: inout RouterBuilder, service: BacktestService, maxBytes: Int) {
+    static func register(on builder: inout RouterBuilder, service: BacktestService, access: Access, maxBytes: Int) {
         // Once per start: files a crash left mid-upload go.
         let directory = Result { try service.prepareUploads() }
         builder.streaming("POST", "/datasets", maxBodyBytes: maxBytes) { request, body in
+            let principal: Principal
+            do {
+                principal = try access.authenticate(request)
+                try access.checkCSRF(principal, request, allowedTypes: ["text/csv"] + mediaTypes)
+            } catch { return error.response }
             do {
                 let gzip = try gzipRequested(request)
                 guard case .success(let directory) = directory else { throw ServiceError.internalError }
                 let upload = try service.beginDatasetUpload(
                     directory: directory, symbol: request.query("symbol"), timeframe: request.query("timeframe"),
-                    gzip: gzip, maxBytes: maxBytes)
+                    gzip: gzip, maxBytes: maxBytes, caller: principal.caller)
                 // Hashing, gunzip and the file write are CPU and I/O: done on the blocking pool a
                 // batch at a time, never on the cooperative threads that streams and SSE share.
                 var batch: [[UInt8]] = []
@@ -34,9 +39,13 @@ enum DatasetUploadRoute {
                 let last = batch
                 try await BlockingWork.run { for piece in last { try upload.write(piece) } }
                 let (document, created) = try await BlockingWork.run { try service.finishDatasetUpload(upload) }
-                return .document(document, status: created ? 201 : 200)
+                var response = HTTPResponse.document(document, status: created ? 201 : 200)
+                response.logFields = principal.logFields
+                return response
             } catch {
-                throw ErrorMapping.httpError(error)
+                var response = ErrorMapping.httpError(error).response
+                response.logFields = principal.logFields
+                return response
             }
         }
     }

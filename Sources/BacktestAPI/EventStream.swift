@@ -5,7 +5,9 @@ import HTTPServer
 /// default, or `?follow=1` to stay open and receive new events pushed from the event hub
 /// (no per-client polling), with `: ka` comments and closing after the terminal event.
 enum EventStream {
-    static func response(for request: HTTPRequest, service: BacktestService, keepAliveSeconds: Double) throws
+    static func response(
+        for request: HTTPRequest, service: BacktestService, caller: Caller, keepAliveSeconds: Double
+    ) throws
         -> HTTPResponse
     {
         let id = request.parameter("id")
@@ -20,7 +22,7 @@ enum EventStream {
         let follow = ["1", "true", "yes"].contains(request.query("follow") ?? "0")
         // Subscribe before reading the log so nothing falls between the two.
         let live = follow ? service.hub.subscribe(runID: id) : nil
-        let (stored, finished) = try service.events(id: id, after: after)
+        let (stored, finished) = try service.events(id: id, after: after, caller: caller)
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: "text/event-stream; charset=utf-8")
         headers.add(name: "Cache-Control", value: "no-cache")

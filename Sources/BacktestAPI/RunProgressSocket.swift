@@ -6,14 +6,18 @@ import HTTPServer
 /// `?after=N` resumes. The client may send `{"action":"cancel"}`; anything else gets an `error`
 /// frame and the connection stays open.
 enum RunProgressSocket {
-    static func route(service: BacktestService) -> WebSocketRoute {
+    static func route(service: BacktestService, access: Access) -> WebSocketRoute {
         WebSocketRoute(originAllowed: WebSocketRoute.sameOriginOrNone) { request in
+            let principal = try access.authenticate(request)
+            let caller = principal.caller
             let id = request.parameter("id")
             let after = try request.integerQuery("after", default: -1, -1...Int(Int32.max))
             // Subscribed before the log is read, so no event falls between the two.
             let live = service.hub.subscribe(runID: id)
             let (stored, finished) = try await BlockingWork.run {
-                do { return try service.events(id: id, after: after) } catch { throw ErrorMapping.httpError(error) }
+                do { return try service.events(id: id, after: after, caller: caller) } catch {
+                    throw ErrorMapping.httpError(error)
+                }
             }
             return { socket in
                 try await withThrowingTaskGroup(of: Void.self) { group in
@@ -32,7 +36,7 @@ enum RunProgressSocket {
                     }
                     group.addTask {
                         while let message = await socket.receive() {
-                            try await answer(message, runID: id, socket: socket, service: service)
+                            try await answer(message, runID: id, caller: caller, socket: socket, service: service)
                         }
                     }
                     // Either the log ended (close 1000 follows) or the peer closed: stop the other.
@@ -45,7 +49,7 @@ enum RunProgressSocket {
 
     /// One client message: a cancel (its result arrives as the run's `cancelled` event), or an error frame.
     private static func answer(
-        _ message: WebSocketMessage, runID: String, socket: WebSocket, service: BacktestService
+        _ message: WebSocketMessage, runID: String, caller: Caller, socket: WebSocket, service: BacktestService
     ) async throws {
         guard case .text(let text) = message,
             case .success(let value) = Result(catching: {
@@ -59,7 +63,7 @@ enum RunProgressSocket {
             return try await socket.send(text: error("bad_request", #"the only message is {"action":"cancel"}"#))
         }
         let outcome: Result<(JSONValue, accepted: Bool), any Error>
-        do { outcome = .success(try await BlockingWork.run { try service.cancel(id: runID) }) } catch {
+        do { outcome = .success(try await BlockingWork.run { try service.cancel(id: runID, caller: caller) }) } catch {
             outcome = .failure(error)
         }
         switch outcome {

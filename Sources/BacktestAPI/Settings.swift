@@ -43,6 +43,17 @@ public struct Settings: Sendable, Equatable {
     public var wsPingIntervalSeconds = 30.0
     public var wsPongTimeoutSeconds = 10.0
     public var wsCloseTimeoutSeconds = 5.0
+    /// `POST /backtests` per hour and QUEUED + RUNNING runs per owner, by tier (0 = unlimited).
+    public var rateFreePerHour = 10
+    public var ratePaidPerHour = 100
+    public var rateAdminPerHour = 0
+    public var maxActiveFree = 2
+    public var maxActivePro = 10
+    public var maxActiveAdmin = 0
+    /// The tier every client address gets in single-user mode (no keys): `admin` = unlimited.
+    public var singleUserTier = "admin"
+    /// The server is reached over TLS (a proxy in front): session cookies get `Secure`.
+    public var behindTLS = false
 
     public init() {}
 
@@ -55,7 +66,8 @@ public struct Settings: Sendable, Equatable {
         "shutdown_grace_s", "access_log", "queue_capacity", "max_grid_variants", "retention_runs", "import_samples",
         "samples_dir", "max_run_attempts", "max_json_elements", "max_json_string_bytes", "max_validation_work",
         "durable_commits", "ws_echo_path", "ws_max_frame_bytes", "ws_max_message_bytes", "ws_ping_interval_s",
-        "ws_pong_timeout_s", "ws_close_timeout_s",
+        "ws_pong_timeout_s", "ws_close_timeout_s", "rate_free_per_hour", "rate_pro_per_hour", "rate_admin_per_hour",
+        "max_active_free", "max_active_pro", "max_active_admin", "single_user_tier", "behind_tls",
     ]
 
     /// A setting that could not be applied.
@@ -163,6 +175,18 @@ public struct Settings: Sendable, Equatable {
         case "ws_ping_interval_s": wsPingIntervalSeconds = try seconds()
         case "ws_pong_timeout_s": wsPongTimeoutSeconds = try seconds()
         case "ws_close_timeout_s": wsCloseTimeoutSeconds = try seconds()
+        case "rate_free_per_hour": rateFreePerHour = try int(0...1_000_000)
+        case "rate_pro_per_hour": ratePaidPerHour = try int(0...1_000_000)
+        case "rate_admin_per_hour": rateAdminPerHour = try int(0...1_000_000)
+        case "max_active_free": maxActiveFree = try int(0...1_000_000)
+        case "max_active_pro": maxActivePro = try int(0...1_000_000)
+        case "max_active_admin": maxActiveAdmin = try int(0...1_000_000)
+        case "single_user_tier":
+            guard ["free", "pro", "admin"].contains(text) else {
+                throw Invalid(message: "\(source): single_user_tier must be free, pro or admin")
+            }
+            singleUserTier = text
+        case "behind_tls": behindTLS = try bool()
         default: throw Invalid(message: "\(source): unknown setting \(key)")
         }
     }

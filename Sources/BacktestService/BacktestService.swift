@@ -10,6 +10,8 @@ public final class BacktestService: Sendable {
     let catalog: Catalog
     public let datasets: DatasetStore
     public let hub = EventHub()
+    /// The API keys the server accepts (none: single-user mode).
+    public let keys: KeyDirectory
     let finishedDocuments = DocumentCache()
     let cancellations = CancellationRegistry()
     let logger: Logger
@@ -26,6 +28,7 @@ public final class BacktestService: Sendable {
             path: configuration.dataDirectory + "/catalog.sqlite", durableCommits: configuration.durableCommits,
             faults: configuration.catalogFaults)
         self.catalog = catalog
+        keys = KeyDirectory(catalog: catalog)
         datasets = DatasetStore(catalog: catalog)
         parser = RequestParser(maxGridVariants: configuration.maxGridVariants, jsonLimits: configuration.jsonLimits)
         let maxAttempts = configuration.maxRunAttempts

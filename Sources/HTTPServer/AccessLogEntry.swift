@@ -7,6 +7,8 @@ public struct AccessLogEntry: Sendable {
     public let durationMilliseconds: Double
     public let requestID: String
     public let peer: String
+    /// Fields the handler added (e.g. who asked), as strings.
+    public var fields: [(String, String)] = []
 
     /// The entry as one JSON line (no trailing newline).
     public var jsonLine: String {
@@ -40,6 +42,12 @@ public struct AccessLogEntry: Sendable {
         JSONString.append(requestID, to: &buffer)
         buffer.append(contentsOf: #","peer":"#.utf8)
         JSONString.append(peer, to: &buffer)
+        for (name, value) in fields {
+            buffer.append(UInt8(ascii: ","))
+            JSONString.append(name, to: &buffer)
+            buffer.append(UInt8(ascii: ":"))
+            JSONString.append(value, to: &buffer)
+        }
         buffer.append(contentsOf: "}\n".utf8)
     }
 

@@ -18,6 +18,7 @@ final class Connection {
         let keepAlive: Bool
         var bodyStream: RequestBodyStream? = nil
         var reservedBytes = 0
+        var logFields: [(String, String)] = []
     }
 
     let fd: Int32
@@ -241,7 +242,9 @@ final class Connection {
 
     /// Writes the response to the active request.
     func respond(_ response: HTTPResponse) {
-        guard let active, !closed else { return }
+        guard var active, !closed else { return }
+        active.logFields = response.logFields
+        self.active = active
         // A handler that answers before its body ended leaves the rest unread: the connection cannot
         // find the next request, so it closes after this response.
         let bodyUnread = active.bodyStream.map { !$0.isComplete } ?? false
@@ -281,7 +284,7 @@ final class Connection {
                 AccessLogEntry(
                     method: active.head.method, path: active.head.path, status: status, bytes: bytes,
                     durationMilliseconds: (MonotonicClock.now() - active.startedAt) * 1000, requestID: active.requestID,
-                    peer: peer)
+                    peer: peer, fields: active.logFields)
             )
         }
         loop.core.bodyBudget.release(active?.reservedBytes ?? 0)

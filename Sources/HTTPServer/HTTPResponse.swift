@@ -10,6 +10,8 @@ public struct HTTPResponse: Sendable {
     public var status: Int
     public var headers: HTTPHeaders
     public var body: Body
+    /// Extra fields for this request's access-log line (e.g. the owner and key prefix); never sent.
+    public var logFields: [(String, String)] = []
 
     public init(status: Int = 200, headers: HTTPHeaders = HTTPHeaders(), body: Body = .bytes([])) {
         self.status = status

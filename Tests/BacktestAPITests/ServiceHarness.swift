@@ -23,6 +23,8 @@ enum Paths {
 func withRunningService(
     configure: (inout ServiceConfiguration) -> Void = { _ in }, maxDatasetBytes: Int = Settings().maxDatasetBytes,
     directory: String = Paths.temporaryDirectory(), keepDirectory: Bool = false,
+    settings adjust: (inout Settings) -> Void = { _ in },
+    clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 },
     _ body: @escaping @Sendable (UInt16, BacktestService) throws -> Void
 ) async throws {
     defer { if !keepDirectory { try? FileManager.default.removeItem(atPath: directory) } }
@@ -31,13 +33,16 @@ func withRunningService(
     configuration.workers = 1
     configure(&configuration)
     let service = try BacktestService(configuration: configuration)
+    var settings = Settings()
+    settings.maxDatasetBytes = maxDatasetBytes
+    adjust(&settings)
     var serverConfiguration = ServerConfiguration()
     serverConfiguration.port = 0
     serverConfiguration.eventLoops = 1
     serverConfiguration.shutdownGracePeriod = 1
     let server = try HTTPServer(
         configuration: serverConfiguration,
-        router: Application.router(service: service, keepAliveSeconds: 0.2, maxDatasetBytes: maxDatasetBytes))
+        router: Application.router(service: service, settings: settings, keepAliveSeconds: 0.2, clock: clock))
     let port = server.port
     do {
         try await offPool { try body(port, service) }

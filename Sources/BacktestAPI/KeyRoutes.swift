@@ -1,0 +1,31 @@
+import BacktestService
+import HTTPServer
+
+/// `/keys`: key management over HTTP, for `admin` keys only (others get 403).
+enum KeyRoutes {
+    static func register(on builder: inout RouterBuilder, service: BacktestService, access: Access) {
+        builder.authenticated("POST", "/keys", access: access) { request, principal in
+            try requireAdmin(principal)
+            let (document, id) = try service.createKey(body: request.body)
+            var headers = HTTPHeaders()
+            headers.add(name: "Location", value: "/keys/\(id)")
+            headers.add(name: "Cache-Control", value: "no-store")
+            return .document(document, status: 201, headers: headers)
+        }
+        builder.authenticated("GET", "/keys", access: access) { _, principal in
+            try requireAdmin(principal)
+            return .document(try service.listKeys())
+        }
+        builder.authenticated("DELETE", "/keys/{id}", access: access) { request, principal in
+            try requireAdmin(principal)
+            try service.revokeKey(request.parameter("id"))
+            return HTTPResponse(status: 204)
+        }
+    }
+
+    static func requireAdmin(_ principal: Principal) throws(HTTPError) {
+        guard principal.tier == .admin else {
+            throw HTTPError(status: 403, code: "forbidden", message: "managing keys needs an admin key")
+        }
+    }
+}
