@@ -11,12 +11,13 @@ import Testing
         let stderr: String
     }
 
-    func keys(_ arguments: [String]) throws -> Outcome {
+    func keys(_ arguments: [String], environment: [String: String] = [:]) throws -> Outcome {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Paths.binary)
         process.arguments = ["keys"] + arguments
         // Settings from the test runner's environment must not pick another catalog.
         process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("BACKTESTD_") }
+            .merging(environment) { $1 }
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out
@@ -112,6 +113,30 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: missing + "/catalog.sqlite"))
         #expect(try keys(["revoke", "key_0", "--data-dir", missing]).status != 0)
         #expect(try keys(["list", "--data-dir", directory]).stdout.split(separator: "\n").count == 1)
+    }
+
+    @Test func theDataDirectoryResolvesLikeServe() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Paths.binary))
+        let root = Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let fromFile = root + "/from-file"
+        let fromEnvironment = root + "/from-environment"
+        let config = root + "/config.json"
+        try #"{"data_dir": "\#(fromFile)"}"#.write(toFile: config, atomically: true, encoding: .utf8)
+        #expect(try keys(["create", "--owner", "a", "--tier", "free", "--config", config]).status == 0)
+        #expect(FileManager.default.fileExists(atPath: fromFile + "/catalog.sqlite"))
+        let environment = ["BACKTESTD_DATA_DIR": fromEnvironment]
+        #expect(
+            try keys(["create", "--owner", "b", "--tier", "free", "--config", config], environment: environment).status
+                == 0)
+        #expect(FileManager.default.fileExists(atPath: fromEnvironment + "/catalog.sqlite"))
+        // The flag wins over both.
+        let listed = try keys(["list", "--config", config, "--data-dir", fromFile], environment: environment)
+        #expect(listed.stdout.contains(" a "))
+        #expect(!listed.stdout.contains(" b "))
+        let bad = try keys(["list"], environment: ["BACKTESTD_NO_SUCH_SETTING": "1"])
+        #expect(bad.status != 0)
+        #expect(bad.stdout.isEmpty)
     }
 
     @Test func theCommandsWorkWhileAServerRunsOnTheCatalog() async throws {

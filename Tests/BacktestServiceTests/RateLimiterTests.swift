@@ -1,3 +1,5 @@
+import Dispatch
+import Synchronization
 import Testing
 
 @testable import BacktestService
@@ -101,6 +103,17 @@ import Testing
             _ = limiter.peek("n", policy: hourly, now: now)
             limiter.refund("n", policy: hourly, now: now)
         }
+    }
+
+    @Test func concurrentAcquires_spendExactlyTheQuota() {
+        let limiter = InMemoryRateLimiter()
+        let policy = RatePolicy(name: "hourly", quota: 100, windowSeconds: 3600)
+        let allowed = Atomic(0)
+        DispatchQueue.concurrentPerform(iterations: 1000) { _ in
+            if limiter.acquire("k", policy: policy, now: 50).allowed { allowed.add(1, ordering: .relaxed) }
+        }
+        #expect(allowed.load(ordering: .relaxed) == 100)
+        #expect(limiter.peek("k", policy: policy, now: 50).retryAfterSeconds == 36)
     }
 
     @Test func idleSubjectsAreEvicted() {
