@@ -54,7 +54,7 @@ struct CatalogLocation: ParsableArguments {
 /// input, 70 for the catalog's).
 struct KeysFailure: Error, CustomStringConvertible {
     let message: String
-    var status: Int32 = 70
+    let status: Int32
 
     init(message: String, status: Int32 = 70) {
         self.message = message
