@@ -42,7 +42,7 @@ let package = Package(
         .executableTarget(
             name: "backtestd",
             dependencies: [
-                "BacktestAPI", "BacktestService", "BacktestEngine", "HTTPServer",
+                "BacktestAPI", "BacktestService", "BacktestEngine", "Catalog", "HTTPServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

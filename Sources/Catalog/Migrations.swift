@@ -85,6 +85,30 @@ enum Migrations {
         ALTER TABLE datasets_v2 RENAME TO datasets;
         CREATE INDEX datasets_by_symbol ON datasets (owner, symbol, timeframe, ord);
         """,
+        // 4: API keys (only the SHA-256 of a key is stored; lookup is by it) and browser sessions
+        // (the hash of the session id, bound to a key), plus the per-owner index the concurrency
+        // quota counts with.
+        """
+        CREATE TABLE api_keys (
+            id TEXT PRIMARY KEY,
+            owner TEXT NOT NULL,
+            tier TEXT NOT NULL,
+            hash TEXT UNIQUE NOT NULL,
+            prefix TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            last_used_at TEXT,
+            revoked_at TEXT
+        );
+        CREATE INDEX api_keys_by_prefix ON api_keys (prefix);
+        CREATE TABLE sessions (
+            hash TEXT PRIMARY KEY,
+            key_id TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            expires_ms INTEGER NOT NULL
+        );
+        CREATE INDEX sessions_by_key ON sessions (key_id);
+        CREATE INDEX runs_by_owner_status ON runs (owner, status);
+        """,
     ]
 
     /// Brings `database` to the newest version; returns the version reached.

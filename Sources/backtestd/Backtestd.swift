@@ -6,6 +6,7 @@ struct Backtestd: AsyncParsableCommand {
         commandName: "backtestd",
         abstract: "A self-hosted backtest service: HTTP API, worker pool, SQLite catalog.",
         subcommands: [
-            ServeCommand.self, BacktestCommand.self, CanonicalizeCommand.self, BenchCommand.self, BenchCSVCommand.self,
+            ServeCommand.self, KeysCommand.self, BacktestCommand.self, CanonicalizeCommand.self, BenchCommand.self,
+            BenchCSVCommand.self,
         ])
 }
