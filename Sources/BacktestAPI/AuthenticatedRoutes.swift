@@ -25,7 +25,7 @@ extension RouterBuilder {
                 do {
                     principal = try access.authenticate(request)
                     try access.checkCSRF(principal, request)
-                } catch { return error.response }
+                } catch { return ErrorMapping.httpError(error).response }
                 var response: HTTPResponse
                 do { response = try await handler(request, principal) } catch {
                     response = ErrorMapping.httpError(error).response
@@ -43,7 +43,7 @@ extension Access {
         do {
             principal = try authenticate(request)
             try checkCSRF(principal, request)
-        } catch { return error.response }
+        } catch { return ErrorMapping.httpError(error).response }
         var response: HTTPResponse
         do { response = try handler(principal) } catch { response = ErrorMapping.httpError(error).response }
         response.logFields = principal.logFields

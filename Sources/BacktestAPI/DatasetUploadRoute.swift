@@ -17,7 +17,7 @@ enum DatasetUploadRoute {
             do {
                 principal = try access.authenticate(request)
                 try access.checkCSRF(principal, request, allowedTypes: ["text/csv"] + mediaTypes)
-            } catch { return error.response }
+            } catch { return ErrorMapping.httpError(error).response }
             do {
                 let gzip = try gzipRequested(request)
                 guard case .success(let directory) = directory else { throw ServiceError.internalError }
