@@ -23,10 +23,13 @@ public enum Application {
         -> Access
     {
         let limits = TierLimits(
-            perHour: [.free: settings.rateFreePerHour, .pro: settings.ratePaidPerHour, .admin: settings.rateAdminPerHour],
+            perHour: [
+                .free: settings.rateFreePerHour, .pro: settings.ratePaidPerHour, .admin: settings.rateAdminPerHour,
+            ],
             maxActive: [.free: settings.maxActiveFree, .pro: settings.maxActivePro, .admin: settings.maxActiveAdmin])
         return Access(
-            directory: service.keys, limits: limits, singleUserTier: KeyTier(rawValue: settings.singleUserTier) ?? .admin,
+            directory: service.keys, limits: limits,
+            singleUserTier: KeyTier(rawValue: settings.singleUserTier) ?? .admin,
             secureCookies: settings.behindTLS, clock: clock)
     }
 

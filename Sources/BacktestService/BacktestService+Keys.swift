@@ -16,7 +16,9 @@ extension BacktestService {
     /// `POST /keys {"owner","tier"}`: the new key (shown this once) and its description.
     public func createKey(body: [UInt8]) throws(ServiceError) -> (JSONValue, id: String) {
         let value: JSONValue
-        do { value = try JSONParser.parse(body, limits: JSONParser.Limits(maxElements: 16, maxStringBytes: 1024)) } catch {
+        do {
+            value = try JSONParser.parse(body, limits: JSONParser.Limits(maxElements: 16, maxStringBytes: 1024))
+        } catch {
             throw ServiceError.badRequest("the body is not JSON: \(error.message)")
         }
         var problems: [ServiceError.Detail] = []
