@@ -71,10 +71,12 @@ func call(
 func json(_ response: TestClient.Response) throws -> JSONValue { try JSONParser.parse(response.body) }
 
 /// Polls `GET /runs/{id}` until it reaches a finished state.
-func waitUntilFinished(_ port: UInt16, _ runID: String, seconds: Double = 60) throws -> JSONValue {
+func waitUntilFinished(_ port: UInt16, _ runID: String, seconds: Double = 60, headers: [String] = []) throws
+    -> JSONValue
+{
     let deadline = Date().addingTimeInterval(seconds)
     while Date() < deadline {
-        let run = try json(try call(port, "GET", "/runs/\(runID)"))
+        let run = try json(try call(port, "GET", "/runs/\(runID)", headers: headers))
         if let status = run["status"]?.string, ["DONE", "ERROR", "CANCELLED"].contains(status) { return run }
         Thread.sleep(forTimeInterval: 0.05)
     }
