@@ -63,7 +63,9 @@ import Testing
 
             // No key, a malformed one, an unknown one, a revoked one: one answer, whatever the route.
             var bodies = Set<String>()
-            for headers in [[], ["Authorization: Bearer nope"], ["Authorization: Basic YTpi"], bearer(unknown), bearer(revoked)] {
+            for headers in [
+                [], ["Authorization: Bearer nope"], ["Authorization: Basic YTpi"], bearer(unknown), bearer(revoked),
+            ] {
                 for route in owned + shared + keyRoutes {
                     let response = try send(route, headers)
                     #expect(response.status == 401, "\(route.method) \(route.path) \(headers)")
@@ -83,7 +85,8 @@ import Testing
                 #expect(try json(response)["error"]?["code"] == "not_found")
             }
             #expect(try json(try call(port, "GET", "/runs", headers: bearer(bob)))["total"] == .integer(0))
-            let bobDatasets = try json(try call(port, "GET", "/datasets", headers: bearer(bob)))["datasets"]?.array ?? []
+            let bobDatasets =
+                try json(try call(port, "GET", "/datasets", headers: bearer(bob)))["datasets"]?.array ?? []
             #expect(!bobDatasets.contains { $0["dataset_id"]?.string == dataset })
             #expect(bobDatasets.contains { $0["symbol"] == "GOOG" })  // the public samples
 
@@ -107,7 +110,8 @@ import Testing
             #expect(try json(try call(port, "GET", "/runs?owner=bob", headers: bearer(admin)))["total"] == .integer(0))
             #expect(try call(port, "POST", "/runs/\(run)/cancel", headers: bearer(admin)).status == 404)
             #expect(try call(port, "GET", "/keys", headers: bearer(admin)).status == 200)
-            let created = try call(port, "POST", "/keys", body: #"{"owner":"dave","tier":"free"}"#, headers: bearer(admin))
+            let created = try call(
+                port, "POST", "/keys", body: #"{"owner":"dave","tier":"free"}"#, headers: bearer(admin))
             #expect(created.status == 201)
             let dave = try #require(try json(created)["key"]?.string)
             let daveID = try #require(try json(created)["id"]?.string)

@@ -1,16 +1,26 @@
 import BacktestService
 import Foundation
+import Synchronization
 import TestSupport
 import Testing
+
+/// Bytes a child process wrote, collected as they arrive.
+final class CapturedOutput: Sendable {
+    private let data = Mutex(Data())
+    func append(_ chunk: Data) { data.withLock { $0.append(chunk) } }
+    var text: String { data.withLock { String(decoding: $0, as: UTF8.self) } }
+}
 
 /// A `backtestd serve` child process on an ephemeral port.
 final class ServerProcess {
     let process = Process()
     let port: UInt16
+    /// Everything the child wrote on stdout (its JSON log lines, access log included when on).
+    let log = CapturedOutput()
 
     /// `fileLimit` lowers RLIMIT_NOFILE for the child (through the shell's `ulimit`, then `exec`).
-    init(dataDirectory: String, fileLimit: Int? = nil) throws {
-        let serve = ["serve", "--host", "127.0.0.1", "--port", "0", "--data-dir", dataDirectory]
+    init(dataDirectory: String, fileLimit: Int? = nil, host: String = "127.0.0.1", accessLog: Bool = false) throws {
+        let serve = ["serve", "--host", host, "--port", "0", "--data-dir", dataDirectory]
         if let fileLimit {
             process.executableURL = URL(fileURLWithPath: "/bin/bash")
             process.arguments = ["-c", "ulimit -n \(fileLimit) && exec \"$0\" \"$@\"", Paths.binary] + serve
@@ -20,7 +30,7 @@ final class ServerProcess {
         }
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("BACKTESTD_") }
         environment["BACKTESTD_SAMPLES_DIR"] = Paths.samples
-        environment["BACKTESTD_ACCESS_LOG"] = "false"
+        environment["BACKTESTD_ACCESS_LOG"] = accessLog ? "true" : "false"
         environment["BACKTESTD_WORKERS"] = "1"
         process.environment = environment
         let output = Pipe()
@@ -45,8 +55,10 @@ final class ServerProcess {
             throw TestClient.Failure(message: "child server did not report its port")
         }
         port = found
-        // Keep draining stdout so the child never blocks on a full pipe.
-        output.fileHandleForReading.readabilityHandler = { handle in _ = handle.availableData }
+        // Keep draining stdout so the child never blocks on a full pipe; keep it for the tests.
+        log.append(buffer)
+        let kept = log
+        output.fileHandleForReading.readabilityHandler = { handle in kept.append(handle.availableData) }
     }
 
     func kill9() {

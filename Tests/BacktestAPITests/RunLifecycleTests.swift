@@ -25,9 +25,9 @@ func frames(_ text: String) -> (events: [(id: Int, type: String, data: JSONValue
 let walkGrid =
     #"{"symbol":"WALK","timeframe":"1h","strategy":{"name":"dual_sma"},"grid":{"fast":{"range":{"start":2,"stop":60,"step":1}},"slow":{"range":{"start":61,"stop":200,"step":1}}}}"#
 
-func uploadWalk(_ port: UInt16, bars: Int = 40_000) throws {
+func uploadWalk(_ port: UInt16, bars: Int = 40_000, headers: [String] = []) throws {
     let response = try call(
-        port, "POST", "/datasets?symbol=WALK&timeframe=1h", body: randomWalkCSV(bars: bars, seed: 3),
+        port, "POST", "/datasets?symbol=WALK&timeframe=1h", body: randomWalkCSV(bars: bars, seed: 3), headers: headers,
         contentType: "text/csv")
     guard response.status == 201 || response.status == 200 else {
         throw TestClient.Failure(message: "upload failed: \(response.text)")

@@ -83,10 +83,12 @@ func waitUntilFinished(_ port: UInt16, _ runID: String, seconds: Double = 60, he
     throw TestClient.Failure(message: "run \(runID) did not finish")
 }
 
-func waitUntilStatus(_ port: UInt16, _ runID: String, _ wanted: String, seconds: Double = 30) throws {
+func waitUntilStatus(
+    _ port: UInt16, _ runID: String, _ wanted: String, seconds: Double = 30, headers: [String] = []
+) throws {
     let deadline = Date().addingTimeInterval(seconds)
     while Date() < deadline {
-        if try json(try call(port, "GET", "/runs/\(runID)"))["status"]?.string == wanted { return }
+        if try json(try call(port, "GET", "/runs/\(runID)", headers: headers))["status"]?.string == wanted { return }
         Thread.sleep(forTimeInterval: 0.02)
     }
     throw TestClient.Failure(message: "run \(runID) never reached \(wanted)")
