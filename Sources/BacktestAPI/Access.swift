@@ -43,9 +43,9 @@ final class Access: Sendable {
         let identity: KeyDirectory.Identity
         let viaSession: Bool
         if let authorization = request.headers["Authorization"] {
-            guard authorization.count > 7, authorization.prefix(7).lowercased() == "bearer ",
-                let found = directory.identity(forKey: String(authorization.dropFirst(7)))
-            else { throw Self.unauthorized }
+            guard let key = Self.bearerToken(authorization), let found = directory.identity(forKey: key) else {
+                throw Self.unauthorized
+            }
             (identity, viaSession) = (found, false)
         } else if let session = Self.cookie(Self.cookieName, in: request),
             let found = directory.identity(forSession: session)
@@ -77,6 +77,13 @@ final class Access: Sendable {
         if let origin = request.headers["Origin"], !WebSocketRoute.sameOriginOrNone(origin, request.headers["Host"]) {
             throw HTTPError(status: 403, code: "forbidden", message: "cross-origin request refused")
         }
+    }
+
+    /// The token of `Bearer <token>` (the scheme in any case, RFC 9110 §11.1).
+    static func bearerToken(_ authorization: String) -> String? {
+        let utf8 = authorization.utf8
+        guard utf8.count > 7, utf8.prefix(7).elementsEqual("bearer ".utf8, by: { $0 | 0x20 == $1 }) else { return nil }
+        return String(Substring(authorization.utf8.dropFirst(7)))
     }
 
     /// The value of cookie `name`, if sent.

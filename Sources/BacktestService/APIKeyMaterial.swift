@@ -33,11 +33,10 @@ public enum APIKeyMaterial {
     /// `bt_` and 40 to 50 base58 characters, nothing else: anything else is refused before a
     /// lookup (and never hashed into a timing difference).
     public static func isWellFormed(_ key: String) -> Bool {
-        let bytes = Array(key.utf8)
-        let head = Array(keyPrefix.utf8)
-        guard bytes.count >= head.count, Array(bytes[..<head.count]) == head else { return false }
-        let body = bytes[head.count...]
-        return bodyLengths.contains(body.count) && body.allSatisfy { decodeTable[Int($0)] >= 0 }
+        // Runs on every request: walks the bytes without copying them.
+        let bytes = key.utf8
+        guard bytes.starts(with: keyPrefix.utf8), bodyLengths.contains(bytes.count - 3) else { return false }
+        return bytes.dropFirst(3).allSatisfy { decodeTable[Int($0)] >= 0 }
     }
 
     static func randomBytes(_ count: Int) -> [UInt8] {

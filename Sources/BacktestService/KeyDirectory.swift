@@ -49,13 +49,25 @@ public final class KeyDirectory: Sendable {
 
     /// Whether any key was ever created (revoked ones count: revoking the last key must not turn
     /// the server back into an open single-user one).
-    public var hasKeys: Bool { current().hasKeys }
+    public var hasKeys: Bool {
+        refreshIfStale(now: clock())
+        return state.withLock { $0.hasKeys }
+    }
 
     /// The identity of a presented key; nil for a malformed, unknown or revoked one.
     public func identity(forKey key: String) -> Identity? {
         guard APIKeyMaterial.isWellFormed(key) else { return nil }
-        guard let identity = current().byHash[APIKeyMaterial.hash(key)] else { return nil }
-        noteUse(identity)
+        let hash = APIKeyMaterial.hash(key)
+        let now = clock()
+        refreshIfStale(now: now)
+        // One lock for the lookup and the decision to write `last_used_at`: this is every request.
+        let (identity, due) = state.withLock { snapshot -> (Identity?, Bool) in
+            guard let identity = snapshot.byHash[hash] else { return (nil, false) }
+            let due = now - (snapshot.keysTouched[identity.keyID] ?? -.infinity) >= Self.touchInterval
+            if due { snapshot.keysTouched[identity.keyID] = now }
+            return (identity, due)
+        }
+        if let identity, due { touch(identity) }
         return identity
     }
 
@@ -65,20 +77,23 @@ public final class KeyDirectory: Sendable {
         guard session.utf8.count <= 64, !session.isEmpty else { return nil }
         let hash = APIKeyMaterial.hash(session)
         let now = clock()
+        refreshIfStale(now: now)
         guard let stored = try? catalog.session(hash: hash), Double(stored.expiresMilliseconds) / 1000 > now,
-            let identity = current().byID[stored.keyID]
+            let identity = state.withLock({ $0.byID[stored.keyID] })
         else { return nil }
-        let extend = state.withLock { snapshot in
-            guard now - (snapshot.sessionsExtended[hash] ?? -.infinity) >= Self.touchInterval else { return false }
-            snapshot.sessionsExtended[hash] = now
-            return true
+        let (extend, touchKey) = state.withLock { snapshot -> (Bool, Bool) in
+            let extend = now - (snapshot.sessionsExtended[hash] ?? -.infinity) >= Self.touchInterval
+            if extend { snapshot.sessionsExtended[hash] = now }
+            let touchKey = now - (snapshot.keysTouched[identity.keyID] ?? -.infinity) >= Self.touchInterval
+            if touchKey { snapshot.keysTouched[identity.keyID] = now }
+            return (extend, touchKey)
         }
         if extend {
             let expires = Int64((now + Self.sessionLifetime) * 1000)
             let catalog = self.catalog
             writes.async { try? catalog.extendSession(hash: hash, expiresMilliseconds: expires) }
         }
-        noteUse(identity)
+        if touchKey { touch(identity) }
         return identity
     }
 
@@ -106,37 +121,26 @@ public final class KeyDirectory: Sendable {
         state.withLock { $0.loadedAt = -.infinity }
     }
 
-    private func current() -> Snapshot {
-        let now = clock()
-        if let fresh = state.withLock({ now - $0.loadedAt < refreshSeconds ? $0 : nil }) { return fresh }
-        // A catalog that cannot be read keeps the previous snapshot (and is tried again next time).
-        guard let active = try? catalog.activeKeys(), let count = try? catalog.keyCount() else {
-            return state.withLock { $0 }
+    /// Reloads the active keys when the snapshot is older than the refresh interval. A catalog
+    /// that cannot be read keeps the previous snapshot (and is tried again on the next request).
+    private func refreshIfStale(now: Double) {
+        guard state.withLock({ now - $0.loadedAt >= refreshSeconds }) else { return }
+        guard let active = try? catalog.activeKeys(), let count = try? catalog.keyCount() else { return }
+        var byHash: [String: Identity] = [:]
+        var byID: [String: Identity] = [:]
+        for (hash, record) in active {
+            guard let tier = KeyTier(rawValue: record.tier) else { continue }
+            let identity = Identity(keyID: record.id, owner: record.owner, tier: tier, prefix: record.prefix)
+            byHash[hash] = identity
+            byID[record.id] = identity
         }
-        return state.withLock { snapshot in
-            snapshot.byHash = [:]
-            snapshot.byID = [:]
-            for (hash, record) in active {
-                guard let tier = KeyTier(rawValue: record.tier) else { continue }
-                let identity = Identity(keyID: record.id, owner: record.owner, tier: tier, prefix: record.prefix)
-                snapshot.byHash[hash] = identity
-                snapshot.byID[record.id] = identity
-            }
-            snapshot.hasKeys = count > 0
-            snapshot.loadedAt = now
-            return snapshot
+        state.withLock { snapshot in
+            (snapshot.byHash, snapshot.byID, snapshot.hasKeys, snapshot.loadedAt) = (byHash, byID, count > 0, now)
         }
     }
 
-    /// Writes `last_used_at`, at most once a minute per key and off the request path.
-    private func noteUse(_ identity: Identity) {
-        let now = clock()
-        let due = state.withLock { snapshot in
-            guard now - (snapshot.keysTouched[identity.keyID] ?? -.infinity) >= Self.touchInterval else { return false }
-            snapshot.keysTouched[identity.keyID] = now
-            return true
-        }
-        guard due else { return }
+    /// Writes `last_used_at` off the request path.
+    private func touch(_ identity: Identity) {
         let catalog = self.catalog
         writes.async { try? catalog.touchKey(id: identity.keyID, at: Identifiers.now()) }
     }
