@@ -51,6 +51,9 @@ public enum Application {
 
     /// Serves until SIGTERM/SIGINT, then shuts down gracefully and returns.
     public static func run(settings: Settings) async throws {
+        // A server holding keys and sessions in memory writes no core dumps.
+        var noCore = rlimit(rlim_cur: 0, rlim_max: 0)
+        setrlimit(Int32(RLIMIT_CORE.rawValue), &noCore)
         let log = LineWriter()
         LoggingSystem.bootstrap { label in JSONLogHandler(label: label, writer: log) }
         let logger = Logger(label: "backtestd")

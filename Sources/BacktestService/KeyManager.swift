@@ -3,8 +3,6 @@ import Catalog
 /// Creating, listing and revoking API keys on a catalog (the `keys` commands and `/keys`).
 /// The plaintext key leaves `create` once and is never stored: the catalog gets its SHA-256.
 public struct KeyManager: Sendable {
-    /// The owner of the bundled samples, which no key may claim.
-    public static let publicOwner = "public"
     static let ownerLengths = 1...64
 
     let catalog: Catalog
@@ -80,7 +78,8 @@ public struct KeyManager: Sendable {
                 .init(path: "owner", message: "must be 1 to 64 characters of A-Z, a-z, 0-9, '.', '_' and '-'")
             ])
         }
-        guard owner != publicOwner else {
+        // The owner of the bundled samples, which no key may claim.
+        guard owner != Caller.publicOwner else {
             throw ServiceError.validation([
                 .init(path: "owner", message: "'public' is reserved for the bundled samples")
             ])

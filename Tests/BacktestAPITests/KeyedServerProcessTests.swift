@@ -42,6 +42,10 @@ import Testing
         var stopped = false
         defer { if !stopped { server.terminate() } }
         #expect(answersHealth(server.port, within: 10))
+        // No core dumps of a process that holds keys and sessions in memory.
+        let limits = try String(contentsOfFile: "/proc/\(server.process.processIdentifier)/limits", encoding: .utf8)
+        let core = limits.split(separator: "\n").first { $0.hasPrefix("Max core file size") }
+        #expect(core?.split(separator: " ", omittingEmptySubsequences: true).dropFirst(4).prefix(2) == ["0", "0"])
         #expect(try call(server.port, "GET", "/runs").status == 401)
         #expect(try call(server.port, "GET", "/runs", headers: bearer(key)).status == 200)
         let login = try call(server.port, "POST", "/session", body: #"{"key":"\#(key)"}"#)
