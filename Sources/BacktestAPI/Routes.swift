@@ -12,6 +12,7 @@ enum Routes {
         KeyRoutes.register(on: &builder, service: service, access: access)
         RunRoutes.register(on: &builder, service: service, access: access, keepAliveSeconds: keepAliveSeconds)
         DatasetRoutes.register(on: &builder, service: service, access: access, maxBytes: maxDatasetBytes)
+        PresetRoutes.register(on: &builder, service: service, access: access)
         if !webSocketEchoPath.isEmpty { builder.webSocket(webSocketEchoPath, WebSocketEcho.route()) }
     }
 }

@@ -50,6 +50,7 @@ extension BacktestService {
         guard case .object(var members) = summary(run) else { return .null }
         members.append(("dataset_id", .string(run.datasetID)))
         members.append(("engine_version", .string(run.engineVersion)))
+        members.append(contentsOf: Self.hashes(run).members)
         members.append(("request", Self.stored(run.request)))
         members.append(("best", Self.stored(run.best)))
         members.append(("error", run.error.map { .object([("message", .string($0))]) } ?? .null))

@@ -113,7 +113,8 @@ public final class BacktestService: Sendable {
                 .init(path: "Idempotency-Key", message: "must be 1 to 255 visible ASCII characters")
             ])
         }
-        let request = try parser.parse(body)
+        let (json, specHash) = try resolveSavedMode(try parser.json(body), caller: caller)
+        let request = try parser.parse(json)
         let dataset = try resolveDataset(request, caller)
         var bars = dataset.rows
         if request.isWindowed {
@@ -128,7 +129,7 @@ public final class BacktestService: Sendable {
             idempotencyKey: idempotencyKey,
             request: JSONWriter.compact(request.normalized), datasetID: dataset.id, variants: variants,
             engineVersion: InputHash.engineVersion, createdAt: Identifiers.now(),
-            queuedEventData: #"{"status":"QUEUED"}"#)
+            queuedEventData: #"{"status":"QUEUED"}"#, specHash: specHash)
         let outcome: InsertOutcome
         do {
             outcome = try catalog.insertRun(
@@ -144,17 +145,19 @@ public final class BacktestService: Sendable {
             executor.log(run, "run submitted", status: "QUEUED")
             pool.wake()
             return .created(
-                .object([
-                    ("run_id", .string(run.id)), ("status", "QUEUED"), ("input_hash", .string(hash)),
-                    ("variants", .integer(variants)),
-                ]), runID: run.id)
+                .object(
+                    [
+                        ("run_id", .string(run.id)), ("status", "QUEUED"), ("input_hash", .string(hash)),
+                        ("variants", .integer(variants)),
+                    ] + Self.hashes(run).members), runID: run.id)
         case .existing(let run):
             executor.log(run, "duplicate submission", status: "EXISTS")
             return .existing(
-                .object([
-                    ("run_id", .string(run.id)), ("status", "EXISTS"), ("run_status", .string(run.status.rawValue)),
-                    ("input_hash", .string(run.inputHash)),
-                ]), runID: run.id)
+                .object(
+                    [
+                        ("run_id", .string(run.id)), ("status", "EXISTS"),
+                        ("run_status", .string(run.status.rawValue)), ("input_hash", .string(run.inputHash)),
+                    ] + Self.hashes(run).members), runID: run.id)
         case .keyReused(let run):
             throw ServiceError(
                 code: "idempotency_key_reused",
@@ -171,6 +174,13 @@ public final class BacktestService: Sendable {
         case .notAdmitted:
             throw ServiceError(code: "rate_limited", message: "the rate limit of POST /backtests is reached")
         }
+    }
+
+    /// The reproducibility hashes of a stored run (from its normalized request).
+    static func hashes(_ run: RunRecord) -> ReproducibilityHashes {
+        ReproducibilityHashes(
+            normalized: (try? JSONParser.parse(run.request)) ?? .null, specHash: run.specHash,
+            engineVersion: run.engineVersion)
     }
 
     private func resolveDataset(_ request: BacktestRequest, _ caller: Caller) throws(ServiceError) -> DatasetRecord {

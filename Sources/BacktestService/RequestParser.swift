@@ -32,14 +32,17 @@ public struct RequestParser: Sendable {
     }
 
     public func parse(_ body: [UInt8]) throws(ServiceError) -> BacktestRequest {
-        let json: JSONValue
-        do { json = try JSONParser.parse(body, limits: jsonLimits) } catch {
+        try parse(try json(body))
+    }
+
+    /// The body as JSON within the budget: 413 past it, 400 when it is not JSON.
+    public func json(_ body: [UInt8]) throws(ServiceError) -> JSONValue {
+        do { return try JSONParser.parse(body, limits: jsonLimits) } catch {
             if error.budgetExceeded {
                 throw ServiceError(code: "payload_too_large", message: "the JSON body has \(error)")
             }
             throw ServiceError.badRequest("malformed JSON: \(error)")
         }
-        return try parse(json)
     }
 
     public func parse(_ json: JSONValue) throws(ServiceError) -> BacktestRequest {

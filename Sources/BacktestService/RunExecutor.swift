@@ -194,12 +194,14 @@ struct RunExecutor: Sendable {
                 run, validation, outcome.top, series: series, settings: settings, isCancelled: isCancelled)
         }
         let rows = outcome.top.enumerated().map { index, ranked in
-            ResultRow(
-                rank: index + 1, variantKey: ranked.variantKey,
-                body: JSONWriter.compact(
-                    ResultEncoding.result(
-                        rank: index + 1, ranked: ranked, series: series.series, settings: settings,
-                        validation: validations[index])))
+            var body = ResultEncoding.result(
+                rank: index + 1, ranked: ranked, series: series.series, settings: settings,
+                validation: validations[index])
+            if case .object(let members) = body {
+                let spec = ResultSpec.make(ranked.parameters, normalized: request.normalized, datasetID: run.datasetID)
+                body = .object(members + [("spec", spec)])
+            }
+            return ResultRow(rank: index + 1, variantKey: ranked.variantKey, body: JSONWriter.compact(body))
         }
         let gridJSON = ResultEncoding.grid(
             grid, combinationIndex: expanded.1, totalReturns: outcome.totalReturns, skipped: expanded.2)

@@ -2,7 +2,7 @@
 extension Catalog {
     static let runColumns = """
         id, owner, status, input_hash, idempotency_key, request, dataset_id, variants, engine_version, created_at,
-        started_at, finished_at, progress_done, progress_total, error, grid, best, attempts
+        started_at, finished_at, progress_done, progress_total, error, grid, best, attempts, spec_hash
         """
 
     static func runRecord(_ s: Statement) -> RunRecord {
@@ -13,7 +13,7 @@ extension Catalog {
             variants: s.int(7), engineVersion: s.text(8) ?? "", createdAt: s.text(9) ?? "", startedAt: s.text(10),
             finishedAt: s.text(11), progressDone: s.int(12), progressTotal: s.int(13), error: s.text(14),
             grid: s.text(15),
-            best: s.text(16), attempts: s.int(17))
+            best: s.text(16), attempts: s.int(17), specHash: s.text(18))
     }
 
     static func fetchRun(_ database: Database, where clause: String, _ values: SQLValue...) throws -> RunRecord? {
@@ -55,14 +55,14 @@ extension Catalog {
                 try database.prepare(
                     """
                     INSERT INTO runs (id, owner, status, input_hash, idempotency_key, request, dataset_id, variants,
-                                      engine_version, created_at, progress_total)
-                    VALUES (?, ?, 'QUEUED', ?, ?, ?, ?, ?, ?, ?, ?)
+                                      engine_version, created_at, progress_total, spec_hash)
+                    VALUES (?, ?, 'QUEUED', ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """
                 ).bind(
                     .text(run.id), .text(run.owner), .text(run.inputHash), .optional(run.idempotencyKey),
                     .text(run.request),
                     .text(run.datasetID), .integer(run.variants), .text(run.engineVersion), .text(run.createdAt),
-                    .integer(run.variants)
+                    .integer(run.variants), .optional(run.specHash)
                 ).run()
                 let event = try Self.appendEvent(
                     database, runID: run.id, type: "stage", timestamp: run.createdAt, data: run.queuedEventData)

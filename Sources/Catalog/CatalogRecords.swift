@@ -26,6 +26,8 @@ public struct RunRecord: Sendable, Equatable {
     public let best: String?
     /// How many times a worker claimed it (a re-queue after a crash keeps the count).
     public let attempts: Int
+    /// SHA-256 of the preset config it was submitted from (saved mode), else nil.
+    public let specHash: String?
 }
 
 /// What a new run is made of.
@@ -41,11 +43,13 @@ public struct NewRun: Sendable {
     public let createdAt: String
     /// The `stage` event data written with the run.
     public let queuedEventData: String
+    public let specHash: String?
 
     public init(
         id: String, owner: String, inputHash: String, idempotencyKey: String?, request: String, datasetID: String,
-        variants: Int, engineVersion: String, createdAt: String, queuedEventData: String
+        variants: Int, engineVersion: String, createdAt: String, queuedEventData: String, specHash: String? = nil
     ) {
+        self.specHash = specHash
         self.id = id
         self.owner = owner
         self.inputHash = inputHash

@@ -109,6 +109,21 @@ enum Migrations {
         CREATE INDEX sessions_by_key ON sessions (key_id);
         CREATE INDEX runs_by_owner_status ON runs (owner, status);
         """,
+        // 6 (after the artifact chain's 5): saved configurations, immutable, unique by name per
+        // owner; and the preset a run was submitted from.
+        """
+        CREATE TABLE presets (
+            id TEXT PRIMARY KEY,
+            owner TEXT NOT NULL,
+            name TEXT NOT NULL,
+            config TEXT NOT NULL,
+            spec_hash TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            ord INTEGER NOT NULL,
+            UNIQUE (owner, name)
+        );
+        ALTER TABLE runs ADD COLUMN spec_hash TEXT;
+        """,
     ]
 
     /// Brings `database` to the newest version; returns the version reached.
