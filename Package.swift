@@ -12,6 +12,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         .systemLibrary(name: "CSystemLinux", path: "Sources/CSystemLinux"),
@@ -23,6 +25,7 @@ let package = Package(
             dependencies: [
                 "Sockets", .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: strict),
         .target(name: "BacktestEngine", swiftSettings: strict),
@@ -33,11 +36,16 @@ let package = Package(
                 "BacktestEngine", "Catalog", "CZlib",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: strict),
         .target(
             name: "BacktestAPI",
-            dependencies: ["HTTPServer", "BacktestService", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "HTTPServer", "BacktestService", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
             swiftSettings: strict),
         .executableTarget(
             name: "backtestd",
@@ -58,7 +66,10 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "BacktestAPITests",
-            dependencies: ["BacktestAPI", "BacktestService", "BacktestEngine", "Catalog", "HTTPServer", "TestSupport"],
+            dependencies: [
+                "BacktestAPI", "BacktestService", "BacktestEngine", "Catalog", "HTTPServer", "TestSupport",
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
             swiftSettings: strict),
     ]
 )

@@ -1,6 +1,7 @@
 import BacktestService
 import Foundation
 import HTTPServer
+import Metrics
 
 /// Authentication (bearer key or session cookie), the CSRF rule for cookies, and the rate limit
 /// of `POST /backtests`. With no key in the catalog the server is single-user: every request is
@@ -14,12 +15,17 @@ final class Access: Sendable {
     let singleUserTier: KeyTier
     let secureCookies: Bool
     let clock: @Sendable () -> Double
+    /// `backtest_rate_limited_requests_total` (a no-op counter without metrics).
+    let rateLimited: Counter
 
     init(
         directory: KeyDirectory, limiter: any RateLimiting = InMemoryRateLimiter(), limits: TierLimits,
         singleUserTier: KeyTier = .admin, secureCookies: Bool = false,
-        clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
+        clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 },
+        rateLimited: Counter = Counter(
+            label: "backtest_rate_limited_requests_total", factory: NOOPMetricsHandler.instance)
     ) {
+        self.rateLimited = rateLimited
         self.directory = directory
         self.limiter = limiter
         self.limits = limits

@@ -2,24 +2,36 @@ import BacktestService
 import Foundation
 import HTTPServer
 import Logging
+import Metrics
 
 /// Wires settings, catalog, service and HTTP server together and runs until a signal.
 public enum Application {
-    /// Builds the router for a service (also used by tests).
+    /// Builds the router for a service (also used by tests). `observability` (nil: no metrics)
+    /// adds `GET /metrics`; it should be the one whose factory the service and server record to.
     public static func router(
         service: BacktestService, settings: Settings = Settings(), keepAliveSeconds: Double = 15,
-        clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
+        clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 },
+        observability: Observability? = nil
     ) -> Router {
         var builder = RouterBuilder()
         Routes.register(
-            on: &builder, service: service, access: access(service: service, settings: settings, clock: clock),
+            on: &builder, service: service,
+            access: access(service: service, settings: settings, clock: clock, observability: observability),
             keepAliveSeconds: keepAliveSeconds, maxDatasetBytes: settings.maxDatasetBytes,
-            webSocketEchoPath: settings.wsEchoPath)
+            webSocketEchoPath: settings.wsEchoPath, observability: observability)
         return builder.build()
     }
 
+    /// The router of the `metrics_listen` address: `GET /metrics` only, without authentication.
+    public static func metricsRouter(service: BacktestService, observability: Observability) -> Router {
+        MetricsRoutes.standaloneRouter(service: service, observability: observability)
+    }
+
     /// Authentication and limits as the settings describe them.
-    static func access(service: BacktestService, settings: Settings, clock: @escaping @Sendable () -> Double)
+    static func access(
+        service: BacktestService, settings: Settings, clock: @escaping @Sendable () -> Double,
+        observability: Observability? = nil
+    )
         -> Access
     {
         let limits = TierLimits(
@@ -30,7 +42,9 @@ public enum Application {
         return Access(
             directory: service.keys, limits: limits,
             singleUserTier: KeyTier(rawValue: settings.singleUserTier) ?? .admin,
-            secureCookies: settings.behindTLS, clock: clock)
+            secureCookies: settings.behindTLS, clock: clock,
+            rateLimited: observability?.rateLimited
+                ?? Counter(label: "backtest_rate_limited_requests_total", factory: NOOPMetricsHandler.instance))
     }
 
     /// The service configuration the settings describe.
@@ -58,8 +72,13 @@ public enum Application {
         LoggingSystem.bootstrap { label in JSONLogHandler(label: label, writer: log) }
         let logger = Logger(label: "backtestd")
         SignalWaiter.install()
-        let service = try BacktestService(
-            configuration: serviceConfiguration(settings), logger: Logger(label: "backtestd.service"))
+        // One registry for the process; the global bootstrap (allowed once) lets any library code
+        // recording through `MetricsSystem` land there too.
+        let observability = settings.metrics ? Observability() : nil
+        if let observability { MetricsSystem.bootstrap(observability.factory) }
+        var configuration = serviceConfiguration(settings)
+        configuration.metricsFactory = observability?.factory
+        let service = try BacktestService(configuration: configuration, logger: Logger(label: "backtestd.service"))
         if !isLoopback(settings.host) && !service.keys.hasKeys {
             service.shutdown()
             throw Settings.Invalid(
@@ -73,13 +92,25 @@ public enum Application {
         }
         let server = try HTTPServer(
             configuration: settings.serverConfiguration,
-            router: router(service: service, settings: settings),
-            accessLog: accessLog)
+            router: router(service: service, settings: settings, observability: observability),
+            accessLog: accessLog, metrics: observability?.factory)
         logger.info("listening", metadata: ["host": .string(settings.host), "port": .string(String(server.port))])
+        var metricsServer: HTTPServer?
+        if let observability, let address = Settings.listenAddress(settings.metricsListen) {
+            var configuration = settings.serverConfiguration
+            (configuration.host, configuration.port, configuration.eventLoops) = (address.host, address.port, 1)
+            metricsServer = try HTTPServer(
+                configuration: configuration,
+                router: metricsRouter(service: service, observability: observability))
+            logger.info(
+                "serving metrics",
+                metadata: ["host": .string(address.host), "port": .string(String(metricsServer?.port ?? 0))])
+        }
         log.flush()
         await SignalWaiter.waitForTermination()
         logger.info("shutting down")
         await server.shutdown()
+        await metricsServer?.shutdown()
         service.shutdown()
         logger.info("stopped")
         log.flush()

@@ -5,9 +5,12 @@ import HTTPServer
 enum Routes {
     static func register(
         on builder: inout RouterBuilder, service: BacktestService, access: Access, keepAliveSeconds: Double,
-        maxDatasetBytes: Int, webSocketEchoPath: String
+        maxDatasetBytes: Int, webSocketEchoPath: String, observability: Observability?
     ) {
         HealthRoutes.register(on: &builder, service: service)
+        if let observability {
+            MetricsRoutes.register(on: &builder, service: service, access: access, observability: observability)
+        }
         SessionRoutes.register(on: &builder, access: access)
         KeyRoutes.register(on: &builder, service: service, access: access)
         RunRoutes.register(on: &builder, service: service, access: access, keepAliveSeconds: keepAliveSeconds)

@@ -19,28 +19,37 @@ enum RunRoutes {
                     ascending: order == "asc", caller: principal.caller))
         }
         builder.authenticated("GET", "/runs/{id}", access: access) { request, principal in
-            .document(try service.run(id: request.parameter("id"), caller: principal.caller))
+            let document = try service.run(id: request.parameter("id"), caller: principal.caller)
+            // A rendered (`.raw`) document comes from the cache of finished runs.
+            var finished = false
+            if case .raw = document {
+                finished = true
+            } else if let status = document["status"]?.string {
+                finished = ["DONE", "ERROR", "CANCELLED"].contains(status)
+            }
+            return finished ? Caching.immutableDocument(document, for: request) : .document(document)
         }
         builder.authenticated("GET", "/runs/{id}/results", access: access) { request, principal in
-            .document(
+            Caching.immutableDocument(
                 try service.results(
                     id: request.parameter("id"), limit: try request.integerQuery("limit", default: 1000, 1...1000),
-                    caller: principal.caller))
+                    caller: principal.caller), for: request)
         }
         builder.authenticated("GET", "/runs/{id}/trades", access: access) { request, principal in
-            .document(
+            Caching.immutableDocument(
                 try service.trades(
                     id: request.parameter("id"), variant: request.query("variant"),
                     limit: try request.integerQuery("limit", default: 100, 1...10_000),
                     offset: try request.integerQuery("offset", default: 0, 0...Int(Int32.max)),
-                    from: try request.timeQuery("from"), to: try request.timeQuery("to"), caller: principal.caller))
+                    from: try request.timeQuery("from"), to: try request.timeQuery("to"), caller: principal.caller),
+                for: request)
         }
         builder.authenticated("GET", "/runs/{id}/equity", access: access) { request, principal in
-            .document(
+            Caching.immutableDocument(
                 try service.equity(
                     id: request.parameter("id"), variant: request.query("variant"),
                     maxPoints: try request.integerQuery("max_points", default: 1000, 2...100_000),
-                    caller: principal.caller))
+                    caller: principal.caller), for: request)
         }
         builder.authenticated("POST", "/runs/{id}/cancel", access: access) { request, principal in
             let (document, accepted) = try service.cancel(id: request.parameter("id"), caller: principal.caller)

@@ -54,6 +54,10 @@ public struct Settings: Sendable, Equatable {
     public var singleUserTier = "admin"
     /// The server is reached over TLS (a proxy in front): session cookies get `Secure`.
     public var behindTLS = false
+    /// Record Prometheus metrics and serve `GET /metrics` (false: nothing is recorded).
+    public var metrics = true
+    /// A second `host:port` serving only `GET /metrics`, without authentication ("" = none).
+    public var metricsListen = ""
 
     public init() {}
 
@@ -68,6 +72,7 @@ public struct Settings: Sendable, Equatable {
         "durable_commits", "ws_echo_path", "ws_max_frame_bytes", "ws_max_message_bytes", "ws_ping_interval_s",
         "ws_pong_timeout_s", "ws_close_timeout_s", "rate_free_per_hour", "rate_pro_per_hour", "rate_admin_per_hour",
         "max_active_free", "max_active_pro", "max_active_admin", "single_user_tier", "behind_tls",
+        "metrics", "metrics_listen",
     ]
 
     /// A setting that could not be applied.
@@ -187,8 +192,26 @@ public struct Settings: Sendable, Equatable {
             }
             singleUserTier = text
         case "behind_tls": behindTLS = try bool()
+        case "metrics": metrics = try bool()
+        case "metrics_listen":
+            guard text.isEmpty || Self.listenAddress(text) != nil else {
+                throw Invalid(
+                    message: "\(source): metrics_listen must be empty or host:port (an IP literal and a port)")
+            }
+            metricsListen = text
         default: throw Invalid(message: "\(source): unknown setting \(key)")
         }
+    }
+
+    /// `127.0.0.1:9464` or `[::1]:9464` as a host and port; nil when malformed.
+    static func listenAddress(_ text: String) -> (host: String, port: UInt16)? {
+        guard let colon = text.lastIndex(of: ":"), let port = UInt16(text[text.index(after: colon)...]) else {
+            return nil
+        }
+        var host = String(text[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty, host.allSatisfy({ $0.isHexDigit || $0 == "." || $0 == ":" }) else { return nil }
+        return (host, port)
     }
 
     /// The HTTP server's part.

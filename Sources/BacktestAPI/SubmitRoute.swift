@@ -53,6 +53,7 @@ enum SubmitRoute {
                     retryable: true, headers: [("Retry-After", String(retry))])
             }
             response = mapped.response
+            if response.status == 429 { access.rateLimited.increment() }
         }
         if let policy {
             let decision = spent.withLock { $0 } ?? limiter.peek(subject, policy: policy, now: now)

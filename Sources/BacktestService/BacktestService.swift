@@ -2,6 +2,7 @@ import BacktestEngine
 import Catalog
 import Foundation
 import Logging
+import Metrics
 
 /// The product behind the HTTP API: submit, run, observe and read backtests.
 /// Knows nothing of HTTP; answers with `JSONValue` documents and `ServiceError`s.
@@ -16,13 +17,16 @@ public final class BacktestService: Sendable {
     let cancellations = CancellationRegistry()
     let logger: Logger
     private let executor: RunExecutor
-    private let pool: WorkerPool
+    let pool: WorkerPool
+    let metrics: ServiceMetrics
     let parser: RequestParser
 
     /// Opens the catalog, re-queues runs a crash left RUNNING, imports the samples and starts the workers.
     public init(configuration: ServiceConfiguration, logger: Logger = Logger(label: "backtestd.service")) throws {
         self.configuration = configuration
         self.logger = logger
+        let metrics = ServiceMetrics(factory: configuration.metricsFactory ?? NOOPMetricsHandler.instance)
+        self.metrics = metrics
         try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
         let catalog = try Catalog(
             path: configuration.dataDirectory + "/catalog.sqlite", durableCommits: configuration.durableCommits,
@@ -62,7 +66,7 @@ public final class BacktestService: Sendable {
             catalog: catalog, datasets: datasets, hub: hub, cancellations: cancellations,
             finishedDocuments: finishedDocuments,
             engineThreads: BackgroundThreads(threads: configuration.engineThreads - 1), configuration: configuration,
-            logger: logger)
+            logger: logger, metrics: metrics)
         self.executor = executor
         let hub = self.hub
         pool = WorkerPool(count: configuration.workers) {
@@ -92,9 +96,6 @@ public final class BacktestService: Sendable {
     static func poisonMessage(_ attempts: Int) -> String {
         "the run was interrupted \(attempts) times (the process stopped while running it); not retried again"
     }
-
-    /// Whether the catalog takes writes.
-    public var isReady: Bool { catalog.isWritable() }
 
     // MARK: submit
 
@@ -136,6 +137,7 @@ public final class BacktestService: Sendable {
                 newRun, queueCapacity: configuration.queueCapacity, maxActive: admission.maxActiveRuns,
                 admit: admission.admit)
         } catch {
+            metrics.catalogErrors.increment()
             logger.error("run not stored", metadata: ["run_id": .string(newRun.id), "error": .string("\(error)")])
             throw ServiceError.catalogRefused(error, "the run")
         }

@@ -1,6 +1,7 @@
 import Catalog
 import Foundation
 import Logging
+import Metrics
 
 /// How often and how patiently a catalog call on the run path is retried.
 public struct CatalogRetryPolicy: Sendable {
@@ -26,11 +27,14 @@ public struct CatalogRetryPolicy: Sendable {
 struct CatalogRetry: Sendable {
     let policy: CatalogRetryPolicy
     let logger: Logger
+    /// `backtest_catalog_errors_total`: every failed try counts.
+    var errors: Counter?
 
     func run<T>(_ runID: String, _ what: String, _ body: () throws -> T) throws -> T {
         var attempt = 1
         while true {
             do { return try body() } catch {
+                errors?.increment()
                 logger.warning(
                     "catalog call failed",
                     metadata: [

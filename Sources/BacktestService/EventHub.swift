@@ -23,6 +23,11 @@ public final class EventHub: Sendable {
         return stream
     }
 
+    /// Live followers (SSE streams and WebSockets) across all runs.
+    public var followerCount: Int {
+        followers.withLock { table in table.values.reduce(0) { $0 + $1.count } }
+    }
+
     /// Delivers `event`; a terminal event also ends the run's streams.
     public func publish(_ event: EventRecord, terminal: Bool = false) {
         let targets = followers.withLock { table -> [AsyncStream<RunEvent>.Continuation] in

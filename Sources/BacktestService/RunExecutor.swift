@@ -14,8 +14,11 @@ struct RunExecutor: Sendable {
     let engineThreads: BackgroundThreads
     let configuration: ServiceConfiguration
     let logger: Logger
+    let metrics: ServiceMetrics
 
-    var retry: CatalogRetry { CatalogRetry(policy: configuration.catalogRetry, logger: logger) }
+    var retry: CatalogRetry {
+        CatalogRetry(policy: configuration.catalogRetry, logger: logger, errors: metrics.catalogErrors)
+    }
 
     /// Persists and publishes one event. A vanished run (deleted) stops the work; a catalog that
     /// keeps failing stops it too, and the run then ends as ERROR — the two are never confused.
@@ -47,16 +50,20 @@ struct RunExecutor: Sendable {
                         eventData: outcome.completedEvent)
                 }
             } catch {
-                finish(run, status: .error, type: "failed", message: Self.catalogFailureMessage)
+                finish(run, status: .error, type: "failed", message: Self.catalogFailureMessage, started: started)
                 return cleanUp(run)
             }
             guard let event = stored else { return cleanUp(run) }
             hub.publish(event, terminal: true)
+            metrics.runFinished(.done, seconds: Date().timeIntervalSince(started))
+            metrics.variantsEvaluated.increment(by: outcome.evaluated)
+            let (barVariants, overflow) = outcome.evaluated.multipliedReportingOverflow(by: outcome.bars)
+            metrics.barVariants.increment(by: overflow ? Int.max : barVariants)
             log(run, "run finished", status: "DONE", extra: ["duration_s": "\(Date().timeIntervalSince(started))"])
         } catch let error as EngineError where error == .cancelled {
             switch cancellations.reason(run.id) {
             case .cancelled?, nil:
-                finish(run, status: .cancelled, type: "cancelled", message: nil)
+                finish(run, status: .cancelled, type: "cancelled", message: nil, started: started)
             case .deleted?:
                 hub.close(runID: run.id)
             case .shutdown?:
@@ -64,14 +71,14 @@ struct RunExecutor: Sendable {
                 try? catalog.releaseAttempt(runID: run.id)
                 log(run, "run interrupted by shutdown; it will be re-queued at the next start", status: "RUNNING")
             case .catalogFailure?:
-                finish(run, status: .error, type: "failed", message: Self.catalogFailureMessage)
+                finish(run, status: .error, type: "failed", message: Self.catalogFailureMessage, started: started)
             }
         } catch let error as ServiceError {
-            finish(run, status: .error, type: "failed", message: error.message)
+            finish(run, status: .error, type: "failed", message: error.message, started: started)
         } catch let error as EngineError {
-            finish(run, status: .error, type: "failed", message: error.description)
+            finish(run, status: .error, type: "failed", message: error.description, started: started)
         } catch {
-            finish(run, status: .error, type: "failed", message: "internal error")
+            finish(run, status: .error, type: "failed", message: "internal error", started: started)
         }
         cleanUp(run)
     }
@@ -91,7 +98,7 @@ struct RunExecutor: Sendable {
     /// Ends the run with its terminal event. Retried until the catalog takes it: an accepted run
     /// must reach a terminal state, so a live process never leaves it RUNNING. Only a shutdown
     /// stops the retries (the next start re-queues or fails the run).
-    private func finish(_ run: RunRecord, status: RunStatus, type: String, message: String?) {
+    private func finish(_ run: RunRecord, status: RunStatus, type: String, message: String?, started: Date) {
         let data: JSONValue = .object([("status", .string(status.rawValue)), ("message", .string(message))])
         var pause = configuration.catalogRetry.maxDelaySeconds
         while true {
@@ -101,7 +108,10 @@ struct RunExecutor: Sendable {
                         id: run.id, status: status, at: Identifiers.now(), error: message, grid: nil, best: nil,
                         results: [], eventType: type, eventData: JSONWriter.compact(data))
                 }
-                if let stored { hub.publish(stored, terminal: true) }
+                if let stored {
+                    hub.publish(stored, terminal: true)
+                    metrics.runFinished(status, seconds: Date().timeIntervalSince(started))
+                }
                 break
             } catch {
                 guard !cancellations.isShuttingDown else {
@@ -133,6 +143,8 @@ struct RunExecutor: Sendable {
         let grid: String
         let best: String
         let completedEvent: String
+        let evaluated: Int
+        let bars: Int
     }
 
     private func evaluate(_ run: RunRecord, started: Date) throws -> Outcome {
@@ -212,7 +224,7 @@ struct RunExecutor: Sendable {
         ])
         return Outcome(
             rows: rows, grid: JSONWriter.compact(gridJSON), best: JSONWriter.compact(best),
-            completedEvent: JSONWriter.compact(completed))
+            completedEvent: JSONWriter.compact(completed), evaluated: outcome.evaluated, bars: series.count)
     }
 
     /// Rank-1 style summary: key, parameters and metrics.

@@ -1,6 +1,7 @@
 import BacktestEngine
 import Catalog
 import Foundation
+import Metrics
 
 /// Settings of the service layer.
 public struct ServiceConfiguration: Sendable {
@@ -37,6 +38,9 @@ public struct ServiceConfiguration: Sendable {
     /// Fsync the commits that answer a client before answering (default true): a 2xx then
     /// survives power loss, not only a crash.
     public var durableCommits = true
+    /// Where the service's metrics go (nil: nowhere). Passed explicitly rather than read from the
+    /// process-wide `MetricsSystem`, which can be bootstrapped once per process only.
+    public var metricsFactory: (any MetricsFactory)?
     /// Makes chosen catalog writes fail (tests only).
     public var catalogFaults: CatalogFaults?
 

@@ -7,6 +7,10 @@ final class WorkerPool: Sendable {
     private struct State {
         var wakeups = 0
         var stopping = false
+        /// One per worker: false once its thread has returned (readiness counts them).
+        var alive: [Bool] = []
+        /// Workers asked to return on their own (tests of readiness).
+        var retiring: Set<Int> = []
     }
 
     private let condition = NSCondition()
@@ -15,11 +19,14 @@ final class WorkerPool: Sendable {
 
     /// Starts `count` workers; each repeatedly calls `claim` and runs what it returns.
     init(count: Int, claim: @escaping @Sendable () -> (@Sendable () -> Void)?) {
-        for index in 0..<max(1, count) {
+        let count = max(1, count)
+        state.withLock { $0.alive = Array(repeating: true, count: count) }
+        for index in 0..<count {
             finished.enter()
             let thread = Thread { [self] in
                 BackgroundPriority.applyToCurrentThread()
-                while !isStopping {
+                defer { state.withLock { $0.alive[index] = false } }
+                while !shouldReturn(index) {
                     if let job = claim() {
                         job()
                         continue
@@ -39,7 +46,22 @@ final class WorkerPool: Sendable {
         }
     }
 
-    private var isStopping: Bool { state.withLock { $0.stopping } }
+    private func shouldReturn(_ index: Int) -> Bool {
+        state.withLock { $0.stopping || $0.retiring.contains(index) }
+    }
+
+    /// Workers whose thread has not returned, and how many were started.
+    var liveness: (alive: Int, count: Int) {
+        state.withLock { state in (state.alive.filter { $0 }.count, state.alive.count) }
+    }
+
+    /// Makes worker `index` return after its current run (tests: a worker that stopped).
+    func retire(_ index: Int) {
+        condition.lock()
+        state.withLock { _ = $0.retiring.insert(index) }
+        condition.broadcast()
+        condition.unlock()
+    }
 
     /// New work is queued.
     func wake() {

@@ -290,3 +290,17 @@ extension Catalog {
         }
     }
 }
+
+extension Catalog {
+    /// How many runs the catalog holds in each state (states without runs are absent).
+    public func runCounts() throws -> [RunStatus: Int] {
+        try read { database in
+            let statement = try database.prepare("SELECT status, COUNT(*) FROM runs GROUP BY status")
+            var counts: [RunStatus: Int] = [:]
+            while try statement.step() {
+                if let status = RunStatus(rawValue: statement.text(0) ?? "") { counts[status] = statement.int(1) }
+            }
+            return counts
+        }
+    }
+}

@@ -19,6 +19,8 @@ final class Connection {
         var bodyStream: RequestBodyStream? = nil
         var reservedBytes = 0
         var logFields: [(String, String)] = []
+        /// The router's index of the matched route (-1: none), for metrics.
+        var route = -1
     }
 
     let fd: Int32
@@ -204,8 +206,11 @@ final class Connection {
 
     private func dispatch(_ head: HTTPRequestHead, _ body: [UInt8], stream: RequestBodyStream?, reserved: Int) {
         startResponse(head: head, keepAlive: head.keepAlive, stream: stream, reserved: reserved)
+        guard active != nil else { return }
+        let match = loop.core.router.match(method: head.method, segments: head.pathSegments)
+        if case .found(_, _, let route) = match { self.active?.route = route }
         guard let active else { return }
-        switch loop.core.router.match(method: head.method, segments: head.pathSegments) {
+        switch match {
         case .notFound:
             respond(HTTPError.notFound("no route for \(head.path)").response)
         case .methodNotAllowed(let allow):
@@ -213,7 +218,7 @@ final class Connection {
                 status: 405, code: "method_not_allowed", message: "\(head.method) is not allowed on \(head.path)",
                 headers: [("Allow", allow.joined(separator: ", "))])
             respond(error.response)
-        case .found(let handler, let parameters):
+        case .found(let handler, let parameters, _):
             let request = HTTPRequest(
                 head: head, body: body, parameters: parameters, requestID: active.requestID, peer: peer)
             switch handler {
@@ -279,6 +284,11 @@ final class Connection {
 
     /// Logs the finished request and moves on to the next one.
     func complete(status: Int, bytes: Int, close: Bool) {
+        if let active, let metrics = loop.requestMetrics {
+            metrics.record(
+                method: active.head.method, route: active.route, status: status,
+                nanoseconds: Int64((MonotonicClock.now() - active.startedAt) * 1_000_000_000))
+        }
         if let active, loop.core.accessLog != nil {
             loop.log(
                 AccessLogEntry(

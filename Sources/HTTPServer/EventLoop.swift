@@ -27,9 +27,12 @@ final class EventLoop: @unchecked Sendable {
     private var acceptPausedUntil: Double?
     private var acceptBackoff = AcceptBackoff()
     let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
+    /// This loop's metric handles (nil when the server records none).
+    let requestMetrics: RequestMetrics?
 
     init(core: ServerCore) throws(SocketError) {
         self.core = core
+        requestMetrics = core.metrics.map { RequestMetrics(factory: $0, router: core.router) }
         poller = try EventPoller()
         signal = try EventSignal()
         try poller.add(signal.fd)
@@ -141,6 +144,7 @@ final class EventLoop: @unchecked Sendable {
                 continue
             }
             connections[fd] = connection
+            core.connectionMeter?.increment()
         }
     }
 
@@ -170,6 +174,7 @@ final class EventLoop: @unchecked Sendable {
         guard connections[connection.fd] === connection else { return }
         connections[connection.fd] = nil
         core.openConnections.wrappingSubtract(1, ordering: .relaxed)
+        core.connectionMeter?.decrement()
     }
 
     /// Stops accepting and closes whatever is idle; busy connections close after their response.

@@ -1,4 +1,5 @@
 import Foundation
+import Metrics
 import Sockets
 
 /// The HTTP/1.1 server: a listener shared by a few epoll event loops; no thread per connection.
@@ -11,15 +12,19 @@ public final class HTTPServer: Sendable {
 
     /// Binds and starts serving `router` at once. `accessLog` receives batches of JSON lines
     /// (one per request, newline-terminated), at most one batch per event-loop iteration.
+    /// `metrics` receives `http_requests_total`, `http_request_duration_seconds` and
+    /// `http_open_connections`; nil records nothing.
     public init(
-        configuration: ServerConfiguration, router: Router, accessLog: (@Sendable ([UInt8]) -> Void)? = nil
+        configuration: ServerConfiguration, router: Router, accessLog: (@Sendable ([UInt8]) -> Void)? = nil,
+        metrics: (any MetricsFactory)? = nil
     ) throws {
         // Process-wide: socket writes use MSG_NOSIGNAL, but a write to any other closed pipe must
         // not kill a server either.
         signal(SIGPIPE, SIG_IGN)
         let listener = try Socket.listen(host: configuration.host, port: configuration.port)
         port = try Socket.localPort(listener)
-        core = ServerCore(configuration: configuration, router: router, accessLog: accessLog, listener: listener)
+        core = ServerCore(
+            configuration: configuration, router: router, accessLog: accessLog, listener: listener, metrics: metrics)
         var loops: [EventLoop] = []
         for _ in 0..<max(1, configuration.eventLoops) { loops.append(try EventLoop(core: core)) }
         self.loops = loops

@@ -20,6 +20,8 @@ public enum RouteHandler: Sendable {
 public struct Router: Sendable {
     struct Route: Sendable {
         let method: String
+        /// As registered (`/runs/{id}`): what metrics label a request with, never the raw path.
+        let pattern: String
         let segments: [Segment]
         let handler: RouteHandler
     }
@@ -31,7 +33,8 @@ public struct Router: Sendable {
 
     /// What a lookup found.
     public enum Match: Sendable {
-        case found(RouteHandler, parameters: [String: String])
+        /// `route` is the index of the route in the table (see `pattern(ofRoute:)`).
+        case found(RouteHandler, parameters: [String: String], route: Int)
         case methodNotAllowed(allow: [String])
         case notFound
     }
@@ -57,10 +60,10 @@ public struct Router: Sendable {
     /// Finds the handler for `method` and decoded path `segments`. `GET` routes also answer `HEAD`.
     public func match(method: String, segments: [String]) -> Match {
         var allowed: [String] = []
-        for route in routes {
+        for (index, route) in routes.enumerated() {
             guard let parameters = Self.bind(route.segments, to: segments) else { continue }
             if route.method == method || (method == "HEAD" && route.method == "GET") {
-                return .found(route.handler, parameters: parameters)
+                return .found(route.handler, parameters: parameters, route: index)
             }
             allowed.append(route.method)
             if route.method == "GET" { allowed.append("HEAD") }
@@ -72,16 +75,26 @@ public struct Router: Sendable {
     /// Whether `head` is a WebSocket upgrade request to a WebSocket route: the parser stops after it.
     public func isWebSocketUpgrade(_ head: HTTPRequestHead) -> Bool {
         guard hasWebSocketRoutes, WebSocketHandshake.isUpgradeRequest(head) else { return false }
-        guard case .found(.webSocket, _) = match(method: "GET", segments: head.pathSegments) else { return false }
+        guard case .found(.webSocket, _, _) = match(method: "GET", segments: head.pathSegments) else { return false }
         return true
     }
 
     /// The body limit of the streaming route `method` and `segments` lead to, nil for any other.
     public func streamingBodyLimit(method: String, segments: [String]) -> Int? {
         guard streamingMethods.contains(method) else { return nil }
-        guard case .found(.streaming(let limit, _), _) = match(method: method, segments: segments) else { return nil }
+        guard case .found(.streaming(let limit, _), _, _) = match(method: method, segments: segments) else {
+            return nil
+        }
         return limit
     }
+
+    /// The pattern of route number `index` (from `Match.found`).
+    public func pattern(ofRoute index: Int) -> String {
+        routes.indices.contains(index) ? routes[index].pattern : "unmatched"
+    }
+
+    /// How many routes the table holds.
+    public var routeCount: Int { routes.count }
 
     private static func bind(_ pattern: [Segment], to segments: [String]) -> [String: String]? {
         guard pattern.count == segments.count else { return nil }
@@ -108,7 +121,7 @@ public struct RouterBuilder {
             if piece.hasPrefix("{") && piece.hasSuffix("}") { return .parameter(String(piece.dropFirst().dropLast())) }
             return .literal(String(piece))
         }
-        routes.append(Router.Route(method: method, segments: segments, handler: handler))
+        routes.append(Router.Route(method: method, pattern: pattern, segments: segments, handler: handler))
     }
 
     public mutating func get(

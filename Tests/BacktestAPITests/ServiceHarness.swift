@@ -28,21 +28,26 @@ func withRunningService(
     _ body: @escaping @Sendable (UInt16, BacktestService) throws -> Void
 ) async throws {
     defer { if !keepDirectory { try? FileManager.default.removeItem(atPath: directory) } }
-    var configuration = ServiceConfiguration(dataDirectory: directory)
-    configuration.samplesDirectory = Paths.samples
-    configuration.workers = 1
-    configure(&configuration)
-    let service = try BacktestService(configuration: configuration)
     var settings = Settings()
     settings.maxDatasetBytes = maxDatasetBytes
     adjust(&settings)
+    // Each server its own registry: the global MetricsSystem is never bootstrapped in tests.
+    let observability = settings.metrics ? Observability() : nil
+    var configuration = ServiceConfiguration(dataDirectory: directory)
+    configuration.samplesDirectory = Paths.samples
+    configuration.workers = 1
+    configuration.metricsFactory = observability?.factory
+    configure(&configuration)
+    let service = try BacktestService(configuration: configuration)
     var serverConfiguration = ServerConfiguration()
     serverConfiguration.port = 0
     serverConfiguration.eventLoops = 1
     serverConfiguration.shutdownGracePeriod = 1
     let server = try HTTPServer(
         configuration: serverConfiguration,
-        router: Application.router(service: service, settings: settings, keepAliveSeconds: 0.2, clock: clock))
+        router: Application.router(
+            service: service, settings: settings, keepAliveSeconds: 0.2, clock: clock, observability: observability),
+        metrics: observability?.factory)
     let port = server.port
     do {
         try await offPool { try body(port, service) }
