@@ -43,12 +43,15 @@ unit: deps
 smoke: build-release venv
 	bash Tests/Smoke/smoke.sh .build/release/backtestd
 
-## venv: .build/venv (python3) with the `websockets` client the smoke test follows runs with; what
+## venv: .build/venv (python3) with the `websockets` client the smoke test follows runs with and
+## `prometheus_client`, whose parser reads /metrics there; what
 ## else is installed there (pandas for the benchmarks) stays
 venv:
 	@[ -x .build/venv/bin/python ] || python3 -m venv .build/venv
 	@.build/venv/bin/python -c 'import websockets.sync.client' 2>/dev/null || \
 	  .build/venv/bin/pip install -q --disable-pip-version-check 'websockets>=12'
+	@.build/venv/bin/python -c 'import prometheus_client.parser' 2>/dev/null || \
+	  .build/venv/bin/pip install -q --disable-pip-version-check 'prometheus_client>=0.20'
 
 lint:
 	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift

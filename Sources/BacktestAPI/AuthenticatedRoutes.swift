@@ -2,6 +2,7 @@ import BacktestService
 import HTTPServer
 
 /// Routes behind authentication: each handler receives who is asking, errors become the envelope,
+/// every answer that does not say otherwise is `Cache-Control: no-store`,
 /// and the access log learns the owner and key prefix.
 extension RouterBuilder {
     /// A synchronous handler on the blocking pool: service calls may wait on SQLite (a commit's
@@ -25,12 +26,17 @@ extension RouterBuilder {
                 do {
                     principal = try access.authenticate(request)
                     try access.checkCSRF(principal, request)
-                } catch { return ErrorMapping.httpError(error).response }
+                } catch {
+                    var response = ErrorMapping.httpError(error).response
+                    Caching.defaultToNoStore(&response)
+                    return response
+                }
                 var response: HTTPResponse
                 do { response = try await handler(request, principal) } catch {
                     response = ErrorMapping.httpError(error).response
                 }
                 response.logFields = principal.logFields
+                Caching.defaultToNoStore(&response)
                 return response
             })
     }
@@ -43,10 +49,15 @@ extension Access {
         do {
             principal = try authenticate(request)
             try checkCSRF(principal, request)
-        } catch { return ErrorMapping.httpError(error).response }
+        } catch {
+            var response = ErrorMapping.httpError(error).response
+            Caching.defaultToNoStore(&response)
+            return response
+        }
         var response: HTTPResponse
         do { response = try handler(principal) } catch { response = ErrorMapping.httpError(error).response }
         response.logFields = principal.logFields
+        Caching.defaultToNoStore(&response)
         return response
     }
 }

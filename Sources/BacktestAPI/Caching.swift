@@ -38,6 +38,28 @@ enum Caching {
         return false
     }
 
+    /// `handler` with `defaultToNoStore` applied to its answers.
+    static func noStore(_ handler: @escaping @Sendable (HTTPRequest) throws -> HTTPResponse)
+        -> @Sendable (HTTPRequest) throws -> HTTPResponse
+    {
+        { request in
+            var response = try handler(request)
+            defaultToNoStore(&response)
+            return response
+        }
+    }
+
+    /// `handler` (a streaming upload) with `defaultToNoStore` applied to its answers.
+    static func noStore(
+        _ handler: @escaping @Sendable (HTTPRequest, RequestBodyStream) async throws -> HTTPResponse
+    ) -> @Sendable (HTTPRequest, RequestBodyStream) async throws -> HTTPResponse {
+        { request, body in
+            var response = try await handler(request, body)
+            defaultToNoStore(&response)
+            return response
+        }
+    }
+
     /// Adds `Cache-Control: no-store` unless the response already says how to cache it.
     static func defaultToNoStore(_ response: inout HTTPResponse) {
         if response.headers["Cache-Control"] == nil {

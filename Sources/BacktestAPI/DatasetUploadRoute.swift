@@ -12,42 +12,44 @@ enum DatasetUploadRoute {
     static func register(on builder: inout RouterBuilder, service: BacktestService, access: Access, maxBytes: Int) {
         // Once per start: files a crash left mid-upload go.
         let directory = Result { try service.prepareUploads() }
-        builder.streaming("POST", "/datasets", maxBodyBytes: maxBytes) { request, body in
-            let principal: Principal
-            do {
-                principal = try access.authenticate(request)
-                try access.checkCSRF(principal, request, allowedTypes: ["text/csv"] + mediaTypes)
-            } catch { return ErrorMapping.httpError(error).response }
-            do {
-                let gzip = try gzipRequested(request)
-                guard case .success(let directory) = directory else { throw ServiceError.internalError }
-                let upload = try service.beginDatasetUpload(
-                    directory: directory, symbol: request.query("symbol"), timeframe: request.query("timeframe"),
-                    gzip: gzip, maxBytes: maxBytes, caller: principal.caller)
-                // Hashing, gunzip and the file write are CPU and I/O: done on the blocking pool a
-                // batch at a time, never on the cooperative threads that streams and SSE share.
-                var batch: [[UInt8]] = []
-                var batched = 0
-                while let piece = try await body.next() {
-                    batch.append(piece)
-                    batched += piece.count
-                    guard batched >= Self.batchBytes else { continue }
-                    let full = batch
-                    (batch, batched) = ([], 0)
-                    try await BlockingWork.run { for piece in full { try upload.write(piece) } }
+        builder.streaming(
+            "POST", "/datasets", maxBodyBytes: maxBytes,
+            Caching.noStore { request, body in
+                let principal: Principal
+                do {
+                    principal = try access.authenticate(request)
+                    try access.checkCSRF(principal, request, allowedTypes: ["text/csv"] + mediaTypes)
+                } catch { return ErrorMapping.httpError(error).response }
+                do {
+                    let gzip = try gzipRequested(request)
+                    guard case .success(let directory) = directory else { throw ServiceError.internalError }
+                    let upload = try service.beginDatasetUpload(
+                        directory: directory, symbol: request.query("symbol"), timeframe: request.query("timeframe"),
+                        gzip: gzip, maxBytes: maxBytes, caller: principal.caller)
+                    // Hashing, gunzip and the file write are CPU and I/O: done on the blocking pool a
+                    // batch at a time, never on the cooperative threads that streams and SSE share.
+                    var batch: [[UInt8]] = []
+                    var batched = 0
+                    while let piece = try await body.next() {
+                        batch.append(piece)
+                        batched += piece.count
+                        guard batched >= Self.batchBytes else { continue }
+                        let full = batch
+                        (batch, batched) = ([], 0)
+                        try await BlockingWork.run { for piece in full { try upload.write(piece) } }
+                    }
+                    let last = batch
+                    try await BlockingWork.run { for piece in last { try upload.write(piece) } }
+                    let (document, created) = try await BlockingWork.run { try service.finishDatasetUpload(upload) }
+                    var response = HTTPResponse.document(document, status: created ? 201 : 200)
+                    response.logFields = principal.logFields
+                    return response
+                } catch {
+                    var response = ErrorMapping.httpError(error).response
+                    response.logFields = principal.logFields
+                    return response
                 }
-                let last = batch
-                try await BlockingWork.run { for piece in last { try upload.write(piece) } }
-                let (document, created) = try await BlockingWork.run { try service.finishDatasetUpload(upload) }
-                var response = HTTPResponse.document(document, status: created ? 201 : 200)
-                response.logFields = principal.logFields
-                return response
-            } catch {
-                var response = ErrorMapping.httpError(error).response
-                response.logFields = principal.logFields
-                return response
-            }
-        }
+            })
     }
 
     /// Whether the body is declared gzip; a `.csv.gz` sent without the header is recognised by its

@@ -8,36 +8,39 @@ enum SessionRoutes {
     static func register(on builder: inout RouterBuilder, access: Access) {
         builder.add(
             "POST", "/session",
-            .blocking { request in
-                guard request.headers["Content-Type"]?.lowercased().hasPrefix("application/json") == true else {
-                    return HTTPError(
-                        status: 415, code: "unsupported_media_type", message: "Content-Type must be application/json"
-                    ).response
-                }
-                guard let identity = access.directory.identity(forKey: keyField(request.body)) else {
-                    return Access.unauthorized.response
-                }
-                do {
-                    let session = try access.directory.openSession(for: identity)
-                    var response = HTTPResponse(status: 204)
-                    response.headers.add(name: "Set-Cookie", value: access.sessionCookie(session))
-                    response.headers.add(name: "Cache-Control", value: "no-store")
-                    response.logFields = [("owner", identity.owner), ("key", identity.prefix)]
-                    return response
-                } catch {
-                    return ErrorMapping.httpError(error).response
-                }
-            })
+            .blocking(
+                Caching.noStore { request in
+                    guard request.headers["Content-Type"]?.lowercased().hasPrefix("application/json") == true else {
+                        return HTTPError(
+                            status: 415, code: "unsupported_media_type",
+                            message: "Content-Type must be application/json"
+                        ).response
+                    }
+                    guard let identity = access.directory.identity(forKey: keyField(request.body)) else {
+                        return Access.unauthorized.response
+                    }
+                    do {
+                        let session = try access.directory.openSession(for: identity)
+                        var response = HTTPResponse(status: 204)
+                        response.headers.add(name: "Set-Cookie", value: access.sessionCookie(session))
+                        response.headers.add(name: "Cache-Control", value: "no-store")
+                        response.logFields = [("owner", identity.owner), ("key", identity.prefix)]
+                        return response
+                    } catch {
+                        return ErrorMapping.httpError(error).response
+                    }
+                }))
         builder.add(
             "DELETE", "/session",
-            .blocking { request in
-                if let session = Access.cookie(Access.cookieName, in: request) {
-                    access.directory.closeSession(session)
-                }
-                var response = HTTPResponse(status: 204)
-                response.headers.add(name: "Set-Cookie", value: access.sessionCookie(""))
-                return response
-            })
+            .blocking(
+                Caching.noStore { request in
+                    if let session = Access.cookie(Access.cookieName, in: request) {
+                        access.directory.closeSession(session)
+                    }
+                    var response = HTTPResponse(status: 204)
+                    response.headers.add(name: "Set-Cookie", value: access.sessionCookie(""))
+                    return response
+                }))
         builder.authenticated("GET", "/session", access: access) { _, principal in
             .document(
                 .object([
