@@ -15,10 +15,18 @@ final class RequestMetrics {
         let status: Int
     }
 
+    /// The two handles one kind of request records to.
+    private struct Handles {
+        let requests: Counter
+        let duration: Metrics.Timer
+    }
+
     private let factory: any MetricsFactory
     private let router: Router
-    private var counters: [Key: Counter] = [:]
+    private var handles: [Key: Handles] = [:]
     private var timers: [Int: Metrics.Timer] = [:]
+    /// Keep-alive traffic repeats itself: the last kind skips even the dictionary.
+    private var last: (key: Key, handles: Handles)?
 
     init(factory: any MetricsFactory, router: Router) {
         self.factory = factory
@@ -27,29 +35,45 @@ final class RequestMetrics {
 
     /// `route` is the router's index of the matched route, or -1 when none matched.
     func record(method: String, route: Int, status: Int, nanoseconds: Int64) {
-        let key = Key(method: Self.methods.firstIndex(of: method) ?? -1, route: route, status: status)
-        let counter: Counter
-        if let cached = counters[key] {
-            counter = cached
+        let key = Key(method: Self.methodIndex(method), route: route, status: status)
+        let found: Handles
+        if let last, last.key == key {
+            found = last.handles
         } else {
-            counter = Counter(
-                label: "http_requests_total",
-                dimensions: [
-                    ("method", key.method >= 0 ? Self.methods[key.method] : "other"),
-                    ("route", router.pattern(ofRoute: route)), ("status", String(status)),
-                ], factory: factory)
-            counters[key] = counter
+            found = handles[key] ?? make(key)
+            last = (key, found)
         }
-        counter.increment()
-        let timer: Metrics.Timer
-        if let cached = timers[route] {
-            timer = cached
-        } else {
-            timer = Metrics.Timer(
-                label: "http_request_duration_seconds", dimensions: [("route", router.pattern(ofRoute: route))],
-                factory: factory)
-            timers[route] = timer
+        found.requests.increment()
+        found.duration.recordNanoseconds(nanoseconds)
+    }
+
+    private static func methodIndex(_ method: String) -> Int {
+        switch method {
+        case "GET": 0
+        case "HEAD": 1
+        case "POST": 2
+        case "PUT": 3
+        case "DELETE": 4
+        case "PATCH": 5
+        case "OPTIONS": 6
+        default: -1
         }
-        timer.recordNanoseconds(nanoseconds)
+    }
+
+    private func make(_ key: Key) -> Handles {
+        let pattern = router.pattern(ofRoute: key.route)
+        let timer =
+            timers[key.route]
+            ?? Metrics.Timer(label: "http_request_duration_seconds", dimensions: [("route", pattern)], factory: factory)
+        timers[key.route] = timer
+        let counter = Counter(
+            label: "http_requests_total",
+            dimensions: [
+                ("method", key.method >= 0 ? Self.methods[key.method] : "other"), ("route", pattern),
+                ("status", String(key.status)),
+            ], factory: factory)
+        let made = Handles(requests: counter, duration: timer)
+        handles[key] = made
+        return made
     }
 }
