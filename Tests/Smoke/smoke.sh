@@ -56,6 +56,12 @@ python=${SMOKE_PYTHON:-$here/.build/venv/bin/python}
 ws_follow() { "$python" "$here/Tests/Smoke/ws_follow.py" "$base" 2>&1 | sed 's/^/    /'; }
 check "WebSocket follow equals SSE; cancel and errors over the socket" ws_follow
 
+# /metrics read by prometheus_client's parser (in .build/venv, `make venv`): every family, moved by the run.
+metrics_check() { "$python" "$here/Tests/Smoke/metrics_check.py" "$base" "$run" 2>&1 | sed 's/^/    /'; }
+check "/metrics parses (prometheus_client) with every family, moved by the run" metrics_check
+etag=$(curl -fsS -D - -o /dev/null "$base/runs/$run/results" | awk -F': ' 'tolower($1) == "etag" {print $2}' | tr -d '\r')
+check "a finished run's results answer 304 to If-None-Match" test "$(curl -s -o /dev/null -w '%{http_code}' -H "If-None-Match: $etag" "$base/runs/$run/results")" = 304
+
 kill -TERM $server
 wait $server
 check "SIGTERM exits 0" test $? = 0
