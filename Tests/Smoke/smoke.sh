@@ -16,7 +16,9 @@ check() { # name condition...
 }
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval('d' + sys.argv[1]))" "$1"; }
 
-"$binary" serve --host 127.0.0.1 --port "$port" --data-dir "$data" --config "$here/configs/default.json" >"$log" 2>&1 &
+metrics_port=$((port + 1))
+BACKTESTD_METRICS_LISTEN="127.0.0.1:$metrics_port" \
+  "$binary" serve --host 127.0.0.1 --port "$port" --data-dir "$data" --config "$here/configs/default.json" >"$log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null; rm -rf "$data"' EXIT
 for _ in $(seq 1 100); do curl -fsS "$base/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
@@ -61,6 +63,7 @@ metrics_check() { "$python" "$here/Tests/Smoke/metrics_check.py" "$base" "$run" 
 check "/metrics parses (prometheus_client) with every family, moved by the run" metrics_check
 etag=$(curl -fsS -D - -o /dev/null "$base/runs/$run/results" | awk -F': ' 'tolower($1) == "etag" {print $2}' | tr -d '\r')
 check "a finished run's results answer 304 to If-None-Match" test "$(curl -s -o /dev/null -w '%{http_code}' -H "If-None-Match: $etag" "$base/runs/$run/results")" = 304
+check "metrics_listen serves /metrics alone" test "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$metrics_port/metrics"):$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$metrics_port/runs")" = "200:404"
 
 kill -TERM $server
 wait $server
