@@ -261,7 +261,9 @@ final class Connection {
         case .bytes(let bytes):
             ResponseHeadEncoder.encode(
                 status: response.status, headers: response.headers,
-                framing: response.status == 204 ? .none : .length(bytes.count), close: close,
+                // A 304 carries no body and no Content-Length (which would have to be the 200's).
+                framing: response.status == 204 || response.status == 304 ? .none : .length(bytes.count),
+                close: close,
                 echoKeepAlive: active.head.versionMinor == 0 && !close, date: loop.date,
                 serverName: configuration.serverName, requestID: active.requestID, into: &out)
             if !omitBody { out.append(contentsOf: bytes) }

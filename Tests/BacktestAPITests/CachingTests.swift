@@ -22,6 +22,7 @@ import Testing
                     let cached = try call(port, "GET", path, headers: ["If-None-Match: \(condition)"])
                     #expect(cached.status == 304, "\(path) \(condition)")
                     #expect(cached.body.isEmpty, "\(path)")
+                    #expect(cached.header("Content-Length") == nil, "\(path)")
                     #expect(cached.header("ETag") == tag, "\(path)")
                     #expect(cached.header("Cache-Control") == "private, max-age=3600", "\(path)")
                 }
@@ -30,6 +31,14 @@ import Testing
                 let stale = try call(port, "GET", path, headers: ["If-None-Match: \"0123\""])
                 #expect(stale.status == 200 && stale.body == first.body, "\(path)")
             }
+            // A 304 has no body and no Content-Length: the next request on the connection still parses.
+            let tag = try #require(try call(port, "GET", "/runs/\(runID)").header("ETag"))
+            let client = try TestClient(port: port, timeout: 30)
+            try client.send(rawRequest("GET", "/runs/\(runID)", headers: ["If-None-Match: \(tag)"], body: ""))
+            #expect(try client.readResponse().status == 304)
+            try client.send(rawRequest("GET", "/healthz", headers: [], body: ""))
+            let next = try client.readResponse()
+            #expect(next.status == 200 && next.text == #"{"status":"ok"}"#)
             // Another document of the same run, another tag.
             let top = try call(port, "GET", "/runs/\(runID)/results?limit=1")
             #expect(top.header("ETag") != nil)
