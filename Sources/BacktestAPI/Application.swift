@@ -72,6 +72,9 @@ public enum Application {
         LoggingSystem.bootstrap { label in JSONLogHandler(label: label, writer: log) }
         let logger = Logger(label: "backtestd")
         SignalWaiter.install()
+        if !settings.metrics && !settings.metricsListen.isEmpty {
+            throw Settings.Invalid(message: "metrics_listen needs metrics: true")
+        }
         // One registry for the process; the global bootstrap (allowed once) lets any library code
         // recording through `MetricsSystem` land there too.
         let observability = settings.metrics ? Observability() : nil

@@ -76,6 +76,7 @@ public final class BacktestService: Sendable {
                     at: Identifiers.now(), eventData: { _ in #"{"status":"RUNNING"}"# })
             } catch {
                 // The queue stays where it is; the worker tries again after its idle wait.
+                metrics.catalogErrors.increment()
                 logger.warning("cannot claim a queued run", metadata: ["error": .string("\(error)")])
                 return nil
             }

@@ -64,6 +64,16 @@ import Testing
             #expect(try call(port, "POST", "/backtests", body: seededGrid(3)).status == 503)
             let details = try json(try call(port, "GET", "/readyz"))["error"]?["details"]?.array ?? []
             #expect(details.first?["message"]?.string == "2 runs are queued, the bound (queue_capacity) is 2")
+            // Each refused claim is a catalog error in /metrics.
+            let deadline = Date().addingTimeInterval(10)
+            var errors = 0.0
+            while Date() < deadline {
+                errors = try MetricsTests.scrape(port).value("backtest_catalog_errors_total") ?? 0
+                if errors > 0 { break }
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+            #expect(errors > 0)
+            #expect(try MetricsTests.scrape(port).value("backtest_queue_depth") == 2)
         }
     }
 }
