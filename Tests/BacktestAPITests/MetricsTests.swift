@@ -24,6 +24,7 @@ import Testing
             _ = try waitUntilFinished(port, runID)
             _ = try call(port, "GET", "/runs/\(runID)/results")
             _ = try call(port, "GET", "/no/such/path")
+            _ = try call(port, "FOO", "/no/such/path")
             let after = try Self.scrape(port)
             let text = try call(port, "GET", "/metrics").text
             // Cardinality: no run id, no raw path in any label.
@@ -40,6 +41,10 @@ import Testing
                 after.value("http_requests_total", ["method": "GET", "route": "/runs/{id}/results", "status": "200"])
                     == 1)
             #expect(after.value("http_requests_total", ["method": "GET", "route": "unmatched", "status": "404"]) == 1)
+            // A method outside the known list cannot mint a label value.
+            #expect(
+                after.value("http_requests_total", ["method": "other", "route": "unmatched", "status": "404"]) == 1)
+            #expect(!text.contains("FOO"))
             #expect(
                 after.value("http_requests_total", ["method": "POST", "route": "/backtests", "status": "202"]) == 1)
             #expect(after.value("http_request_duration_seconds_count", ["route": "/healthz"]) == 1)
