@@ -13,6 +13,8 @@ enum Routes {
         RunRoutes.register(on: &builder, service: service, access: access, keepAliveSeconds: keepAliveSeconds)
         DatasetRoutes.register(on: &builder, service: service, access: access, maxBytes: maxDatasetBytes)
         PresetRoutes.register(on: &builder, service: service, access: access)
+        DescriptionRoutes.register(
+            on: &builder, document: OpenAPIDocument(webSocketEchoPath: webSocketEchoPath), access: access)
         if !webSocketEchoPath.isEmpty { builder.webSocket(webSocketEchoPath, WebSocketEcho.route()) }
     }
 }
