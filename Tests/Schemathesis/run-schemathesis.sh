@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Schemathesis (from PyPI, in .build/venv) against a live release server, in single-user mode and
-# with API keys (an admin key sent on every request); exits non-zero on any failure.
+# The OpenAPI document against a live release server: check_openapi.py (spec validator, examples
+# against schemas, real responses against schemas), then schemathesis (from PyPI, in .build/venv)
+# in single-user mode and with API keys (an admin key sent on every request); exits non-zero on
+# any failure.
 #   Tests/Schemathesis/run-schemathesis.sh [path/to/backtestd] [python venv]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -36,6 +38,11 @@ status=0
 port=$((30000 + RANDOM % 20000))
 mkdir -p "$work/single"
 serve "$work/single" "$port"
+"$venv/bin/python" "$here/check_openapi.py" "http://127.0.0.1:$port" >"$work/check.out" 2>&1 || {
+  grep -v '^ok' "$work/check.out"
+  status=1
+}
+tail -n 1 "$work/check.out"
 run single-user "http://127.0.0.1:$port" || status=1
 kill "$server"; wait "$server" 2>/dev/null || true; server=""
 

@@ -19,7 +19,22 @@ enum AccessOperations {
                 "200",
                 .object([
                     ("description", "The OpenAPI 3.1 document."),
-                    ("content", .object([("application/json", .object([("schema", .object([("type", "object")]))]))])),
+                    (
+                        "content",
+                        .object([
+                            (
+                                "application/json",
+                                .object([
+                                    ("schema", .object([("type", "object"), ("required", ["openapi", "info", "paths"])])),
+                                    (
+                                        "example",
+                                        APIOperation.json(
+                                            #"{"openapi":"3.1.0","info":{"title":"backtestd","version":"backtestd-engine/1"},"paths":{}}"#)
+                                    ),
+                                ])
+                            )
+                        ])
+                    ),
                 ])
             )
         ]
