@@ -14,6 +14,7 @@ public final class BacktestService: Sendable {
     public let keys: KeyDirectory
     let finishedDocuments = DocumentCache()
     let cancellations = CancellationRegistry()
+    let artifactStore: ArtifactStore
     let logger: Logger
     private let executor: RunExecutor
     private let pool: WorkerPool
@@ -58,11 +59,12 @@ public final class BacktestService: Sendable {
         } else {
             logger.info("no samples imported: import_samples is off or no samples folder was found")
         }
+        artifactStore = ArtifactStore(dataDirectory: configuration.dataDirectory)
         let executor = RunExecutor(
             catalog: catalog, datasets: datasets, hub: hub, cancellations: cancellations,
             finishedDocuments: finishedDocuments,
             engineThreads: BackgroundThreads(threads: configuration.engineThreads - 1), configuration: configuration,
-            logger: logger)
+            logger: logger, artifacts: ArtifactWriter(store: artifactStore, locks: ChainLocks()))
         self.executor = executor
         let hub = self.hub
         pool = WorkerPool(count: configuration.workers) {
