@@ -1,5 +1,5 @@
-import Foundation
 import BacktestService
+import Foundation
 import HTTPServer
 
 /// `/runs/{id}/artifacts[/{name}]`: a DONE run's manifest and files, with ETags.

@@ -66,7 +66,8 @@ public struct ChainVerifier {
         // A link the walk never reached means the chain forked or lost a link.
         if visited < links.count, let stray = links.first(where: { link in !isReachable(link, from: links) }) {
             return .failure(
-                Break(runID: stray.runID, file: "chain", expected: "on the chain", found: "not reachable from the head"))
+                Break(runID: stray.runID, file: "chain", expected: "on the chain", found: "not reachable from the head")
+            )
         }
         return .success(())
     }

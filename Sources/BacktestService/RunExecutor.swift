@@ -44,7 +44,6 @@ struct RunExecutor: Sendable {
                 logger.error(
                     "cannot write the run's artifacts",
                     metadata: ["run_id": .string(run.id), "error": .string(String(describing: error))])
-                artifacts.store.remove(run.id)
                 finish(run, status: .error, type: "failed", message: Self.artifactFailureMessage)
                 return cleanUp(run)
             }
@@ -63,7 +62,8 @@ struct RunExecutor: Sendable {
                         }
                     })
             } catch {
-                artifacts.store.remove(run.id)
+                // The files stay until the run's terminal state commits: a shutdown in between leaves
+                // the run RUNNING, and the restart redoes them.
                 finish(run, status: .error, type: "failed", message: Self.catalogFailureMessage)
                 return cleanUp(run)
             }
@@ -125,6 +125,8 @@ struct RunExecutor: Sendable {
                         results: [], eventType: type, eventData: JSONWriter.compact(data))
                 }
                 if let stored { hub.publish(stored, terminal: true) }
+                // Only a DONE run has artifacts; any files of this attempt go with its failure.
+                artifacts.store.remove(run.id)
                 break
             } catch {
                 guard !cancellations.isShuttingDown else {

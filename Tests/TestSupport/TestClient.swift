@@ -101,7 +101,7 @@ public final class TestClient {
                 (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
         }
         var response = Response(status: status, headers: headers, body: [])
-        if head || status == 100 || status == 101 || status == 204 { return response }
+        if head || status == 100 || status == 101 || status == 204 || status == 304 { return response }
         if let length = response.header("Content-Length").flatMap(Int.init) {
             response.body = try readExactly(length)
         } else if response.header("Transfer-Encoding") == "chunked" {
