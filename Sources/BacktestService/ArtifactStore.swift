@@ -33,7 +33,9 @@ public struct ArtifactStore: Sendable {
     }
 
     /// Writes `bytes` as `name` so that a crash leaves either the old file or the whole new one.
-    func write(_ bytes: [UInt8], _ runID: String, _ name: String) throws {
+    /// The rename is durable once the directory is synced: at once with `syncDirectory`, or by
+    /// one `syncDirectory(_:)` after a batch of files.
+    func write(_ bytes: [UInt8], _ runID: String, _ name: String, syncDirectory: Bool = true) throws {
         let final = path(runID, name)
         let temporary = path(runID, "." + name + ".tmp")
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
@@ -50,7 +52,7 @@ public struct ArtifactStore: Sendable {
         }
         guard fsync(fd) == 0 else { throw Failure(operation: "fsync", path: temporary) }
         guard rename(temporary, final) == 0 else { throw Failure(operation: "rename", path: final) }
-        try Self.syncDirectory(directory(runID))
+        if syncDirectory { try Self.syncDirectory(directory(runID)) }
     }
 
     public func read(_ runID: String, _ name: String) -> [UInt8]? {

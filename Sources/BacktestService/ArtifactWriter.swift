@@ -40,13 +40,16 @@ struct ArtifactWriter: Sendable {
         ]
     }
 
-    /// Writes the data files durably and returns their manifest entries.
+    /// Writes the data files durably and returns their manifest entries. One directory sync
+    /// after the four renames makes them all durable before the manifest can name them.
     func writeFiles(_ inputs: Inputs) throws -> [Manifest.File] {
         try store.prepare(inputs.run.id)
-        return try Self.files(inputs).map { name, bytes in
-            try store.write(bytes, inputs.run.id, name)
+        let entries = try Self.files(inputs).map { name, bytes in
+            try store.write(bytes, inputs.run.id, name, syncDirectory: false)
             return Manifest.File(name: name, size: bytes.count, sha256: InputHash.sha256Hex(bytes))
         }
+        try ArtifactStore.syncDirectory(store.directory(inputs.run.id))
+        return entries
     }
 
     /// Under the owner's lock: reads the chain head, writes the manifest after it, and runs

@@ -44,7 +44,10 @@ public final class BacktestService: Sendable {
         for event in recovery.requeued {
             logger.info("run re-queued after restart", metadata: ["run_id": .string(event.runID)])
         }
+        // A run failed at start-up keeps no files (a crash may have left some).
+        artifactStore = ArtifactStore(dataDirectory: configuration.dataDirectory)
         for event in recovery.failed {
+            artifactStore.remove(event.runID)
             logger.error(
                 "run failed: interrupted on every attempt", metadata: ["run_id": .string(event.runID)])
         }
@@ -59,7 +62,6 @@ public final class BacktestService: Sendable {
         } else {
             logger.info("no samples imported: import_samples is off or no samples folder was found")
         }
-        artifactStore = ArtifactStore(dataDirectory: configuration.dataDirectory)
         let executor = RunExecutor(
             catalog: catalog, datasets: datasets, hub: hub, cancellations: cancellations,
             finishedDocuments: finishedDocuments,

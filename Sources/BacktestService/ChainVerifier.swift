@@ -47,10 +47,9 @@ public struct ChainVerifier {
     private func verifyChain(_ links: [ChainRecord], _ totals: inout Totals) throws -> Result<Void, Break> {
         let byHash = Dictionary(links.map { ($0.manifestHash, $0) }, uniquingKeysWith: { first, _ in first })
         var next = links.first
-        var visited = 0
+        var visited = Set<String>()
         while let link = next {
-            visited += 1
-            guard visited <= links.count else {
+            guard visited.insert(link.runID).inserted else {
                 return .failure(Break(runID: link.runID, file: "chain", expected: "no cycle", found: "a cycle"))
             }
             if link.deletedAt == nil {
@@ -64,24 +63,12 @@ public struct ChainVerifier {
             next = found
         }
         // A link the walk never reached means the chain forked or lost a link.
-        if visited < links.count, let stray = links.first(where: { link in !isReachable(link, from: links) }) {
+        if let stray = links.first(where: { !visited.contains($0.runID) }) {
             return .failure(
                 Break(runID: stray.runID, file: "chain", expected: "on the chain", found: "not reachable from the head")
             )
         }
         return .success(())
-    }
-
-    private func isReachable(_ target: ChainRecord, from links: [ChainRecord]) -> Bool {
-        let byHash = Dictionary(links.map { ($0.manifestHash, $0) }, uniquingKeysWith: { first, _ in first })
-        var next = links.first
-        var steps = 0
-        while let link = next, steps <= links.count {
-            if link.runID == target.runID { return true }
-            next = link.chainPrev.flatMap { byHash[$0] }
-            steps += 1
-        }
-        return false
     }
 
     private func verifyFiles(_ link: ChainRecord, _ totals: inout Totals) -> Result<Void, Break> {
