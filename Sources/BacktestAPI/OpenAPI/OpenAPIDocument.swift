@@ -11,7 +11,9 @@ struct OpenAPIDocument: Sendable {
     let openBytes: [UInt8]
 
     init(webSocketEchoPath: String = "") {
-        var operations = RunOperations.all + DatasetOperations.all + PresetOperations.all + AccessOperations.all
+        var operations =
+            RunOperations.all + ArtifactOperations.all + DatasetOperations.all + PresetOperations.all
+            + AccessOperations.all
         if !webSocketEchoPath.isEmpty {
             var echo = APIOperation(
                 "GET", webSocketEchoPath, id: "webSocketEcho", tag: "operations",
