@@ -25,11 +25,15 @@ enum AccessOperations {
                             (
                                 "application/json",
                                 .object([
-                                    ("schema", .object([("type", "object"), ("required", ["openapi", "info", "paths"])])),
+                                    (
+                                        "schema",
+                                        .object([("type", "object"), ("required", ["openapi", "info", "paths"])])
+                                    ),
                                     (
                                         "example",
                                         APIOperation.json(
-                                            #"{"openapi":"3.1.0","info":{"title":"backtestd","version":"backtestd-engine/1"},"paths":{}}"#)
+                                            #"{"openapi":"3.1.0","info":{"title":"backtestd","version":"backtestd-engine/1"},"paths":{}}"#
+                                        )
                                     ),
                                 ])
                             )
