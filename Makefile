@@ -8,7 +8,7 @@ BENCH_SECONDS ?= 10
 SWIFT ?= swift
 APT_PACKAGES := libsqlite3-dev zlib1g-dev sqlite3 curl wrk
 
-.PHONY: deps build build-release run test unit smoke lint bench-http bench bench-csv fuzz autobahn venv clean
+.PHONY: deps build build-release run test unit smoke conformance lint bench-http bench bench-csv fuzz autobahn venv clean
 
 ## deps: install what a clean Debian machine lacks (needs root for apt-get)
 deps:
@@ -32,7 +32,7 @@ run: build-release
 	.build/release/backtestd serve --host $(HOST) --port $(PORT) --data-dir $(DATA_DIR) --config configs/default.json
 
 ## test: warnings are errors in our targets (Package.swift), unit + live tests, then a curl smoke test
-test: unit smoke
+test: unit smoke conformance
 
 unit: deps
 	$(SWIFT) build --build-tests
@@ -52,6 +52,14 @@ venv:
 	  .build/venv/bin/pip install -q --disable-pip-version-check 'websockets>=12'
 	@.build/venv/bin/python -c 'import prometheus_client.parser' 2>/dev/null || \
 	  .build/venv/bin/pip install -q --disable-pip-version-check 'prometheus_client>=0.20'
+	@.build/venv/bin/python -c 'import schemathesis, openapi_spec_validator, jsonschema' 2>/dev/null || \
+	  .build/venv/bin/pip install -q --disable-pip-version-check 'schemathesis==4.32.5' \
+	    'openapi-spec-validator==0.9.0' 'jsonschema==4.26.0'
+
+## conformance: the OpenAPI document against a live release server: openapi-spec-validator, every
+## example against its schema, real responses against theirs, then schemathesis in both modes
+conformance: build-release venv
+	bash Tests/Schemathesis/run-schemathesis.sh .build/release/backtestd
 
 lint:
 	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift

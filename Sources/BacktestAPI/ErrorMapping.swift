@@ -7,7 +7,8 @@ enum ErrorMapping {
         "bad_request": 400, "unauthorized": 401, "forbidden": 403, "not_found": 404, "method_not_allowed": 405,
         "request_timeout": 408, "conflict": 409, "payload_too_large": 413, "unsupported_media_type": 415,
         "validation_error": 422, "idempotency_key_reused": 422, "rate_limited": 429, "headers_too_large": 431,
-        "internal": 500, "queue_full": 503, "insufficient_storage": 507,
+        "internal": 500, "queue_full": 503, "insufficient_storage": 507, "uri_too_long": 414, "upgrade_required": 426,
+        "http_version_not_supported": 505,
     ]
 
     static func httpError(_ error: any Error) -> HTTPError {

@@ -23,9 +23,16 @@ enum KeyRoutes {
         }
     }
 
+    /// An admin key (or its session). In single-user mode there is none: the first key is made
+    /// with `backtestd keys create` on the server's machine, so no request — not a local process,
+    /// not a page a browser was sent to — can turn the server into one that locks its user out.
     static func requireAdmin(_ principal: Principal) throws(HTTPError) {
-        guard principal.tier == .admin else {
-            throw HTTPError(status: 403, code: "forbidden", message: "managing keys needs an admin key")
+        guard principal.identity != nil, principal.tier == .admin else {
+            throw HTTPError(
+                status: 403, code: "forbidden",
+                message: principal.identity == nil
+                    ? "no keys are configured: create the first one with `backtestd keys create`"
+                    : "managing keys needs an admin key")
         }
     }
 }

@@ -14,8 +14,11 @@ enum Routes {
         SessionRoutes.register(on: &builder, access: access)
         KeyRoutes.register(on: &builder, service: service, access: access)
         RunRoutes.register(on: &builder, service: service, access: access, keepAliveSeconds: keepAliveSeconds)
+        ArtifactRoutes.register(on: &builder, service: service, access: access)
         DatasetRoutes.register(on: &builder, service: service, access: access, maxBytes: maxDatasetBytes)
         PresetRoutes.register(on: &builder, service: service, access: access)
+        DescriptionRoutes.register(
+            on: &builder, document: OpenAPIDocument(webSocketEchoPath: webSocketEchoPath), access: access)
         if !webSocketEchoPath.isEmpty { builder.webSocket(webSocketEchoPath, WebSocketEcho.route()) }
     }
 }

@@ -22,7 +22,7 @@ extension BacktestService {
         return value
     }
 
-    func summary(_ run: RunRecord) -> JSONValue {
+    static func summary(_ run: RunRecord) -> JSONValue {
         let pct =
             run.progressTotal > 0 ? (10_000 * Double(run.progressDone) / Double(run.progressTotal)).rounded() / 100 : 0
         return .object([
@@ -47,6 +47,14 @@ extension BacktestService {
             return .raw(cached)
         }
         let run = try findRun(id, caller.readableRuns)
+        let document = Self.runDocument(run)
+        // A finished run never changes again (until it is deleted): render it once.
+        if run.status.isFinished { finishedDocuments.store(id, owner: run.owner, JSONWriter.compact(document)) }
+        return document
+    }
+
+    /// The document of `GET /runs/{id}` (also the `run` of an artifact's `summary.json`).
+    static func runDocument(_ run: RunRecord) -> JSONValue {
         guard case .object(var members) = summary(run) else { return .null }
         members.append(("dataset_id", .string(run.datasetID)))
         members.append(("engine_version", .string(run.engineVersion)))
@@ -54,10 +62,7 @@ extension BacktestService {
         members.append(("request", Self.stored(run.request)))
         members.append(("best", Self.stored(run.best)))
         members.append(("error", run.error.map { .object([("message", .string($0))]) } ?? .null))
-        let document = JSONValue.object(members)
-        // A finished run never changes again (until it is deleted): render it once.
-        if run.status.isFinished { finishedDocuments.store(id, owner: run.owner, JSONWriter.compact(document)) }
-        return document
+        return .object(members)
     }
 
     /// `GET /runs`.
@@ -76,7 +81,7 @@ extension BacktestService {
             let (runs, total) = try catalog.listRuns(
                 scope: caller.readableRuns, status: runStatus, limit: limit, offset: offset, ascending: ascending)
             return .object([
-                ("runs", .array(runs.map(summary))), ("total", .integer(total)), ("limit", .integer(limit)),
+                ("runs", .array(runs.map(Self.summary))), ("total", .integer(total)), ("limit", .integer(limit)),
                 ("offset", .integer(offset)),
             ])
         } catch { throw ServiceError.internalError }
@@ -124,6 +129,7 @@ extension BacktestService {
             }
         }
         do { try catalog.deleteRun(id: id, owner: caller.owner) } catch { throw ServiceError.internalError }
+        artifactStore.remove(id)
         finishedDocuments.remove(id)
         cancellations.clear(id)
         hub.close(runID: id)

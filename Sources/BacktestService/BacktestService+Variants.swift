@@ -58,27 +58,36 @@ extension BacktestService {
             return (from.map { time >= $0 } ?? true) && (to.map { time <= $0 } ?? true)
         }
         let page = selected.dropFirst(offset).prefix(limit)
+        return .object([
+            ("run_id", .string(id)), ("variant_key", .string(key)), ("total", .integer(selected.count)),
+            ("limit", .integer(limit)), ("offset", .integer(offset)),
+            ("trades", .array(page.map { Self.tradeDocument($0, series: series) })),
+        ])
+    }
+
+    /// One trade as the API (and `trades.csv`) shows it.
+    static func tradeDocument(_ trade: TradeRecord, series: OHLCVSeries) -> JSONValue {
         func time(_ bar: Int?) -> JSONValue {
             bar.map { .string(TimestampParser.format(milliseconds: series.timestamps[$0])) } ?? .null
         }
         return .object([
-            ("run_id", .string(id)), ("variant_key", .string(key)), ("total", .integer(selected.count)),
-            ("limit", .integer(limit)), ("offset", .integer(offset)),
-            (
-                "trades",
-                .array(
-                    page.map { trade in
-                        .object([
-                            ("side", .string(trade.side.rawValue)), ("entry_time", time(trade.entryBar)),
-                            ("entry_price", .number(trade.entryPrice)), ("exit_time", time(trade.exitBar)),
-                            ("exit_price", .number(trade.exitPrice)), ("size", .number(trade.size)),
-                            ("pnl", .number(trade.pnl)),
-                            ("pnl_pct", .number(100 * trade.returnFraction)), ("fees", .number(trade.fees)),
-                            ("borrow", .number(trade.borrow)), ("exit_reason", .string(trade.exitReason.rawValue)),
-                        ])
-                    })
-            ),
+            ("side", .string(trade.side.rawValue)), ("entry_time", time(trade.entryBar)),
+            ("entry_price", .number(trade.entryPrice)), ("exit_time", time(trade.exitBar)),
+            ("exit_price", .number(trade.exitPrice)), ("size", .number(trade.size)), ("pnl", .number(trade.pnl)),
+            ("pnl_pct", .number(100 * trade.returnFraction)), ("fees", .number(trade.fees)),
+            ("borrow", .number(trade.borrow)), ("exit_reason", .string(trade.exitReason.rawValue)),
         ])
+    }
+
+    /// Per bar: portfolio value, drawdown in percent, and buy-and-hold of the initial cash.
+    static func equityCurves(_ detailed: DetailedRun, series: OHLCVSeries, settings: BacktestSettings) -> (
+        equity: [Double], drawdownPct: [Double], benchmark: [Double]
+    ) {
+        let first = series.close.first ?? 1
+        return (
+            detailed.equity, detailed.drawdown.map { 100 * $0 },
+            series.close.map { settings.execution.initialCash * $0 / first }
+        )
     }
 
     /// `GET /runs/{id}/equity`, downsampled to at most `maxPoints`.
@@ -86,17 +95,15 @@ extension BacktestService {
         -> JSONValue
     {
         let (key, detailed, series, settings) = try replay(id: id, variant: variant, caller: caller)
-        let drawdown = detailed.drawdown
-        let first = series.close.first ?? 1
-        let benchmark = series.close.map { settings.execution.initialCash * $0 / first }
+        let curves = Self.equityCurves(detailed, series: series, settings: settings)
         let keep = Downsampler.indices(
-            count: detailed.equity.count, maxPoints: maxPoints, series: [detailed.equity, drawdown])
+            count: detailed.equity.count, maxPoints: maxPoints, series: [curves.equity, curves.drawdownPct])
         return .object([
             ("run_id", .string(id)), ("variant_key", .string(key)), ("points", .integer(keep.count)),
             ("t", .array(keep.map { .string(TimestampParser.format(milliseconds: series.timestamps[$0])) })),
-            ("equity", .array(keep.map { .number(detailed.equity[$0]) })),
-            ("drawdown", .array(keep.map { .number(100 * drawdown[$0]) })),
-            ("benchmark", .array(keep.map { .number(benchmark[$0]) })),
+            ("equity", .array(keep.map { .number(curves.equity[$0]) })),
+            ("drawdown", .array(keep.map { .number(curves.drawdownPct[$0]) })),
+            ("benchmark", .array(keep.map { .number(curves.benchmark[$0]) })),
         ])
     }
 }

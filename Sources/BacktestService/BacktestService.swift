@@ -15,6 +15,7 @@ public final class BacktestService: Sendable {
     public let keys: KeyDirectory
     let finishedDocuments = DocumentCache()
     let cancellations = CancellationRegistry()
+    let artifactStore: ArtifactStore
     let logger: Logger
     private let executor: RunExecutor
     let pool: WorkerPool
@@ -47,7 +48,10 @@ public final class BacktestService: Sendable {
         for event in recovery.requeued {
             logger.info("run re-queued after restart", metadata: ["run_id": .string(event.runID)])
         }
+        // A run failed at start-up keeps no files (a crash may have left some).
+        artifactStore = ArtifactStore(dataDirectory: configuration.dataDirectory)
         for event in recovery.failed {
+            artifactStore.remove(event.runID)
             logger.error(
                 "run failed: interrupted on every attempt", metadata: ["run_id": .string(event.runID)])
         }
@@ -66,7 +70,7 @@ public final class BacktestService: Sendable {
             catalog: catalog, datasets: datasets, hub: hub, cancellations: cancellations,
             finishedDocuments: finishedDocuments,
             engineThreads: BackgroundThreads(threads: configuration.engineThreads - 1), configuration: configuration,
-            logger: logger, metrics: metrics)
+            logger: logger, metrics: metrics, artifacts: ArtifactWriter(store: artifactStore, locks: ChainLocks()))
         self.executor = executor
         let hub = self.hub
         pool = WorkerPool(count: configuration.workers) {

@@ -85,7 +85,8 @@ public final class DatasetStore: Sendable {
             ])
         }
         let record = DatasetRecord(
-            id: Identifiers.make(prefix: "ds_"), owner: owner, symbol: symbol, timeframe: resolved, rows: series.count,
+            id: Self.datasetID(owner: owner, symbol: symbol, timeframe: resolved, sha256: sha256), owner: owner,
+            symbol: symbol, timeframe: resolved, rows: series.count,
             firstMilliseconds: series.timestamps.first ?? 0, lastMilliseconds: series.timestamps.last ?? 0,
             sha256: sha256, createdAt: Identifiers.now())
         let bars = BarsCodec.encode(series)
@@ -93,6 +94,14 @@ public final class DatasetStore: Sendable {
         do { return try catalog.insertDataset(record, bars: bars) } catch {
             throw ServiceError.catalogRefused(error, "the dataset")
         }
+    }
+
+    /// A dataset's id follows from what makes it one dataset (its owner, symbol, timeframe and
+    /// content): the same data imported into any catalog, on any node, has the same id, so a
+    /// result's `spec` (which names it) is the same bytes everywhere.
+    static func datasetID(owner: String, symbol: String, timeframe: String, sha256: String) -> String {
+        let identity = [owner, symbol, timeframe, sha256].joined(separator: "\u{0}")
+        return "ds_" + InputHash.sha256Hex(Array(identity.utf8)).prefix(32)
     }
 
     /// Imports `SYMBOL_TIMEFRAME.csv` files of a folder (the shipped samples): the files imported

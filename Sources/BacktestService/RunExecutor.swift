@@ -15,6 +15,7 @@ struct RunExecutor: Sendable {
     let configuration: ServiceConfiguration
     let logger: Logger
     let metrics: ServiceMetrics
+    let artifacts: ArtifactWriter
 
     var retry: CatalogRetry {
         CatalogRetry(policy: configuration.catalogRetry, logger: logger, errors: metrics.catalogErrors)
@@ -41,19 +42,39 @@ struct RunExecutor: Sendable {
             let outcome = try evaluate(run, started: started)
             // A lost progress or snapshot event would make the event list differ from a clean run's.
             if cancellations.reason(run.id) == .catalogFailure { throw EngineError.cancelled }
+            let files: [Manifest.File]
+            do { files = try artifacts.writeFiles(artifactInputs(run, outcome)) } catch {
+                logger.error(
+                    "cannot write the run's artifacts",
+                    metadata: ["run_id": .string(run.id), "error": .string(String(describing: error))])
+                finish(run, status: .error, type: "failed", message: Self.artifactFailureMessage, started: started)
+                return cleanUp(run)
+            }
             let stored: EventRecord?
             do {
-                stored = try retry.run(run.id, "store results") {
-                    try catalog.finishRun(
-                        id: run.id, status: .done, at: Identifiers.now(), error: nil, grid: outcome.grid,
-                        best: outcome.best, results: outcome.rows, eventType: "completed",
-                        eventData: outcome.completedEvent)
-                }
+                let now = Identifiers.now()
+                stored = try artifacts.seal(
+                    run, files: files, at: now,
+                    head: { try retry.run(run.id, "read the chain head") { try catalog.chainHead(owner: run.owner) } },
+                    commit: { link in
+                        try retry.run(run.id, "store results") {
+                            try catalog.finishRun(
+                                id: run.id, status: .done, at: now, error: nil, grid: outcome.grid,
+                                best: outcome.best, results: outcome.rows, eventType: "completed",
+                                eventData: outcome.completedEvent, chainLink: link)
+                        }
+                    })
             } catch {
+                // The files stay until the run's terminal state commits: a shutdown in between leaves
+                // the run RUNNING, and the restart redoes them.
                 finish(run, status: .error, type: "failed", message: Self.catalogFailureMessage, started: started)
                 return cleanUp(run)
             }
-            guard let event = stored else { return cleanUp(run) }
+            // Deleted meanwhile: its files go with it.
+            guard let event = stored else {
+                artifacts.store.remove(run.id)
+                return cleanUp(run)
+            }
             hub.publish(event, terminal: true)
             metrics.runFinished(.done, seconds: Date().timeIntervalSince(started))
             metrics.variantsEvaluated.increment(by: outcome.evaluated)
@@ -84,11 +105,13 @@ struct RunExecutor: Sendable {
     }
 
     static let catalogFailureMessage = "the catalog kept failing while the run was stored; see the server log"
+    static let artifactFailureMessage = "the run's artifact files could not be written; see the server log"
 
     private func cleanUp(_ run: RunRecord) {
         if cancellations.reason(run.id) != .shutdown { cancellations.clear(run.id) }
         if let removed = try? catalog.applyRetention(keep: configuration.retentionRuns) {
             for id in removed {
+                artifacts.store.remove(id)
                 finishedDocuments.remove(id)
                 hub.close(runID: id)
             }
@@ -112,6 +135,8 @@ struct RunExecutor: Sendable {
                     hub.publish(stored, terminal: true)
                     metrics.runFinished(status, seconds: Date().timeIntervalSince(started))
                 }
+                // Only a DONE run has artifacts; any files of this attempt go with its failure.
+                artifacts.store.remove(run.id)
                 break
             } catch {
                 guard !cancellations.isShuttingDown else {
@@ -145,6 +170,17 @@ struct RunExecutor: Sendable {
         let completedEvent: String
         let evaluated: Int
         let bars: Int
+        let top: [RankedVariant]
+        let series: PreparedSeries
+        let settings: BacktestSettings
+    }
+
+    /// The run as it stands (progress totals move while it runs) and what its files show.
+    private func artifactInputs(_ run: RunRecord, _ outcome: Outcome) throws -> ArtifactWriter.Inputs {
+        let current = try retry.run(run.id, "read the run") { try catalog.run(id: run.id, scope: .any) } ?? run
+        return ArtifactWriter.Inputs(
+            run: current, document: BacktestService.doneDocument(current, best: outcome.best), top: outcome.top,
+            series: outcome.series, settings: outcome.settings)
     }
 
     private func evaluate(_ run: RunRecord, started: Date) throws -> Outcome {
@@ -224,7 +260,8 @@ struct RunExecutor: Sendable {
         ])
         return Outcome(
             rows: rows, grid: JSONWriter.compact(gridJSON), best: JSONWriter.compact(best),
-            completedEvent: JSONWriter.compact(completed), evaluated: outcome.evaluated, bars: series.count)
+            completedEvent: JSONWriter.compact(completed), evaluated: outcome.evaluated, bars: series.count,
+            top: outcome.top, series: series, settings: settings)
     }
 
     /// Rank-1 style summary: key, parameters and metrics.

@@ -158,10 +158,11 @@ extension Catalog {
     }
 
     /// Moves a RUNNING (or QUEUED) run to a final state with its results and terminal event, atomically.
-    /// Returns nil when the run is gone or already finished.
+    /// Returns nil when the run is gone or already finished. `chainLink`, the run's artifact
+    /// manifest, is recorded in the same transaction, so the chain head and DONE always agree.
     public func finishRun(
         id: String, status: RunStatus, at timestamp: String, error: String?, grid: String?, best: String?,
-        results: [ResultRow], eventType: String, eventData: String
+        results: [ResultRow], eventType: String, eventData: String, chainLink: ChainRecord? = nil
     ) throws -> EventRecord? {
         try write { database in
             try database.transaction {
@@ -183,6 +184,7 @@ extension Catalog {
                 for row in results {
                     try insert.bind(.text(id), .integer(row.rank), .text(row.variantKey), .text(row.body)).run()
                 }
+                if let chainLink { try Self.insertChainLink(database, chainLink) }
                 return try Self.appendEvent(database, runID: id, type: eventType, timestamp: timestamp, data: eventData)
             }
         }
@@ -249,12 +251,17 @@ extension Catalog {
         }
     }
 
-    /// Deletes a run with its events and results.
+    /// Deletes a run with its events and results; its artifact chain link stays as a tombstone.
     @discardableResult
     public func deleteRun(id: String, owner: String) throws -> Bool {
         try write { database in
-            try database.prepare("DELETE FROM runs WHERE id = ? AND owner = ?").bind(.text(id), .text(owner)).run()
-            return database.changes > 0
+            try database.transaction {
+                try database.prepare("DELETE FROM runs WHERE id = ? AND owner = ?").bind(.text(id), .text(owner))
+                    .run()
+                guard database.changes > 0 else { return false }
+                try Self.tombstoneChainLinks(database, runIDs: [id])
+                return true
+            }
         }
     }
 
@@ -269,6 +276,7 @@ extension Catalog {
                 while try statement.step() { ids.append(statement.text(0) ?? "") }
                 let delete = try database.prepare("DELETE FROM runs WHERE id = ?")
                 for id in ids { try delete.bind(.text(id)).run() }
+                try Self.tombstoneChainLinks(database, runIDs: ids)
                 return ids
             }
         }

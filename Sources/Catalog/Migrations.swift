@@ -109,6 +109,20 @@ enum Migrations {
         CREATE INDEX sessions_by_key ON sessions (key_id);
         CREATE INDEX runs_by_owner_status ON runs (owner, status);
         """,
+        // 5: the artifact hash chain, one per owner. A row outlives its run (deleted_at set, the
+        // files gone) so the chain stays walkable; `ord` orders an owner's chain, newest last.
+        """
+        CREATE TABLE artifact_chain (
+            ord INTEGER PRIMARY KEY AUTOINCREMENT,
+            run_id TEXT NOT NULL UNIQUE,
+            owner TEXT NOT NULL,
+            manifest_hash TEXT NOT NULL,
+            chain_prev TEXT,
+            created_at TEXT NOT NULL,
+            deleted_at TEXT
+        );
+        CREATE INDEX artifact_chain_by_owner ON artifact_chain (owner, ord);
+        """,
         // 6 (after the artifact chain's 5): saved configurations, immutable, unique by name per
         // owner; and the preset a run was submitted from.
         """

@@ -72,6 +72,20 @@ public struct Router: Sendable {
         return .methodNotAllowed(allow: Array(Set(allowed)).sorted())
     }
 
+    /// Every route as method and pattern (`/runs/{id}`), in registration order: what a description
+    /// of the server (an OpenAPI document) must cover.
+    public var table: [(method: String, pattern: String)] {
+        routes.map { route in
+            let path = route.segments.map { segment -> String in
+                switch segment {
+                case .literal(let text): return text
+                case .parameter(let name): return "{" + name + "}"
+                }
+            }
+            return (route.method, "/" + path.joined(separator: "/"))
+        }
+    }
+
     /// Whether `head` is a WebSocket upgrade request to a WebSocket route: the parser stops after it.
     public func isWebSocketUpgrade(_ head: HTTPRequestHead) -> Bool {
         guard hasWebSocketRoutes, WebSocketHandshake.isUpgradeRequest(head) else { return false }

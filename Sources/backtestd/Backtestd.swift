@@ -7,6 +7,6 @@ struct Backtestd: AsyncParsableCommand {
         abstract: "A self-hosted backtest service: HTTP API, worker pool, SQLite catalog.",
         subcommands: [
             ServeCommand.self, KeysCommand.self, BacktestCommand.self, CanonicalizeCommand.self, BenchCommand.self,
-            BenchCSVCommand.self,
+            BenchCSVCommand.self, VerifyCommand.self,
         ])
 }

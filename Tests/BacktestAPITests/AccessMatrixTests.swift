@@ -41,7 +41,9 @@ import Testing
             let owned: [Route] = [
                 Route(method: "GET", path: "/runs/\(run)"), Route(method: "GET", path: "/runs/\(run)/results"),
                 Route(method: "GET", path: "/runs/\(run)/trades"), Route(method: "GET", path: "/runs/\(run)/equity"),
-                Route(method: "GET", path: "/runs/\(run)/events"), Route(method: "GET", path: "/datasets/\(dataset)"),
+                Route(method: "GET", path: "/runs/\(run)/events"), Route(method: "GET", path: "/runs/\(run)/artifacts"),
+                Route(method: "GET", path: "/runs/\(run)/artifacts/results.csv"),
+                Route(method: "GET", path: "/datasets/\(dataset)"),
                 Route(method: "GET", path: "/datasets/\(dataset)/candles"),
                 Route(method: "POST", path: "/runs/\(run)/cancel"), Route(method: "DELETE", path: "/runs/\(doomed)"),
             ]

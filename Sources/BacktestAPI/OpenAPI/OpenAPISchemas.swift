@@ -1,0 +1,97 @@
+/// `components` of the OpenAPI document: schemas, shared parameters and the error response.
+enum OpenAPISchemas {
+    static let components = #"""
+        {
+          "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "An API key: bt_ + base58 of 32 random bytes. Browsers use the session cookie of POST /session instead."}},
+          "parameters": {
+            "RunID": {"name": "id", "in": "path", "required": true, "schema": {"type": "string", "minLength": 1}, "description": "A run id (run_…)."},
+            "DatasetID": {"name": "id", "in": "path", "required": true, "schema": {"type": "string", "minLength": 1}},
+            "PresetID": {"name": "id", "in": "path", "required": true, "schema": {"type": "string", "minLength": 1}},
+            "Offset": {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0, "maximum": 2147483647, "default": 0}},
+            "Owner": {"name": "owner", "in": "query", "schema": {"type": "string"}, "description": "Admin keys only: one owner's resources."},
+            "From": {"name": "from", "in": "query", "schema": {"anyOf": [{"type": "string", "format": "date-time"}, {"type": "string", "pattern": "^-?[0-9]{1,15}$"}]}, "description": "RFC 3339 or epoch milliseconds, inclusive."},
+            "To": {"name": "to", "in": "query", "schema": {"anyOf": [{"type": "string", "format": "date-time"}, {"type": "string", "pattern": "^-?[0-9]{1,15}$"}]}, "description": "RFC 3339 or epoch milliseconds, inclusive."},
+            "Variant": {"name": "variant", "in": "query", "schema": {"type": "string"}, "description": "A rank (1 = best) or a variant_key; rank 1 by default."}
+          },
+          "headers": {
+            "Location": {"schema": {"type": "string"}, "description": "The created or existing resource."},
+            "RetryAfter": {"schema": {"type": "integer", "minimum": 0}, "description": "Seconds to wait before retrying."},
+            "RateLimitPolicy": {"schema": {"type": "string"}, "description": "draft-ietf-httpapi-ratelimit-headers, e.g. \"hourly\";q=10;w=3600 (absent for unlimited callers)."},
+            "RateLimit": {"schema": {"type": "string"}, "description": "e.g. \"hourly\";r=9;t=360: requests left and seconds until the full quota is back."},
+            "WWWAuthenticate": {"schema": {"type": "string", "enum": ["Bearer"]}},
+            "SetCookie": {"schema": {"type": "string"}, "description": "backtestd_session=…; Max-Age=43200; Path=/; HttpOnly; SameSite=Strict"}
+          },
+          "responses": {
+            "Error": {"description": "The error envelope.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}, "example": {"error": {"code": "not_found", "message": "run run_x not found", "details": [], "retryable": false}}}}},
+            "Unauthorized": {"description": "A missing, malformed, unknown or revoked key.", "headers": {"WWW-Authenticate": {"$ref": "#/components/headers/WWWAuthenticate"}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+            "Retry": {"description": "Try again later.", "headers": {"Retry-After": {"$ref": "#/components/headers/RetryAfter"}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+            "NoContent": {"description": "Done."}
+          },
+          "schemas": {
+            "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "object", "required": ["code", "message", "details", "retryable"], "properties": {
+              "code": {"type": "string", "enum": ["bad_request", "unauthorized", "forbidden", "not_found", "method_not_allowed", "request_timeout", "conflict", "payload_too_large", "uri_too_long", "unsupported_media_type", "validation_error", "idempotency_key_reused", "upgrade_required", "rate_limited", "headers_too_large", "internal", "queue_full", "http_version_not_supported", "insufficient_storage"]},
+              "message": {"type": "string"},
+              "details": {"type": "array", "items": {"type": "object", "required": ["path", "message"], "properties": {"path": {"type": "string"}, "message": {"type": "string"}}}},
+              "retryable": {"type": "boolean"}}}}},
+            "Status": {"type": "object", "required": ["status"], "properties": {"status": {"type": "string"}}},
+            "Hash": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+            "NullableHash": {"type": ["string", "null"], "pattern": "^[0-9a-f]{64}$"},
+            "Timestamp": {"type": "string"},
+            "RunStatus": {"type": "string", "enum": ["QUEUED", "RUNNING", "DONE", "ERROR", "CANCELLED"]},
+            "Axis": {"type": "object", "description": "values, or a range start..stop (inclusive) by step", "properties": {
+              "values": {"type": "array", "items": {"type": "number"}, "minItems": 1},
+              "range": {"type": "object", "required": ["start", "stop", "step"], "properties": {"start": {"type": "number"}, "stop": {"type": "number"}, "step": {"type": "number", "exclusiveMinimum": 0}}}}},
+            "BacktestRequest": {"type": "object", "description": "A backtest: data selection (dataset_id, or symbol + timeframe; from/to narrow either), strategy, optional grid, execution, risk, validation. Unknown members are refused.", "properties": {
+              "preset_id": {"type": ["string", "null"], "description": "Saved mode: this preset's config with the other members merged in."},
+              "dataset_id": {"type": ["string", "null"]}, "symbol": {"type": ["string", "null"]}, "timeframe": {"type": ["string", "null"], "enum": ["1m", "5m", "15m", "30m", "1h", "4h", "1d", "1w", "1mo"]},
+              "from": {"type": ["string", "null"], "format": "date-time"}, "to": {"type": ["string", "null"], "format": "date-time"},
+              "strategy": {"type": "object", "required": ["name"], "properties": {"name": {"type": ["string", "null"], "enum": ["dual_sma"]}, "params": {"type": "object", "properties": {
+                "fast": {"type": ["integer", "null"], "minimum": 1}, "slow": {"type": ["integer", "null"], "minimum": 2}, "threshold_bp": {"type": ["number", "null"], "minimum": 0, "maximum": 10000},
+                "delay_bars": {"type": ["integer", "null"], "minimum": 0, "maximum": 100000}, "long_only": {"type": ["boolean", "null"]}}}}},
+              "grid": {"type": ["object", "null"], "properties": {"fast": {"$ref": "#/components/schemas/Axis"}, "slow": {"$ref": "#/components/schemas/Axis"}, "threshold_bp": {"$ref": "#/components/schemas/Axis"}, "delay_bars": {"$ref": "#/components/schemas/Axis"}}},
+              "execution": {"type": ["object", "null"], "properties": {"fill_price": {"type": ["string", "null"], "enum": ["close", "open_next"]}, "initial_cash": {"type": ["number", "null"], "exclusiveMinimum": 0}, "fee_bps": {"type": ["number", "null"], "minimum": 0}, "commission_per_share": {"type": ["number", "null"], "minimum": 0}, "slippage_bps": {"type": ["number", "null"], "minimum": 0}, "borrow_bps": {"type": ["number", "null"], "minimum": 0}}},
+              "risk": {"type": ["object", "null"], "properties": {"name": {"type": ["string", "null"], "enum": ["fixed_fraction"]}, "params": {"type": "object", "properties": {"fraction": {"type": ["number", "null"]}, "max_leverage": {"type": ["number", "null"]}}}, "stop_loss_pct": {"type": ["number", "null"]}, "take_profit_pct": {"type": ["number", "null"]}}},
+              "validation": {"type": ["object", "null"], "properties": {"permutation": {"type": ["object", "null"], "properties": {"n": {"type": ["integer", "null"], "minimum": 1}}}, "block_bootstrap": {"type": ["object", "null"], "properties": {"n": {"type": ["integer", "null"], "minimum": 1}, "block_size": {"type": ["integer", "null"], "minimum": 1}}}}},
+              "year_days": {"type": ["number", "null"]}, "top_k": {"type": ["integer", "null"], "minimum": 1, "maximum": 1000}, "seed": {"type": ["integer", "null"], "minimum": 0, "maximum": 9007199254740991}}},
+            "Submitted": {"type": "object", "required": ["run_id", "status", "input_hash", "spec_hash", "grid_request_hash", "engine_params_hash"], "properties": {
+              "run_id": {"type": "string"}, "status": {"type": "string", "enum": ["QUEUED", "EXISTS"]}, "run_status": {"$ref": "#/components/schemas/RunStatus"},
+              "input_hash": {"$ref": "#/components/schemas/Hash"}, "variants": {"type": "integer"}, "spec_hash": {"$ref": "#/components/schemas/NullableHash"},
+              "grid_request_hash": {"$ref": "#/components/schemas/Hash"}, "engine_params_hash": {"$ref": "#/components/schemas/Hash"}}},
+            "Progress": {"type": "object", "required": ["done", "total", "pct"], "properties": {"done": {"type": "integer"}, "total": {"type": "integer"}, "pct": {"type": "number"}}},
+            "RunSummary": {"type": "object", "required": ["run_id", "status", "input_hash", "variants", "created_at", "progress"], "properties": {
+              "run_id": {"type": "string"}, "status": {"$ref": "#/components/schemas/RunStatus"}, "input_hash": {"$ref": "#/components/schemas/Hash"},
+              "idempotency_key": {"type": ["string", "null"]}, "variants": {"type": "integer"}, "created_at": {"type": "string"},
+              "started_at": {"type": ["string", "null"]}, "finished_at": {"type": ["string", "null"]}, "progress": {"$ref": "#/components/schemas/Progress"}}},
+            "Metrics": {"type": "object", "additionalProperties": {"type": ["number", "null"]}},
+            "Params": {"type": "object", "properties": {"fast": {"type": "integer"}, "slow": {"type": "integer"}, "threshold_bp": {"type": "number"}, "delay_bars": {"type": "integer"}, "long_only": {"type": "boolean"}}},
+            "Best": {"type": ["object", "null"], "properties": {"variant_key": {"type": "string"}, "params": {"$ref": "#/components/schemas/Params"}, "metrics": {"$ref": "#/components/schemas/Metrics"}}},
+            "Run": {"allOf": [{"$ref": "#/components/schemas/RunSummary"}, {"type": "object", "required": ["dataset_id", "engine_version", "request", "spec_hash", "grid_request_hash", "engine_params_hash"], "properties": {
+              "dataset_id": {"type": "string"}, "engine_version": {"type": "string"}, "request": {"type": "object"}, "best": {"$ref": "#/components/schemas/Best"},
+              "error": {"type": ["object", "null"], "properties": {"message": {"type": "string"}}},
+              "spec_hash": {"$ref": "#/components/schemas/NullableHash"}, "grid_request_hash": {"$ref": "#/components/schemas/Hash"}, "engine_params_hash": {"$ref": "#/components/schemas/Hash"}}}]},
+            "RunList": {"type": "object", "required": ["runs", "total", "limit", "offset"], "properties": {"runs": {"type": "array", "items": {"$ref": "#/components/schemas/RunSummary"}}, "total": {"type": "integer"}, "limit": {"type": "integer"}, "offset": {"type": "integer"}}},
+            "ResultRow": {"type": "object", "required": ["rank", "variant_key", "params", "metrics", "spec"], "properties": {
+              "rank": {"type": "integer", "minimum": 1}, "variant_key": {"type": "string"}, "params": {"$ref": "#/components/schemas/Params"}, "metrics": {"$ref": "#/components/schemas/Metrics"},
+              "report": {"type": "array", "items": {"type": "object", "required": ["name", "value"], "properties": {"name": {"type": "string"}, "value": {"type": ["number", "string", "null"]}}}},
+              "validation": {"type": ["object", "null"]}, "spec": {"type": "object", "description": "The single-run body of this variant."}}},
+            "Results": {"type": "object", "required": ["run_id", "results", "grid"], "properties": {"run_id": {"type": "string"}, "results": {"type": "array", "items": {"$ref": "#/components/schemas/ResultRow"}}, "grid": {"type": ["object", "null"], "description": "parameters, combinations, evaluated, skipped and the heatmap."}}},
+            "Trade": {"type": "object", "required": ["side", "entry_time", "entry_price", "size", "pnl"], "properties": {"side": {"type": "string", "enum": ["long", "short"]}, "entry_time": {"type": "string"}, "entry_price": {"type": "number"}, "exit_time": {"type": ["string", "null"]}, "exit_price": {"type": ["number", "null"]}, "size": {"type": "number"}, "pnl": {"type": ["number", "null"]}, "pnl_pct": {"type": ["number", "null"]}, "fees": {"type": "number"}, "borrow": {"type": "number"}, "exit_reason": {"type": ["string", "null"]}}},
+            "Trades": {"type": "object", "required": ["run_id", "variant_key", "total", "limit", "offset", "trades"], "properties": {"run_id": {"type": "string"}, "variant_key": {"type": "string"}, "total": {"type": "integer"}, "limit": {"type": "integer"}, "offset": {"type": "integer"}, "trades": {"type": "array", "items": {"$ref": "#/components/schemas/Trade"}}}},
+            "Equity": {"type": "object", "required": ["run_id", "variant_key", "points", "t", "equity", "drawdown", "benchmark"], "properties": {"run_id": {"type": "string"}, "variant_key": {"type": "string"}, "points": {"type": "integer"}, "t": {"type": "array", "items": {"type": "string"}}, "equity": {"type": "array", "items": {"type": "number"}}, "drawdown": {"type": "array", "items": {"type": "number"}}, "benchmark": {"type": "array", "items": {"type": "number"}}}},
+            "Cancelled": {"type": "object", "required": ["run_id", "status"], "properties": {"run_id": {"type": "string"}, "status": {"$ref": "#/components/schemas/RunStatus"}}},
+            "Dataset": {"type": "object", "required": ["dataset_id", "symbol", "timeframe", "rows", "sha256"], "properties": {"dataset_id": {"type": "string"}, "symbol": {"type": "string"}, "timeframe": {"type": "string"}, "rows": {"type": "integer"}, "first": {"type": "string"}, "last": {"type": "string"}, "sha256": {"$ref": "#/components/schemas/Hash"}, "created_at": {"type": "string"}}},
+            "DatasetList": {"type": "object", "required": ["datasets"], "properties": {"datasets": {"type": "array", "items": {"$ref": "#/components/schemas/Dataset"}}}},
+            "Candles": {"type": "object", "required": ["dataset_id", "total", "limit", "candles"], "properties": {"dataset_id": {"type": "string"}, "total": {"type": "integer"}, "limit": {"type": "integer"}, "candles": {"type": "array", "items": {"type": "object", "required": ["t", "open", "high", "low", "close", "volume"], "properties": {"t": {"type": "string"}, "open": {"type": "number"}, "high": {"type": "number"}, "low": {"type": "number"}, "close": {"type": "number"}, "volume": {"type": "number"}}}}}},
+            "PresetRequest": {"type": "object", "required": ["name", "config"], "additionalProperties": false, "properties": {"name": {"type": "string", "minLength": 1, "maxLength": 100, "pattern": "^[^\\u0000-\\u001f\\u007f-\\u009f]+$"}, "config": {"$ref": "#/components/schemas/BacktestRequest"}}},
+            "Preset": {"type": "object", "required": ["preset_id", "name", "config", "spec_hash", "created_at"], "properties": {"preset_id": {"type": "string"}, "name": {"type": "string"}, "config": {"type": "object"}, "spec_hash": {"$ref": "#/components/schemas/Hash"}, "created_at": {"type": "string"}}},
+            "PresetList": {"type": "object", "required": ["presets", "total", "limit", "offset"], "properties": {"presets": {"type": "array", "items": {"$ref": "#/components/schemas/Preset"}}, "total": {"type": "integer"}, "limit": {"type": "integer"}, "offset": {"type": "integer"}}},
+            "Name": {"type": "object", "required": ["name"], "additionalProperties": false, "properties": {"name": {"type": "string", "minLength": 1, "maxLength": 100, "pattern": "^[^\\u0000-\\u001f\\u007f-\\u009f]+$"}}},
+            "Key": {"type": "object", "required": ["id", "owner", "tier", "prefix", "created_at"], "properties": {"key": {"type": "string", "description": "Only in the 201 of POST /keys."}, "id": {"type": "string"}, "owner": {"type": "string"}, "tier": {"type": "string", "enum": ["free", "pro", "admin"]}, "prefix": {"type": "string"}, "created_at": {"type": "string"}, "last_used_at": {"type": ["string", "null"]}, "revoked_at": {"type": ["string", "null"]}}},
+            "KeyList": {"type": "object", "required": ["keys"], "properties": {"keys": {"type": "array", "items": {"$ref": "#/components/schemas/Key"}}}},
+            "KeyRequest": {"type": "object", "required": ["owner"], "additionalProperties": false, "properties": {"owner": {"type": "string", "pattern": "^[A-Za-z0-9._-]{1,64}$"}, "tier": {"type": ["string", "null"], "enum": ["free", "pro", "admin", null], "description": "free when absent"}}},
+            "Session": {"type": "object", "required": ["mode", "owner", "tier", "via"], "properties": {"mode": {"type": "string", "enum": ["keys", "single_user"]}, "owner": {"type": "string"}, "tier": {"type": "string"}, "key_prefix": {"type": ["string", "null"]}, "via": {"type": "string", "enum": ["key", "session", "local"]}}},
+            "SessionRequest": {"type": "object", "required": ["key"], "properties": {"key": {"type": "string"}}}
+          }
+        }
+        """#
+}

@@ -1,0 +1,73 @@
+import BacktestEngine
+import Catalog
+
+/// Writes a finishing run's artifacts: the data files first, then (under the owner's chain lock)
+/// the manifest that links to the owner's chain head, and hands back the chain link that
+/// `finishRun` records together with DONE. A crash anywhere before that commit leaves the run
+/// RUNNING; the restart re-queues it and this step is redone with the same bytes (except
+/// `created_at`).
+struct ArtifactWriter: Sendable {
+    let store: ArtifactStore
+    let locks: ChainLocks
+
+    /// What a DONE run's files are made of.
+    struct Inputs {
+        let run: RunRecord
+        /// The run document as `GET /runs/{id}` will show it once DONE.
+        let document: JSONValue
+        let top: [RankedVariant]
+        let series: PreparedSeries
+        let settings: BacktestSettings
+    }
+
+    /// The bytes of the four data files, in manifest order.
+    static func files(_ inputs: Inputs) -> [(name: String, bytes: [UInt8])] {
+        let best = inputs.top.first
+        let detailed = best.map { Backtester.detailed($0.parameters, on: inputs.series, settings: inputs.settings) }
+        let summary: JSONValue = .object([
+            ("run", inputs.document), ("metrics", best.map { ResultEncoding.metrics($0.metrics) } ?? .null),
+        ])
+        let series = inputs.series.series
+        // No variant evaluated (every combination skipped): the CSVs hold their header only.
+        let equity =
+            detailed.map { ArtifactCSV.equity($0, series: series, settings: inputs.settings) }
+            ?? ArtifactCSV.table(ArtifactCSV.equityColumns, [])
+        let trades =
+            detailed.map { ArtifactCSV.trades($0, series: series) } ?? ArtifactCSV.table(ArtifactCSV.tradeColumns, [])
+        return [
+            ("summary.json", Array(JSONWriter.compact(summary).utf8)), ("results.csv", ArtifactCSV.results(inputs.top)),
+            ("equity.csv", equity), ("trades.csv", trades),
+        ]
+    }
+
+    /// Writes the data files durably and returns their manifest entries. One directory sync
+    /// after the four renames makes them all durable before the manifest can name them.
+    func writeFiles(_ inputs: Inputs) throws -> [Manifest.File] {
+        try store.prepare(inputs.run.id)
+        let entries = try Self.files(inputs).map { name, bytes in
+            try store.write(bytes, inputs.run.id, name, syncDirectory: false)
+            return Manifest.File(name: name, size: bytes.count, sha256: InputHash.sha256Hex(bytes))
+        }
+        try ArtifactStore.syncDirectory(store.directory(inputs.run.id))
+        return entries
+    }
+
+    /// Under the owner's lock: reads the chain head, writes the manifest after it, and runs
+    /// `commit` with the new link (the DONE transition), so no other run of the owner can take
+    /// the same head in between.
+    func seal<T: Sendable>(
+        _ run: RunRecord, files: [Manifest.File], at timestamp: String, head: () throws -> ChainRecord?,
+        commit: (ChainRecord) throws -> T
+    ) throws -> T {
+        try locks.withLock(owner: run.owner) {
+            let manifest = Manifest(
+                runID: run.id, inputHash: run.inputHash, createdAt: timestamp, files: files,
+                chainPrev: try head()?.manifestHash)
+            try store.write(manifest.bytes, run.id, ArtifactStore.manifestName)
+            return try commit(
+                ChainRecord(
+                    runID: run.id, owner: run.owner, manifestHash: manifest.manifestHash,
+                    chainPrev: manifest.chainPrev, createdAt: timestamp))
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import Testing
+
+@testable import Catalog
+
+/// The artifact chain rows: recorded with DONE, tombstoned (never removed) by deletion and retention.
+@Suite struct CatalogChainTests {
+    static func finish(_ catalog: Catalog, _ id: String, prev: String?) throws -> EventRecord? {
+        try catalog.finishRun(
+            id: id, status: .done, at: "t", error: nil, grid: nil, best: nil, results: [], eventType: "completed",
+            eventData: "{}",
+            chainLink: ChainRecord(
+                runID: id, owner: "local", manifestHash: "m-\(id)", chainPrev: prev, createdAt: "t"))
+    }
+
+    @Test func theLinkIsRecordedWithDoneAndOnlyThen() throws {
+        try withTemporaryCatalog { catalog, _ in
+            #expect(try catalog.chainHead(owner: "local") == nil)
+            _ = try catalog.insertRun(.make(id: "r0", hash: "0"), queueCapacity: 10)
+            #expect(try Self.finish(catalog, "r0", prev: nil) != nil)
+            #expect(try catalog.chainHead(owner: "local")?.manifestHash == "m-r0")
+            // A run already finished takes no second link (the transaction stores nothing).
+            #expect(try Self.finish(catalog, "r0", prev: "m-r0") == nil)
+            #expect(try catalog.chain(owner: "local").count == 1)
+            _ = try catalog.insertRun(.make(id: "r1", hash: "1"), queueCapacity: 10)
+            _ = try Self.finish(catalog, "r1", prev: "m-r0")
+            #expect(try catalog.chain(owner: "local").map(\.runID) == ["r1", "r0"])
+            #expect(try catalog.chainOwners() == ["local"])
+            #expect(try catalog.chainHead(owner: "other") == nil)
+        }
+    }
+
+    @Test func deletionAndRetentionLeaveTombstones() throws {
+        try withTemporaryCatalog { catalog, _ in
+            for index in 0..<4 {
+                _ = try catalog.insertRun(.make(id: "r\(index)", hash: "\(index)"), queueCapacity: 10)
+                _ = try Self.finish(catalog, "r\(index)", prev: index == 0 ? nil : "m-r\(index - 1)")
+            }
+            #expect(try catalog.deleteRun(id: "r3", owner: "local"))
+            #expect(try catalog.deleteRun(id: "r3", owner: "local") == false)
+            #expect(try catalog.applyRetention(keep: 2) == ["r0"])
+            let chain = try catalog.chain(owner: "local")
+            #expect(chain.map(\.runID) == ["r3", "r2", "r1", "r0"])
+            #expect(chain.map { $0.deletedAt != nil } == [true, false, false, true])
+            // The tombstone time is in the service's form: 2026-01-01T00:00:00.000Z.
+            #expect(chain.first?.deletedAt?.count == 24)
+            #expect(chain.first?.deletedAt?.hasSuffix("Z") == true)
+            #expect(try catalog.chainHead(owner: "local")?.manifestHash == "m-r3")
+        }
+    }
+}
