@@ -16,26 +16,15 @@ enum ArtifactRoutes {
         }
     }
 
-    /// The file with its type and ETag, or 304 when the client holds these bytes already. The
-    /// 304 carries the bytes only so its Content-Length is the file's; the server sends no body.
+    /// The file with its type and ETag (`Caching`'s rules for immutable documents: a DONE run's
+    /// files never change), or 304 without a body when the client holds these bytes already.
     static func response(_ artifact: BacktestService.Artifact, _ request: HTTPRequest) -> HTTPResponse {
         let tag = "\"\(artifact.sha256)\""
         var headers = HTTPHeaders([("ETag", tag), ("Content-Type", artifact.contentType)])
-        headers.replaceOrAdd(name: "Cache-Control", value: "private, no-cache")
-        let status = matches(request.headers.values("If-None-Match"), tag) ? 304 : 200
-        return HTTPResponse(status: status, headers: headers, body: .bytes(artifact.bytes))
-    }
-
-    /// RFC 9110 §13.1.2: `*` or any listed tag (weak comparison) matches.
-    static func matches(_ fields: [String], _ tag: String) -> Bool {
-        for field in fields {
-            for item in field.split(separator: ",") {
-                var candidate = item.trimmingCharacters(in: .whitespaces)
-                if candidate == "*" { return true }
-                if candidate.hasPrefix("W/") { candidate.removeFirst(2) }
-                if candidate == tag { return true }
-            }
+        headers.replaceOrAdd(name: "Cache-Control", value: Caching.immutable)
+        guard !Caching.matches(request.headers.values("If-None-Match"), tag) else {
+            return HTTPResponse(status: 304, headers: headers)
         }
-        return false
+        return HTTPResponse(status: 200, headers: headers, body: .bytes(artifact.bytes))
     }
 }

@@ -111,8 +111,8 @@ struct RunExecutor: Sendable {
         if cancellations.reason(run.id) != .shutdown { cancellations.clear(run.id) }
         if let removed = try? catalog.applyRetention(keep: configuration.retentionRuns) {
             for id in removed {
-                artifacts.store.remove(id)
                 finishedDocuments.remove(id)
+                artifacts.store.remove(id)
                 hub.close(runID: id)
             }
         }

@@ -24,6 +24,15 @@ import Testing
             #expect(!routed.isEmpty)
             #expect(routed.subtracting(documented).sorted() == [], "routed but not documented")
             #expect(documented.subtracting(routed).sorted() == [], "documented but not routed")
+            // With metrics on, /metrics is routed and documented too.
+            let withMetrics = Application.router(service: service, settings: settings, observability: Observability())
+            let metricsRouted = Set(withMetrics.table.map { "\($0.method) \($0.pattern)" })
+            let metricsDocumented = Set(
+                OpenAPIDocument(webSocketEchoPath: "/ws-echo", metrics: true).operations.map {
+                    "\($0.method) \($0.path)"
+                })
+            #expect(metricsRouted.contains("GET /metrics"))
+            #expect(metricsRouted == metricsDocumented)
         }
     }
 

@@ -110,6 +110,24 @@ struct APIOperation {
         return copy
     }
 
+    /// A document that can no longer change once its run finished: `ETag` and `Cache-Control` on
+    /// the 200, `If-None-Match` honoured with a bodiless 304.
+    func cacheable() -> Self {
+        var copy = self
+        copy.parameters.append(
+            .object([
+                ("name", "If-None-Match"), ("in", "header"), ("schema", .object([("type", "string")])),
+                ("description", "A tag from an earlier ETag: 304 when it still matches."),
+            ]))
+        copy.responses = copy.responses.map { status, response in
+            guard status == "200", case .object(var members) = response else { return (status, response) }
+            members.removeAll { $0.0 == "headers" }
+            members.insert(("headers", Self.headers(["ETag", "Cache-Control"])), at: 1)
+            return (status, .object(members))
+        }
+        return copy.empty("304", "Not Modified: the tag still matches (no body).", headers: ["ETag", "Cache-Control"])
+    }
+
     func with(parameters: [JSONValue]) -> Self {
         var copy = self
         copy.parameters += parameters

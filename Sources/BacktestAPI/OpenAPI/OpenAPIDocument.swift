@@ -10,10 +10,24 @@ struct OpenAPIDocument: Sendable {
     let securedBytes: [UInt8]
     let openBytes: [UInt8]
 
-    init(webSocketEchoPath: String = "") {
+    init(webSocketEchoPath: String = "", metrics: Bool = false) {
         var operations =
             RunOperations.all + ArtifactOperations.all + DatasetOperations.all + PresetOperations.all
             + AccessOperations.all
+        if metrics {
+            var scrape = APIOperation(
+                "GET", "/metrics", id: "metrics", tag: "operations",
+                summary: "Prometheus metrics (an admin key when keys exist)"
+            )
+            .text(
+                "200", "text/plain", "Prometheus text exposition 0.0.4.",
+                example: "# TYPE backtest_queue_depth gauge\nbacktest_queue_depth 0\n"
+            )
+            .errors([401, 403])
+            scrape.description =
+                "Without keys it answers on loopback without one; with keys an admin key is required (or use the separate metrics_listen address)."
+            operations.append(scrape)
+        }
         if !webSocketEchoPath.isEmpty {
             var echo = APIOperation(
                 "GET", webSocketEchoPath, id: "webSocketEcho", tag: "operations",

@@ -19,6 +19,8 @@ enum OpenAPISchemas {
             "RateLimitPolicy": {"schema": {"type": "string"}, "description": "draft-ietf-httpapi-ratelimit-headers, e.g. \"hourly\";q=10;w=3600 (absent for unlimited callers)."},
             "RateLimit": {"schema": {"type": "string"}, "description": "e.g. \"hourly\";r=9;t=360: requests left and seconds until the full quota is back."},
             "WWWAuthenticate": {"schema": {"type": "string", "enum": ["Bearer"]}},
+            "ETag": {"schema": {"type": "string"}, "description": "Strong: \"<sha256 of the body>\"."},
+            "CacheControl": {"schema": {"type": "string"}, "description": "private, max-age=3600 on documents that can no longer change; no-store on the others."},
             "SetCookie": {"schema": {"type": "string"}, "description": "backtestd_session=…; Max-Age=43200; Path=/; HttpOnly; SameSite=Strict"}
           },
           "responses": {
@@ -29,7 +31,7 @@ enum OpenAPISchemas {
           },
           "schemas": {
             "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "object", "required": ["code", "message", "details", "retryable"], "properties": {
-              "code": {"type": "string", "enum": ["bad_request", "unauthorized", "forbidden", "not_found", "method_not_allowed", "request_timeout", "conflict", "payload_too_large", "uri_too_long", "unsupported_media_type", "validation_error", "idempotency_key_reused", "upgrade_required", "rate_limited", "headers_too_large", "internal", "queue_full", "http_version_not_supported", "insufficient_storage"]},
+              "code": {"type": "string", "enum": ["bad_request", "unauthorized", "forbidden", "not_found", "method_not_allowed", "request_timeout", "conflict", "payload_too_large", "uri_too_long", "unsupported_media_type", "validation_error", "idempotency_key_reused", "upgrade_required", "not_ready", "rate_limited", "headers_too_large", "internal", "queue_full", "http_version_not_supported", "insufficient_storage"]},
               "message": {"type": "string"},
               "details": {"type": "array", "items": {"type": "object", "required": ["path", "message"], "properties": {"path": {"type": "string"}, "message": {"type": "string"}}}},
               "retryable": {"type": "boolean"}}}}},

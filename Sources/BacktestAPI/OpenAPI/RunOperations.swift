@@ -54,7 +54,7 @@ enum RunOperations {
                 summary: "A run: status, progress, request, best, hashes"
             )
             .with(parameters: [APIOperation.parameter("RunID"), APIOperation.parameter("Owner")])
-            .ok("200", "Run", example: run).errors(readErrors),
+            .ok("200", "Run", example: run).cacheable().errors(readErrors),
             APIOperation("DELETE", "/runs/{id}", id: "deleteRun", tag: "runs", summary: "Cancel if needed, then delete")
                 .with(parameters: [APIOperation.parameter("RunID")])
                 .empty("204", "Deleted.").errors([401, 403, 404]),
@@ -71,7 +71,7 @@ enum RunOperations {
                 example:
                     #"{"run_id":"run_a84b23ad235add483589e8002c97eab6","results":[{"rank":1,"variant_key":"fast=5,slow=50","params":\#(params),"metrics":\#(metrics),"report":[{"name":"Start","value":"2004-08-19T00:00:00Z"}],"spec":{"dataset_id":"ds_447b0f5e5430f1b4abf97a0e57b93be3","strategy":{"name":"dual_sma","params":\#(params)}}}],"grid":{"combinations":2,"evaluated":2,"skipped":0}}"#
             )
-            .errors(readErrors + [409]),
+            .cacheable().errors(readErrors + [409]),
             APIOperation(
                 "GET", "/runs/{id}/trades", id: "getTrades", tag: "results", summary: "Trades of a ranked variant"
             )
@@ -85,7 +85,7 @@ enum RunOperations {
                 example:
                     #"{"run_id":"run_a84b23ad235add483589e8002c97eab6","variant_key":"fast=5,slow=50","total":27,"limit":1,"offset":0,"trades":[{"side":"long","entry_time":"2005-04-08T00:00:00Z","entry_price":192.05,"exit_time":"2005-08-10T00:00:00Z","exit_price":285.68,"size":52.06977349648529,"pnl":4875.292892475917,"pnl_pct":48.75292892475917,"fees":0,"borrow":0,"exit_reason":"signal"}]}"#
             )
-            .errors(readErrors + [409]),
+            .cacheable().errors(readErrors + [409]),
             APIOperation(
                 "GET", "/runs/{id}/equity", id: "getEquity", tag: "results",
                 summary: "Equity, drawdown and buy-and-hold, downsampled"
@@ -99,7 +99,7 @@ enum RunOperations {
                 example:
                     #"{"run_id":"run_a84b23ad235add483589e8002c97eab6","variant_key":"fast=5,slow=50","points":2,"t":["2004-08-19T00:00:00Z","2013-03-01T00:00:00Z"],"equity":[10000,45090.7614850917],"drawdown":[0,0.08179959100202971],"benchmark":[10000,80345.82419772774]}"#
             )
-            .errors(readErrors + [409]),
+            .cacheable().errors(readErrors + [409]),
             APIOperation(
                 "POST", "/runs/{id}/cancel", id: "cancelRun", tag: "runs", summary: "Cancel a queued or running run"
             )
