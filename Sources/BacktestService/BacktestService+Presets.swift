@@ -137,13 +137,7 @@ extension BacktestService {
         let name = presetName(&reader)
         reader.finish(into: &problems)
         guard problems.isEmpty, let name else { throw ServiceError.validation(problems) }
-        let run = try findRun(runID, caller.readableRuns)
-        guard run.status == .done else {
-            throw ServiceError(
-                code: "conflict", message: "run \(runID) is \(run.status.rawValue); results exist once it is DONE")
-        }
-        let rows: [ResultRow]
-        do { rows = try catalog.results(runID: runID, limit: 1000) } catch { throw ServiceError.internalError }
+        let (_, rows) = try keptResults(runID, caller: caller, what: "results")
         guard let row = rows.first(where: { $0.rank == rank }), let spec = Self.parseStored(row.body)["spec"] else {
             throw ServiceError.notFound("result \(rank) of run \(runID)")
         }

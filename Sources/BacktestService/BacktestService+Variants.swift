@@ -9,13 +9,7 @@ extension BacktestService {
     func replay(id: String, variant: String?, caller: Caller) throws(ServiceError) -> (
         String, DetailedRun, OHLCVSeries, BacktestSettings
     ) {
-        let run = try findRun(id, caller.readableRuns)
-        guard run.status == .done else {
-            throw ServiceError(
-                code: "conflict", message: "run \(id) is \(run.status.rawValue); trades exist once it is DONE")
-        }
-        let rows: [ResultRow]
-        do { rows = try catalog.results(runID: id, limit: 1000) } catch { throw ServiceError.internalError }
+        let (run, rows) = try keptResults(id, caller: caller, what: "trades")
         let chosen: ResultRow?
         if let variant, let rank = Int(variant) {
             chosen = rows.first { $0.rank == rank }
@@ -43,6 +37,16 @@ extension BacktestService {
         return (
             chosen.variantKey, Backtester.detailed(parameters, on: series, settings: settings), series.series, settings
         )
+    }
+
+    /// A DONE run `caller` may read and its kept result rows; 409 before DONE (naming `what`).
+    func keptResults(_ id: String, caller: Caller, what: String) throws(ServiceError) -> (RunRecord, [ResultRow]) {
+        let run = try findRun(id, caller.readableRuns)
+        guard run.status == .done else {
+            throw ServiceError(
+                code: "conflict", message: "run \(id) is \(run.status.rawValue); \(what) exist once it is DONE")
+        }
+        do { return (run, try catalog.results(runID: id, limit: 1000)) } catch { throw ServiceError.internalError }
     }
 
     /// `GET /runs/{id}/trades`.

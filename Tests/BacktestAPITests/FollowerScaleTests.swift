@@ -13,11 +13,7 @@ import Testing
 
     @Test func manyFollowers_costTasksNotThreads() async throws {
         try await withRunningService(configure: { $0.workers = 1 }) { port, _ in
-            try uploadWalk(port)
-            let busy = try #require(try json(try call(port, "POST", "/backtests", body: walkGrid))["run_id"]?.string)
-            try waitUntilStatus(port, busy, "RUNNING")
-            // Queued behind the busy run: its followers wait.
-            let queued = try #require(try json(try call(port, "POST", "/backtests", body: smallGrid))["run_id"]?.string)
+            let (busy, queued) = try Self.busyAndQueued(port)
             let before = Self.threadCount()
             var followers: [TestClient] = []
             for _ in 0..<500 {
@@ -35,6 +31,15 @@ import Testing
         }
     }
 
+    /// A long run holding the one worker, and a small run queued behind it (whose followers wait).
+    static func busyAndQueued(_ port: UInt16) throws -> (busy: String, queued: String) {
+        try uploadWalk(port)
+        let busy = try #require(try json(try call(port, "POST", "/backtests", body: walkGrid))["run_id"]?.string)
+        try waitUntilStatus(port, busy, "RUNNING")
+        let queued = try #require(try json(try call(port, "POST", "/backtests", body: smallGrid))["run_id"]?.string)
+        return (busy, queued)
+    }
+
     /// Raises the soft descriptor limit to the hard one; the descriptors now available.
     static func raiseDescriptorLimit() -> Int {
         var limit = rlimit()
@@ -49,10 +54,7 @@ import Testing
         let followerCount = min(5000, (Self.raiseDescriptorLimit() - 1000) / 2)
         #expect(followerCount == 5000, "the descriptor limit allows only \(followerCount) followers")
         try await withRunningService(configure: { $0.workers = 1 }) { port, _ in
-            try uploadWalk(port)
-            let busy = try #require(try json(try call(port, "POST", "/backtests", body: walkGrid))["run_id"]?.string)
-            try waitUntilStatus(port, busy, "RUNNING")
-            let queued = try #require(try json(try call(port, "POST", "/backtests", body: smallGrid))["run_id"]?.string)
+            let (busy, queued) = try Self.busyAndQueued(port)
             let before = Self.threadCount()
             var followers: [TestClient] = []
             for _ in 0..<followerCount {
