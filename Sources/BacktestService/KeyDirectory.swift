@@ -20,7 +20,9 @@ public final class KeyDirectory: Sendable {
     private struct Snapshot {
         var byHash: [String: Identity] = [:]
         var byID: [String: Identity] = [:]
-        var hasKeys = false
+        /// Until the keys were read once, the server is not known to be single-user: it fails
+        /// closed (every key refused, no request let in as the local owner).
+        var hasKeys = true
         var loadedAt = -Double.infinity
         /// When each key's `last_used_at` and each session's expiry were last written.
         var keysTouched: [String: Double] = [:]
@@ -34,17 +36,29 @@ public final class KeyDirectory: Sendable {
 
     private let catalog: Catalog
     private let state = Mutex(Snapshot())
+    /// Reads the active keys and the count of all keys (the catalog's; replaceable in tests).
+    private let load: @Sendable () throws -> (active: [(hash: String, key: KeyRecord)], count: Int)
     private let refreshSeconds: Double
     private let clock: @Sendable () -> Double
     private let writes = DispatchQueue(label: "backtestd.keys.touch")
 
-    public init(
+    public convenience init(
         catalog: Catalog, refreshSeconds: Double = 1,
         clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
+    ) {
+        self.init(
+            catalog: catalog, refreshSeconds: refreshSeconds, clock: clock,
+            load: { (try catalog.activeKeys(), try catalog.keyCount()) })
+    }
+
+    init(
+        catalog: Catalog, refreshSeconds: Double = 1, clock: @escaping @Sendable () -> Double,
+        load: @escaping @Sendable () throws -> (active: [(hash: String, key: KeyRecord)], count: Int)
     ) {
         self.catalog = catalog
         self.refreshSeconds = refreshSeconds
         self.clock = clock
+        self.load = load
     }
 
     /// Whether any key was ever created (revoked ones count: revoking the last key must not turn
@@ -122,10 +136,11 @@ public final class KeyDirectory: Sendable {
     }
 
     /// Reloads the active keys when the snapshot is older than the refresh interval. A catalog
-    /// that cannot be read keeps the previous snapshot (and is tried again on the next request).
+    /// that cannot be read keeps the previous snapshot (and is tried again on the next request);
+    /// before a first successful read that is the closed one.
     private func refreshIfStale(now: Double) {
         guard state.withLock({ now - $0.loadedAt >= refreshSeconds }) else { return }
-        guard let active = try? catalog.activeKeys(), let count = try? catalog.keyCount() else { return }
+        guard let (active, count) = try? load() else { return }
         var byHash: [String: Identity] = [:]
         var byID: [String: Identity] = [:]
         for (hash, record) in active {

@@ -39,6 +39,30 @@ final class ManualClock: Sendable {
         }
     }
 
+    @Test func anUnreadableCatalog_failsClosed_untilTheKeysAreRead() throws {
+        struct Unreadable: Error {}
+        try withKeyCatalog { _, catalog, _ in
+            let clock = ManualClock()
+            let readable = Mutex(false)
+            let directory = KeyDirectory(
+                catalog: catalog, clock: clock.read,
+                load: {
+                    guard readable.withLock({ $0 }) else { throw Unreadable() }
+                    return ([], 0)
+                })
+            // Never read: not known to be single-user, so not treated as one.
+            #expect(directory.hasKeys)
+            #expect(directory.identity(forKey: "bt_" + String(repeating: "1", count: 44)) == nil)
+            readable.withLock { $0 = true }
+            clock.advance(1)
+            #expect(!directory.hasKeys)
+            // Read once: a later failure keeps what was read.
+            readable.withLock { $0 = false }
+            clock.advance(1)
+            #expect(!directory.hasKeys)
+        }
+    }
+
     @Test func revocations_andNewKeys_areSeenAfterTheRefreshInterval() throws {
         try withKeyCatalog { manager, catalog, _ in
             let clock = ManualClock()
