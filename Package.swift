@@ -67,7 +67,7 @@ let package = Package(
         .testTarget(
             name: "BacktestAPITests",
             dependencies: [
-                "BacktestAPI", "BacktestService", "BacktestEngine", "Catalog", "HTTPServer", "TestSupport",
+                "BacktestAPI", "BacktestService", "BacktestEngine", "Catalog", "HTTPServer", "TestSupport", "backtestd",
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: strict),
