@@ -1,5 +1,7 @@
+import BacktestAPI
 import BacktestService
 import Foundation
+import HTTPServer
 import TestSupport
 import Testing
 
@@ -102,6 +104,53 @@ import Testing
             Thread.sleep(forTimeInterval: 0.05)
         }
         return try result.wait().get()
+    }
+
+    /// The server goes away mid-stream and comes back on the same port: the follower resumes after
+    /// the last event it saw, prints no event twice and ends with the run.
+    @Test func follow_resumesAfterTheServerDropsTheStream() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Paths.binary), "build the executable first")
+        let directory = Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var configuration = ServiceConfiguration(dataDirectory: directory)
+        configuration.samplesDirectory = Paths.samples
+        configuration.workers = 1
+        configuration.progressEveryBarVariants = 20_000_000
+        let service = try BacktestService(configuration: configuration)
+        defer { service.shutdown() }
+        var serverConfiguration = ServerConfiguration()
+        serverConfiguration.port = 0
+        serverConfiguration.eventLoops = 1
+        serverConfiguration.shutdownGracePeriod = 1
+        let router = Application.router(service: service, keepAliveSeconds: 0.2)
+        let first = try HTTPServer(configuration: serverConfiguration, router: router)
+        let port = first.port
+        try await offPool { try uploadWalk(port) }
+        let request = directory + "/long.json"
+        try walkGrid.write(toFile: request, atomically: true, encoding: .utf8)
+        let outcome = LockedOutcome()
+        Thread { outcome.set(Result { try client(["submit", request, "--follow"], port: port) }) }.start()
+        // Once the run is under way, the server leaves (its streams close) and a new one takes the port.
+        try await offPool {
+            let deadline = Date().addingTimeInterval(30)
+            while Date() < deadline {
+                let runs = try json(try call(port, "GET", "/runs?status=RUNNING"))["runs"]?.array ?? []
+                if !runs.isEmpty { return }
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+        }
+        try await Task.sleep(nanoseconds: 300_000_000)
+        await first.shutdown()
+        serverConfiguration.port = port
+        let second = try HTTPServer(configuration: serverConfiguration, router: router)
+        let followed = try await offPool { outcome.wait() }.get()
+        await second.shutdown()
+        #expect(followed.status == 0, "\(followed.stderr)")
+        let events = followed.stdout.split(separator: "\n").filter {
+            $0.hasPrefix("stage ") || $0.hasPrefix("progress ")
+        }
+        #expect(events.filter { $0.hasPrefix("stage {\"status\":\"RUNNING\"}") }.count == 1)  // never twice
+        #expect(followed.stdout.contains("completed"))
     }
 
     @Test func progressBar_isAPureFunction() {
