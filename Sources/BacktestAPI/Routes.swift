@@ -7,6 +7,7 @@ enum Routes {
         on builder: inout RouterBuilder, service: BacktestService, access: Access, keepAliveSeconds: Double,
         maxDatasetBytes: Int, webSocketEchoPath: String, observability: Observability?
     ) {
+        DashboardRoute.register(on: &builder)
         HealthRoutes.register(on: &builder, service: service)
         if let observability {
             MetricsRoutes.register(on: &builder, service: service, access: access, observability: observability)

@@ -48,6 +48,11 @@ enum AccessOperations {
                 "200", "text/html", "The document rendered as a page (no external resources).",
                 example: "<!doctype html>…")
         docs.isPublic = true
+        var dashboard = APIOperation("GET", "/", id: "dashboard", tag: "operations", summary: "The dashboard page")
+            .text(
+                "200", "text/html", "One page that drives this API from a browser (no external resources).",
+                example: "<!doctype html>…")
+        dashboard.isPublic = true
         var login = APIOperation(
             "POST", "/session", id: "openSession", tag: "access", summary: "Exchange a key for a session cookie"
         )
@@ -58,7 +63,7 @@ enum AccessOperations {
             .empty("204", "Signed out (the cookie is cleared).", headers: ["Set-Cookie"])
         logout.isPublic = true
         return [
-            health, ready, document, docs, login, logout,
+            health, ready, document, docs, dashboard, login, logout,
             APIOperation("GET", "/session", id: "whoAmI", tag: "access", summary: "Who is asking")
                 .ok(
                     "200", "Session",

@@ -1,0 +1,34 @@
+import Foundation
+import TestSupport
+import Testing
+
+@Suite struct DashboardTests {
+    @Test func rootServesThePage_withoutAnotherOrigin() async throws {
+        try await withRunningService { port, _ in
+            let page = try call(port, "GET", "/")
+            #expect(page.status == 200)
+            #expect(page.header("Content-Type")?.hasPrefix("text/html") == true)
+            #expect(page.header("Content-Security-Policy")?.contains("default-src 'self'") == true)
+            let html = page.text
+            #expect(html.hasPrefix("<!doctype html>") && html.contains("</html>"))
+            // The scripts are inlined into the page, each part present once.
+            #expect(html.contains("function showHome") && html.contains("function drawHeatmap"))
+            #expect(!html.contains("/*SCRIPTS*/"))
+            // Nothing from anywhere else: no absolute or protocol-relative URL, no external asset.
+            #expect(!html.contains("http://") && !html.contains("https://"))
+            #expect(!html.contains("src=\"//") && !html.contains("href=\"//") && !html.contains("url(//"))
+            #expect(!html.contains("<script src"))
+            let links = html.components(separatedBy: "<link").dropFirst()
+            #expect(links.allSatisfy { $0.hasPrefix(" rel=\"icon\" href=\"data:,\"") })
+        }
+    }
+
+    @Test func rootNeedsNoKey_evenWhenKeysAreConfigured() async throws {
+        try await withRunningService { port, service in
+            _ = try makeKey(service, owner: "alice", tier: "free")
+            // The page itself is public; only its API calls carry a key.
+            #expect(try call(port, "GET", "/runs").status == 401)
+            #expect(try call(port, "GET", "/").status == 200)
+        }
+    }
+}
