@@ -7,8 +7,10 @@ FUZZ_SECONDS ?= 60
 BENCH_SECONDS ?= 10
 SWIFT ?= swift
 APT_PACKAGES := libsqlite3-dev zlib1g-dev sqlite3 curl wrk
+# Only `make browser` needs these (large): installed by that target, not by every build.
+BROWSER_APT_PACKAGES := chromium chromium-driver
 
-.PHONY: deps build build-release run test unit smoke conformance lint bench-http bench bench-csv fuzz autobahn venv clean
+.PHONY: deps build build-release run test unit smoke conformance lint browser bench-http bench bench-csv fuzz autobahn venv clean
 
 ## deps: install what a clean Debian machine lacks (needs root for apt-get)
 deps:
@@ -55,6 +57,14 @@ venv:
 	@.build/venv/bin/python -c 'import schemathesis, openapi_spec_validator, jsonschema' 2>/dev/null || \
 	  .build/venv/bin/pip install -q --disable-pip-version-check 'schemathesis==4.32.5' \
 	    'openapi-spec-validator==0.9.0' 'jsonschema==4.26.0'
+	@.build/venv/bin/python -c 'import selenium.webdriver' 2>/dev/null || \
+	  .build/venv/bin/pip install -q --disable-pip-version-check 'selenium>=4.20'
+
+## browser: the dashboard (`GET /`) in headless Chromium (Debian's chromium + chromium-driver) against
+## a live release server; screenshots of each screen under .build/screenshots
+browser: build-release venv
+	@$(MAKE) --no-print-directory deps APT_PACKAGES="$(BROWSER_APT_PACKAGES)"
+	bash Tests/Browser/run-browser.sh .build/release/backtestd
 
 ## conformance: the OpenAPI document against a live release server: openapi-spec-validator, every
 ## example against its schema, real responses against theirs, then schemathesis in both modes

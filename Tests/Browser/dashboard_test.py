@@ -1,0 +1,143 @@
+#!/usr/bin/env python3
+"""Drives the dashboard in headless Chromium against a live server that someone else started.
+
+    python dashboard_test.py BASE_URL [SCREENSHOT_DIR]
+
+Submits a small GOOG 1d grid through the form (with a double click: one run must come of it), waits for
+DONE on the page, opens the run and checks that the heatmap and equity canvases were drawn and the report
+rows shown. Fails on any console error and on any request to another origin. Screenshots of each screen
+go to SCREENSHOT_DIR (default .build/screenshots).
+"""
+import json
+import os
+import shutil
+import sys
+import time
+from urllib.parse import urlparse
+
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+base = sys.argv[1].rstrip("/")
+shots = sys.argv[2] if len(sys.argv) > 2 else ".build/screenshots"
+os.makedirs(shots, exist_ok=True)
+origin = "{0.scheme}://{0.netloc}".format(urlparse(base))
+failures = []
+
+
+def check(name, ok, detail=""):
+    print(("ok   " if ok else "FAIL ") + name + (": " + str(detail) if detail and not ok else ""))
+    if not ok:
+        failures.append(name)
+
+
+def screenshot(driver, name):
+    # The whole page, not only the first screen.
+    height = driver.execute_script("return document.documentElement.scrollHeight")
+    driver.set_window_size(1280, max(800, min(int(height) + 40, 4000)))
+    path = os.path.join(shots, name + ".png")
+    driver.save_screenshot(path)
+    print("     screenshot " + path)
+
+
+# Non-transparent samples on a canvas the page cleared: > 0 means something was drawn on it.
+DRAWN = """
+const c = document.getElementById(arguments[0]);
+if (!c) return -1;
+const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+let n = 0;
+for (let i = 3; i < d.length; i += 4 * 7) if (d[i] !== 0) n += 1;
+return n;
+"""
+
+options = Options()
+options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--window-size=1280,800", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"):
+    options.add_argument(argument)
+options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+driver = webdriver.Chrome(options=options,
+                          service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"))
+wait = WebDriverWait(driver, 60)
+try:
+    driver.get(base + "/")
+    wait.until(lambda d: d.find_elements(By.ID, "new-backtest"))
+    Select(driver.find_element(By.ID, "symbol")).select_by_value("GOOG")
+    Select(driver.find_element(By.ID, "timeframe")).select_by_value("1d")
+    for field, value in (("fast", "5-30:5"), ("slow", "20,50,100")):
+        box = driver.find_element(By.ID, field)
+        box.clear()
+        box.send_keys(value)
+    count = driver.find_element(By.ID, "variant-count").text
+    check("the form counts the variants live (fast < slow)", count.startswith("15 variants"), count)
+    screenshot(driver, "1-home")
+
+    ActionChains(driver).double_click(driver.find_element(By.ID, "submit")).perform()
+    wait.until(lambda d: "#/runs/" in d.current_url)
+    run_id = driver.current_url.split("#/runs/")[1]
+    wait.until(lambda d: d.find_element(By.ID, "run-status").text in ("DONE", "ERROR", "CANCELLED"))
+    check("the run reaches DONE on the page", driver.find_element(By.ID, "run-status").text == "DONE")
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#report .report-row"))
+    rows = driver.find_elements(By.CSS_SELECTOR, "#report .report-row")
+    check("the best variant's report rows appear", len(rows) >= 20, len(rows))
+    check("the top-K table lists ranked variants",
+          len(driver.find_elements(By.CSS_SELECTOR, "#top-k tbody tr")) >= 5)
+    check("the three reproducibility hashes and the input hash are shown",
+          len(driver.find_elements(By.CSS_SELECTOR, "#hashes tr")) == 4)
+    check("artifact links are listed", len(driver.find_elements(By.CSS_SELECTOR, "#artifacts a")) >= 4)
+    check("the heatmap canvas is drawn", driver.execute_script(DRAWN, "heatmap") > 100)
+    check("the equity canvas is drawn", driver.execute_script(DRAWN, "equity-chart") > 100)
+    text = driver.execute_script("return document.body.innerText")
+    check("no NaN or undefined on screen", "NaN" not in text and "undefined" not in text)
+    screenshot(driver, "2-run")
+
+    total = driver.execute_script(
+        "const r = await fetch('/runs?limit=5', {credentials: 'same-origin'}); return (await r.json()).total;")
+    check("a double click made exactly one run", total == 1, total)
+
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia",
+                           {"features": [{"name": "prefers-color-scheme", "value": "dark"}]})
+    driver.get(base + "/#/runs/" + run_id)
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#report .report-row"))
+    background = driver.execute_script("return getComputedStyle(document.body).backgroundColor")
+    check("dark mode follows prefers-color-scheme", background == "rgb(15, 18, 23)", background)
+    screenshot(driver, "3-run-dark")
+
+    driver.get(base + "/#/")
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#runs tbody tr"))
+    check("the runs list shows the run as DONE",
+          "DONE" in driver.find_element(By.CSS_SELECTOR, "#runs tbody tr[data-run='%s']" % run_id).text)
+    screenshot(driver, "4-runs-dark")
+
+    severe = [entry for entry in driver.get_log("browser") if entry.get("level") == "SEVERE"]
+    check("no console errors", not severe, severe)
+    foreign = set()
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"]).get("message", {})
+        if message.get("method") == "Network.requestWillBeSent":
+            url = message["params"]["request"]["url"]
+            if not url.startswith(origin + "/") and not url.startswith("data:"):
+                foreign.add(url)
+    for url in driver.execute_script("return performance.getEntriesByType('resource').map((e) => e.name)"):
+        if not url.startswith(origin + "/"):
+            foreign.add(url)
+    check("no request to another origin", not foreign, sorted(foreign))
+except Exception as error:  # a timeout or a missing element is a failure with a screenshot, not a trace only
+    failures.append(repr(error))
+    print("FAIL " + repr(error))
+    try:
+        screenshot(driver, "failure")
+        for entry in driver.get_log("browser"):
+            print("     console " + str(entry))
+    except Exception:
+        pass
+finally:
+    driver.quit()
+
+print("%d failed" % len(failures))
+sys.exit(1 if failures else 0)
