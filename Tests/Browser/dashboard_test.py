@@ -2,6 +2,7 @@
 """Drives the dashboard in headless Chromium against a live server that someone else started.
 
     python dashboard_test.py BASE_URL [SCREENSHOT_DIR]
+    python dashboard_test.py --key KEY BASE_URL [SCREENSHOT_DIR]   (the server has keys: sign in)
 
 Submits a small GOOG 1d grid through the form (with a double click: one run must come of it), waits for
 DONE on the page, opens the run and checks that the heatmap and equity canvases were drawn and the report
@@ -22,8 +23,12 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-base = sys.argv[1].rstrip("/")
-shots = sys.argv[2] if len(sys.argv) > 2 else ".build/screenshots"
+arguments = sys.argv[1:]
+key = None
+if arguments[:1] == ["--key"]:
+    key, arguments = arguments[1], arguments[2:]
+base = arguments[0].rstrip("/")
+shots = arguments[1] if len(arguments) > 1 else ".build/screenshots"
 os.makedirs(shots, exist_ok=True)
 origin = "{0.scheme}://{0.netloc}".format(urlparse(base))
 failures = []
@@ -39,7 +44,7 @@ def screenshot(driver, name):
     # The whole page, not only the first screen.
     height = driver.execute_script("return document.documentElement.scrollHeight")
     driver.set_window_size(1280, max(800, min(int(height) + 40, 4000)))
-    path = os.path.join(shots, name + ".png")
+    path = os.path.join(shots, ("keys-" if key else "") + name + ".png")
     driver.save_screenshot(path)
     print("     screenshot " + path)
 
@@ -54,6 +59,32 @@ for (let i = 3; i < d.length; i += 4 * 7) if (d[i] !== 0) n += 1;
 return n;
 """
 
+# With keys, the page's first `GET /session` and a wrong key are answered 401 on purpose; Chromium logs
+# each 401 as a console error, so exactly those are expected, and nothing else.
+def expected_console_error(entry):
+    return key is not None and "/session - Failed to load resource" in entry.get("message", "") and " 401 " in entry[
+        "message"]
+
+
+def sign_in(driver, wait):
+    driver.get(base + "/")
+    wait.until(lambda d: d.find_elements(By.ID, "key"))
+    check("with keys the page asks to sign in", not driver.find_elements(By.ID, "new-backtest"))
+    screenshot(driver, "0-sign-in")
+    driver.find_element(By.ID, "key").send_keys("bt_not_a_real_key")
+    driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "[role=alert]").text)
+    check("a wrong key shows the server's message", "key" in driver.find_element(By.CSS_SELECTOR, "[role=alert]").text.lower(),
+          driver.find_element(By.CSS_SELECTOR, "[role=alert]").text)
+    box = driver.find_element(By.ID, "key")
+    box.clear()
+    box.send_keys(key)
+    driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    wait.until(lambda d: d.find_elements(By.ID, "new-backtest"))
+    check("the right key signs in (the session cookie authenticates the page)",
+          "alice" in driver.find_element(By.ID, "who").text)
+
+
 options = Options()
 options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
 for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
@@ -65,6 +96,8 @@ driver = webdriver.Chrome(options=options,
                           service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"))
 wait = WebDriverWait(driver, 60)
 try:
+    if key:
+        sign_in(driver, wait)
     driver.get(base + "/")
     wait.until(lambda d: d.find_elements(By.ID, "new-backtest"))
     Select(driver.find_element(By.ID, "symbol")).select_by_value("GOOG")
@@ -114,7 +147,8 @@ try:
           "DONE" in driver.find_element(By.CSS_SELECTOR, "#runs tbody tr[data-run='%s']" % run_id).text)
     screenshot(driver, "4-runs-dark")
 
-    severe = [entry for entry in driver.get_log("browser") if entry.get("level") == "SEVERE"]
+    severe = [entry for entry in driver.get_log("browser")
+              if entry.get("level") == "SEVERE" and not expected_console_error(entry)]
     check("no console errors", not severe, severe)
     foreign = set()
     for entry in driver.get_log("performance"):
