@@ -144,6 +144,12 @@ try:
     check("artifact links are listed", len(driver.find_elements(By.CSS_SELECTOR, "#artifacts a")) >= 4)
     check("the heatmap canvas is drawn", driver.execute_script(DRAWN, "heatmap") > 100)
     check("the equity canvas is drawn", driver.execute_script(DRAWN, "equity-chart") > 100)
+    second = driver.find_elements(By.CSS_SELECTOR, "#top-k tbody tr")[1]
+    variant = second.get_attribute("data-variant")
+    second.click()
+    wait.until(lambda d: d.find_element(By.ID, "equity-legend").text.startswith(variant + ":"))
+    check("selecting a top-K row draws that variant's equity",
+          "selected" in second.get_attribute("class") and driver.execute_script(DRAWN, "equity-chart") > 100)
     text = driver.execute_script("return document.body.innerText")
     check("no NaN or undefined on screen", "NaN" not in text and "undefined" not in text)
     screenshot(driver, "2-run")
@@ -154,8 +160,12 @@ try:
 
     driver.execute_cdp_cmd("Emulation.setEmulatedMedia",
                            {"features": [{"name": "prefers-color-scheme", "value": "dark"}]})
-    driver.get(base + "/#/runs/" + run_id)
-    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#report .report-row"))
+    # The same page, not reloaded: the canvases must follow the theme change by themselves.
+    HEAT_LABEL = ("const c = document.getElementById('heatmap'); const d = c.getContext('2d')"
+                  ".getImageData(0, 0, 48, c.height).data; let m = 0;"
+                  "for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 0) m = Math.max(m, d[i]); return m;")
+    wait.until(lambda d: d.execute_script(HEAT_LABEL) > 180)
+    check("the heatmap's labels are redrawn light on dark", driver.execute_script(HEAT_LABEL) > 180)
     background = driver.execute_script("return getComputedStyle(document.body).backgroundColor")
     check("dark mode follows prefers-color-scheme", background == "rgb(15, 18, 23)", background)
     screenshot(driver, "3-run-dark")

@@ -58,6 +58,8 @@ enum DashboardPage {
         @media (max-width: 800px) { .grid2 { grid-template-columns: 1fr; } }
         canvas { width: 100%; display: block; }
         code { font-size: .8rem; word-break: break-all; }
+        #top-k tbody tr { cursor: pointer; }
+        #top-k tbody tr.selected td { background: var(--line); }
         .pager { display: flex; gap: .5rem; align-items: center; margin-top: .5rem; }
         </style>
         </head>

@@ -1,6 +1,12 @@
 /// The run page's canvas charts, drawn by hand: the fast × slow heatmap and equity/drawdown/benchmark.
 extension DashboardScript {
     static let charts = #"""
+        // Canvases keep the colours they were drawn with: redraw them when the system theme changes.
+        const redraws = new Map();
+        matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => {
+          redraws.forEach((draw, id) => { if (document.getElementById(id)) draw(); else redraws.delete(id); });
+        });
+
         function themeColor(name) { return getComputedStyle(document.documentElement).getPropertyValue(name).trim(); }
 
         // Red below zero, green above, brightness by the size of the return relative to the largest one.
@@ -10,7 +16,8 @@ extension DashboardScript {
           return t >= 0 ? 'rgba(26,160,70,' + a + ')' : 'rgba(210,40,50,' + a + ')';
         }
 
-        function drawHeatmap(canvas, heat) {
+        function drawHeatmap(canvas, heat, open) {
+          redraws.set(canvas.id, () => drawHeatmap(canvas, heat, open));
           const info = document.getElementById('heat-info');
           if (!heat || !Array.isArray(heat.values) || !Array.isArray(heat.rows) || !Array.isArray(heat.cols)) {
             info.textContent = 'A heatmap needs a grid over exactly two parameters.';
@@ -35,6 +42,16 @@ extension DashboardScript {
           }));
           info.textContent = humanize(heat.row_param || 'rows') + ' (rows) \u00d7 ' + humanize(heat.col_param || 'columns')
             + ' (columns); grey: skipped. Hover a cell for its value.';
+          const cellAt = (ev) => {
+            const box = canvas.getBoundingClientRect();
+            const x = (ev.clientX - box.left) * W / box.width, y = (ev.clientY - box.top) * H / box.height;
+            return [Math.floor((y - top) / ch), Math.floor((x - left) / cw)];
+          };
+          canvas.onclick = (ev) => {
+            const [i, j] = cellAt(ev);
+            if (i < 0 || j < 0 || i >= heat.rows.length || j >= heat.cols.length) return;
+            open({ [heat.row_param]: heat.rows[i], [heat.col_param]: heat.cols[j] });
+          };
           canvas.onmousemove = (ev) => {
             const box = canvas.getBoundingClientRect();
             const x = (ev.clientX - box.left) * W / box.width, y = (ev.clientY - box.top) * H / box.height;
@@ -50,6 +67,7 @@ extension DashboardScript {
         function series(data, name) { return Array.isArray(data[name]) ? data[name].map((v) => (isNum(v) ? v : null)) : []; }
 
         function drawEquity(canvas, data) {
+          redraws.set(canvas.id, () => drawEquity(canvas, data));
           const equity = series(data, 'equity'), bench = series(data, 'benchmark'), dd = series(data, 'drawdown');
           const legend = document.getElementById('equity-legend');
           const n = equity.length;
@@ -91,7 +109,7 @@ extension DashboardScript {
           line(bench, y, themeColor('--muted'), 1);
           line(equity, y, themeColor('--accent'), 2);
           const last = equity[n - 1], lastBench = bench[bench.length - 1];
-          legend.textContent = 'Strategy (blue) ' + fmtNum(last) + ' \u00b7 buy & hold (grey) ' + fmtNum(lastBench)
+          legend.textContent = (typeof data.variant_key === 'string' ? data.variant_key + ': ' : '') + 'strategy (blue) ' + fmtNum(last) + ' \u00b7 buy & hold (grey) ' + fmtNum(lastBench)
             + ' \u00b7 max drawdown (red) \u2212' + fmtPct(ddMax);
         }
 

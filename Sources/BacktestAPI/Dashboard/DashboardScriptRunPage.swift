@@ -66,21 +66,37 @@ extension DashboardScript {
             el('div', { class: 'grid2' },
               el('section', {}, el('h2', {}, 'Equity, drawdown and buy & hold'), chart, el('div', { id: 'equity-legend', class: 'muted' })),
               el('section', {}, el('h2', {}, 'Heatmap: total return %'), heat, el('div', { id: 'heat-info', class: 'muted' }))),
-            el('section', {}, el('h2', {}, 'Top variants'), topTable(ranked)),
+            el('section', {}, el('h2', {}, 'Top variants ', el('span', { class: 'muted' }, '(select a row for its equity)')),
+              topTable(ranked, (v) => loadEquity(id, v.variant_key, chart))),
             el('div', { class: 'grid2' },
               el('section', {}, el('h2', {}, 'Best variant report'), reportTable(best)),
               el('section', {}, el('h2', {}, 'Artifacts'), artifactList(id, artifacts))));
-          drawHeatmap(heat, results.data.grid && results.data.grid.heatmap);
+          // A heatmap cell opens its variant when it is among the ranked ones (only those keep an equity curve).
+          drawHeatmap(heat, results.data.grid && results.data.grid.heatmap, (params) => {
+            const hit = ranked.find((v) => Object.entries(params).every(([k, x]) => v.params && v.params[k] === x));
+            if (hit) loadEquity(id, hit.variant_key, chart);
+          });
           if (equity.ok && equity.data) drawEquity(chart, equity.data);
         }
 
         function paramText(params) {
           return Object.entries(params || {}).map(([k, v]) => k + ' ' + fmtValue(v)).join(', ');
         }
-        function topTable(ranked) {
+        async function loadEquity(id, variant, chart) {
+          const r = await api('GET', '/runs/' + id + '/equity?max_points=800&variant=' + encodeURIComponent(variant));
+          if (!r.ok || !r.data || !chart.isConnected) return;
+          drawEquity(chart, r.data);
+          document.querySelectorAll('#top-k tbody tr').forEach((tr) =>
+            tr.classList.toggle('selected', tr.getAttribute('data-variant') === variant));
+        }
+
+        function topTable(ranked, select) {
           const cols = ['total_return_pct', 'cagr_pct', 'sharpe_ratio', 'max_drawdown_pct', 'win_rate_pct', 'total_trades'];
           const head = el('tr', {}, el('th', {}, '#'), el('th', {}, 'Parameters'), cols.map((c) => el('th', { class: 'num' }, humanize(c))));
-          const rows = ranked.map((v) => el('tr', {}, el('td', {}, fmtInt(v.rank)), el('td', {}, paramText(v.params)),
+          const rows = ranked.map((v, i) => el('tr', { 'data-variant': v.variant_key, tabindex: '0',
+            class: i === 0 ? 'selected' : '', on: {
+              click: () => select(v), keydown: (ev) => { if (ev.key === 'Enter') select(v); } } },
+            el('td', {}, fmtInt(v.rank)), el('td', {}, paramText(v.params)),
             cols.map((c) => el('td', { class: 'num' }, c === 'total_trades' ? fmtInt(v.metrics && v.metrics[c]) : fmtNum(v.metrics && v.metrics[c], 2)))));
           return el('table', { id: 'top-k' }, el('thead', {}, head), el('tbody', {}, rows));
         }
