@@ -6,8 +6,8 @@
 
 Submits a small GOOG 1d grid through the form (with a double click: one run must come of it), waits for
 DONE on the page, opens the run and checks that the heatmap and equity canvases were drawn and the report
-rows shown. Fails on any console error and on any request to another origin. Screenshots of each screen
-go to SCREENSHOT_DIR (default .build/screenshots).
+rows shown, then cancels a large second run from its page. Fails on any console error and on any request
+to another origin. Screenshots of each screen go to SCREENSHOT_DIR (default .build/screenshots).
 """
 import json
 import os
@@ -170,10 +170,30 @@ try:
     check("dark mode follows prefers-color-scheme", background == "rgb(15, 18, 23)", background)
     screenshot(driver, "3-run-dark")
 
+    # A second, large run (about 500,000 variants over 5,000 bars) cancelled from its page.
+    driver.get(base + "/#/")
+    wait.until(lambda d: d.find_elements(By.ID, "new-backtest"))
+    Select(driver.find_element(By.ID, "symbol")).select_by_value("EURUSD")
+    Select(driver.find_element(By.ID, "timeframe")).select_by_value("1h")
+    fill("fast", "2-1000")
+    fill("slow", "3-1002")
+    driver.find_element(By.ID, "submit").click()
+    wait.until(lambda d: "#/runs/" in d.current_url and run_id not in d.current_url)
+    cancelled_id = driver.current_url.split("#/runs/")[1]
+    wait.until(lambda d: d.find_elements(By.ID, "cancel"))
+    driver.find_element(By.ID, "cancel").click()
+    wait.until(lambda d: d.find_element(By.ID, "run-status").text in ("DONE", "ERROR", "CANCELLED"))
+    check("a running run is cancelled from its page", driver.find_element(By.ID, "run-status").text == "CANCELLED",
+          driver.find_element(By.ID, "run-status").text)
+    check("a finished run offers no cancel", not driver.find_elements(By.ID, "cancel"))
+    screenshot(driver, "3-cancelled-dark")
+
     driver.get(base + "/#/")
     wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#runs tbody tr"))
     check("the runs list shows the run as DONE",
           "DONE" in driver.find_element(By.CSS_SELECTOR, "#runs tbody tr[data-run='%s']" % run_id).text)
+    check("the runs list shows the second run as CANCELLED",
+          "CANCELLED" in driver.find_element(By.CSS_SELECTOR, "#runs tbody tr[data-run='%s']" % cancelled_id).text)
     screenshot(driver, "4-runs-dark")
 
     severe = [entry for entry in driver.get_log("browser")
