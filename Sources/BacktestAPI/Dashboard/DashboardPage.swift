@@ -33,7 +33,7 @@ enum DashboardPage {
         #who { margin-left: auto; color: var(--muted); }
         main { padding: 1rem; max-width: 1200px; margin: 0 auto; }
         section { background: var(--card); border: 1px solid var(--line); border-radius: 6px;
-          padding: .8rem 1rem; margin-bottom: 1rem; }
+          padding: .8rem 1rem; margin-bottom: 1rem; overflow-x: auto; }
         h2 { font-size: 1rem; margin: 0 0 .6rem; }
         a { color: var(--accent); }
         table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }

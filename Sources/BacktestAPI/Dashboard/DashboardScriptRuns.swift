@@ -103,6 +103,14 @@ extension DashboardScript {
           return el('label', {}, 'Status', select);
         }
 
+        // Started to finished, or to now while it runs; a queued run has none yet.
+        function runDuration(run) {
+          const start = Date.parse(run.started_at);
+          if (Number.isNaN(start)) return DASH;
+          const end = run.finished_at ? Date.parse(run.finished_at) : Date.now();
+          return Number.isNaN(end) ? DASH : fmtDuration(Math.max(0, end - start) / 1000);
+        }
+
         async function loadRuns(box) {
           if (state.timer) { clearTimeout(state.timer); state.timer = null; }
           const q = '?limit=' + home.limit + '&offset=' + home.offset + (home.status ? '&status=' + home.status : '');
@@ -119,6 +127,7 @@ extension DashboardScript {
               el('td', {}, el('span', { class: 'status s-' + run.status }, run.status)),
               el('td', {}, el('div', { class: 'bar', title: fmtPct(p.pct) }, el('div', { style: 'width:' + (isNum(p.pct) ? p.pct : 0) + '%' }))),
               el('td', { class: 'num' }, fmtInt(run.variants)),
+              el('td', { class: 'num' }, runDuration(run)),
               el('td', {}, fmtTime(run.created_at)),
               el('td', {}, active ? el('button', { on: { click: () => act('POST', '/runs/' + run.run_id + '/cancel') } }, 'Cancel') : null,
                 ' ', el('button', { on: { click: () => { if (confirm('Delete ' + run.run_id + '?')) act('DELETE', '/runs/' + run.run_id); } } }, 'Delete')));
@@ -130,7 +139,7 @@ extension DashboardScript {
           next.disabled = home.offset + home.limit >= total;
           const shown = runs.length ? fmtInt(home.offset + 1) + '\u2013' + fmtInt(home.offset + runs.length) : '0';
           box.replaceChildren(
-            el('table', { id: 'runs' }, el('thead', {}, el('tr', {}, ['Run', 'Status', 'Progress', 'Variants', 'Created', ''].map((h) => el('th', {}, h)))),
+            el('table', { id: 'runs' }, el('thead', {}, el('tr', {}, ['Run', 'Status', 'Progress', 'Variants', 'Duration', 'Created', ''].map((h) => el('th', {}, h)))),
               el('tbody', {}, rows)),
             el('div', { class: 'pager' }, prev, next, el('span', { class: 'muted' }, shown + ' of ' + fmtInt(total))));
           // Refresh while something is still moving.
