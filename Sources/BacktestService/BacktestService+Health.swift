@@ -38,8 +38,9 @@ extension BacktestService {
         return [RunStatus.queued, .running, .done, .error, .cancelled].map { ($0.rawValue, counts[$0] ?? 0) }
     }
 
-    /// Makes worker `index` return after its current run (tests of readiness only).
-    public func retireWorkerForTesting(_ index: Int) {
+    /// Makes worker `index` return after its current run: how the readiness tests stop a worker
+    /// (internal: reached only through `@testable import`).
+    func retireWorker(_ index: Int) {
         pool.retire(index)
     }
 }

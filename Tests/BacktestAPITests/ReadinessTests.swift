@@ -1,8 +1,9 @@
-import BacktestService
 import Catalog
 import Foundation
 import TestSupport
 import Testing
+
+@testable import BacktestService
 
 @Suite struct ReadinessTests {
     /// The checks `/readyz` names as failing (empty when it answers 200).
@@ -32,7 +33,7 @@ import Testing
     @Test func aStoppedWorker_isNotReady() async throws {
         try await withRunningService(configure: { $0.workers = 2 }) { port, service in
             #expect(try Self.failingChecks(port) == [])
-            service.retireWorkerForTesting(1)
+            service.retireWorker(1)
             let deadline = Date().addingTimeInterval(10)
             var failing: [String] = []
             while Date() < deadline {
