@@ -6,7 +6,7 @@ import HTTPServer
 /// request to any other origin.
 enum DocsPage {
     static func render(_ document: OpenAPIDocument) -> String {
-        let components = (try? JSONParser.parse(OpenAPISchemas.components)) ?? .object([])
+        let components = OpenAPISchemas.parsed
         var html = head
         html += "<header><h1>backtestd API</h1><p>OpenAPI 3.1 document: <a href=\"/openapi.json\">/openapi.json</a>. "
         html += "With API keys configured, operations need <code>Authorization: Bearer &lt;key&gt;</code>; enter yours "
@@ -97,10 +97,10 @@ enum DocsPage {
 
     /// A shared parameter's definition in place of its reference.
     static func resolve(_ parameter: JSONValue) -> JSONValue {
-        guard let reference = parameter["$ref"]?.string, let name = reference.split(separator: "/").last,
-            let components = try? JSONParser.parse(OpenAPISchemas.components)
-        else { return parameter }
-        return components["parameters"]?[String(name)] ?? parameter
+        guard let reference = parameter["$ref"]?.string, let name = reference.split(separator: "/").last else {
+            return parameter
+        }
+        return OpenAPISchemas.parsed["parameters"]?[String(name)] ?? parameter
     }
 
     static func schemaLink(_ schema: JSONValue) -> String {

@@ -156,7 +156,8 @@ public final class BacktestService: Sendable {
                     [
                         ("run_id", .string(run.id)), ("status", "QUEUED"), ("input_hash", .string(hash)),
                         ("variants", .integer(variants)),
-                    ] + Self.hashes(run).members), runID: run.id)
+                    ] + ReproducibilityHashes(normalized: request.normalized, specHash: specHash).members),
+                runID: run.id)
         case .existing(let run):
             executor.log(run, "duplicate submission", status: "EXISTS")
             return .existing(

@@ -9,30 +9,10 @@ import Testing
 
 /// The command-line client, run as the built binary against a live server.
 @Suite struct ClientCommandTests {
-    struct Outcome {
-        let status: Int32
-        let stdout: String
-        let stderr: String
-    }
+    typealias Outcome = BinaryOutcome
 
     func client(_ arguments: [String], port: UInt16) throws -> Outcome {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Paths.binary)
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("BACKTESTD_") }
-        environment["BACKTESTD_SERVER"] = "http://127.0.0.1:\(port)"
-        process.environment = environment
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Outcome(
-            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self))
+        try runBinary(arguments, environment: ["BACKTESTD_SERVER": "http://127.0.0.1:\(port)"])
     }
 
     @Test func submitFollow_results_andEveryExitCode() async throws {

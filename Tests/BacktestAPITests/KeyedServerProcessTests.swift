@@ -5,25 +5,8 @@ import Testing
 
 /// A keyed server as a user runs it: the binary, the `keys` command beside it, the logs it writes.
 @Suite(.serialized) struct KeyedServerProcessTests {
-    /// Runs the binary to completion: status, stdout, stderr.
-    func runBinary(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Paths.binary)
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("BACKTESTD_") }
-        environment["BACKTESTD_IMPORT_SAMPLES"] = "false"
-        process.environment = environment
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (
-            process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self)
-        )
+    func runBinary(_ arguments: [String]) throws -> BinaryOutcome {
+        try BacktestAPITests.runBinary(arguments, environment: ["BACKTESTD_IMPORT_SAMPLES": "false"])
     }
 
     @Test func anyAddressNeedsKeys_revocationIsSeenWithinASecond_keysNeverReachLogsOrCatalog() throws {

@@ -81,7 +81,7 @@ struct OpenAPIDocument: Sendable {
             ),
             ("tags", .array(tags.map { .object([("name", .string($0.0)), ("description", .string($0.1))]) })),
             ("paths", .object(paths)),
-            ("components", (try? JSONParser.parse(OpenAPISchemas.components)) ?? .object([])),
+            ("components", OpenAPISchemas.parsed),
         ])
     }
 }

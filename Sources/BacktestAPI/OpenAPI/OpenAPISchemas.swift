@@ -1,5 +1,10 @@
+import BacktestService
+
 /// `components` of the OpenAPI document: schemas, shared parameters and the error response.
 enum OpenAPISchemas {
+    /// `components` parsed, once for the document and the docs page alike.
+    static let parsed: JSONValue = (try? JSONParser.parse(components)) ?? .object([])
+
     static let components = #"""
         {
           "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "An API key: bt_ + base58 of 32 random bytes. Browsers use the session cookie of POST /session instead."}},
