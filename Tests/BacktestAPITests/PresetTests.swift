@@ -50,7 +50,7 @@ func postJSON(_ port: UInt16, _ path: String, _ body: String, headers: [String] 
     }
 
     @Test func savedMode_mergesOverrides_andHashesLikeTheFullBody() async throws {
-        try await withRunningService(settings: { $0.maxActiveFree = 0 }) { port, service in
+        try await withRunningService(settings: { $0.maxActiveFree = 0 }) { port, _ in
             let config =
                 #"{"symbol":"GOOG","timeframe":"1d","strategy":{"name":"dual_sma","params":{"fast":10,"slow":50}},"execution":{"fee_bps":5,"slippage_bps":2},"validation":{"permutation":{"n":10}},"grid":{"fast":{"values":[5,10]}}}"#
             let preset = try #require(
@@ -86,7 +86,6 @@ func postJSON(_ port: UInt16, _ path: String, _ body: String, headers: [String] 
                 #expect(refused.status == 422)
                 #expect(try json(refused)["error"]?["details"]?.array?.first?["path"] == "preset_id")
             }
-            _ = service
         }
     }
 
