@@ -40,6 +40,26 @@ extension BacktestService {
         ])
     }
 
+    /// One run of `GET /runs`: the summary and, once DONE, the best variant's key and total return,
+    /// so that a list of runs can rank them without one request per run.
+    static func listEntry(_ run: RunRecord) -> JSONValue {
+        guard case .object(var members) = summary(run) else { return .null }
+        let best = parseStored(run.best)
+        if let key = best["variant_key"]?.string {
+            members.append(
+                (
+                    "best",
+                    .object([
+                        ("variant_key", .string(key)),
+                        ("total_return_pct", best["metrics"]?["total_return_pct"] ?? .null),
+                    ])
+                ))
+        } else {
+            members.append(("best", .null))
+        }
+        return .object(members)
+    }
+
     /// `GET /runs/{id}`.
     public func run(id: String, caller: Caller = .local) throws(ServiceError) -> JSONValue {
         // Keyed by owner: a document is only ever served to those who may read its run.
@@ -81,7 +101,7 @@ extension BacktestService {
             let (runs, total) = try catalog.listRuns(
                 scope: caller.readableRuns, status: runStatus, limit: limit, offset: offset, ascending: ascending)
             return .object([
-                ("runs", .array(runs.map(Self.summary))), ("total", .integer(total)), ("limit", .integer(limit)),
+                ("runs", .array(runs.map(Self.listEntry))), ("total", .integer(total)), ("limit", .integer(limit)),
                 ("offset", .integer(offset)),
             ])
         } catch { throw ServiceError.internalError }

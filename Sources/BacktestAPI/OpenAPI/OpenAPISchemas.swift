@@ -76,7 +76,9 @@ enum OpenAPISchemas {
               "dataset_id": {"type": "string"}, "engine_version": {"type": "string"}, "request": {"type": "object"}, "best": {"$ref": "#/components/schemas/Best"},
               "error": {"type": ["object", "null"], "properties": {"message": {"type": "string"}}},
               "spec_hash": {"$ref": "#/components/schemas/NullableHash"}, "grid_request_hash": {"$ref": "#/components/schemas/Hash"}, "engine_params_hash": {"$ref": "#/components/schemas/Hash"}}}]},
-            "RunList": {"type": "object", "required": ["runs", "total", "limit", "offset"], "properties": {"runs": {"type": "array", "items": {"$ref": "#/components/schemas/RunSummary"}}, "total": {"type": "integer"}, "limit": {"type": "integer"}, "offset": {"type": "integer"}}},
+            "BestBrief": {"type": ["object", "null"], "description": "The best variant of a DONE run (null otherwise).", "required": ["variant_key", "total_return_pct"], "properties": {"variant_key": {"type": "string"}, "total_return_pct": {"type": ["number", "null"]}}},
+            "RunListEntry": {"allOf": [{"$ref": "#/components/schemas/RunSummary"}, {"type": "object", "required": ["best"], "properties": {"best": {"$ref": "#/components/schemas/BestBrief"}}}]},
+            "RunList": {"type": "object", "required": ["runs", "total", "limit", "offset"], "properties": {"runs": {"type": "array", "items": {"$ref": "#/components/schemas/RunListEntry"}}, "total": {"type": "integer"}, "limit": {"type": "integer"}, "offset": {"type": "integer"}}},
             "ResultRow": {"type": "object", "required": ["rank", "variant_key", "params", "metrics", "spec"], "properties": {
               "rank": {"type": "integer", "minimum": 1}, "variant_key": {"type": "string"}, "params": {"$ref": "#/components/schemas/Params"}, "metrics": {"$ref": "#/components/schemas/Metrics"},
               "report": {"type": "array", "items": {"type": "object", "required": ["name", "value"], "properties": {"name": {"type": "string"}, "value": {"type": ["number", "string", "null"]}}}},

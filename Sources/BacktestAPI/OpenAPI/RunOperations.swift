@@ -4,6 +4,8 @@ enum RunOperations {
         #"{"run_id":"run_a84b23ad235add483589e8002c97eab6","status":"QUEUED","input_hash":"1407bac0ae44d721f44134f796d78b8bd46a16a0ff3da14426018441cf54f2da","variants":2,"spec_hash":null,"grid_request_hash":"2853e8f9f86ade35b329cfc57de246a7e9440bebe6fa6fba5794d316680b102f","engine_params_hash":"aaf8315dd1ba1d389651dcebae868a771af2fc5827065867a60368b356fd4c9c"}"#
     static let summary =
         #"{"run_id":"run_a84b23ad235add483589e8002c97eab6","status":"DONE","input_hash":"1407bac0ae44d721f44134f796d78b8bd46a16a0ff3da14426018441cf54f2da","idempotency_key":null,"variants":2,"created_at":"2026-11-30T05:55:09.439Z","started_at":"2026-11-30T05:55:09.450Z","finished_at":"2026-11-30T05:55:09.458Z","progress":{"done":2,"total":2,"pct":100}}"#
+    static let listEntry =
+        String(summary.dropLast()) + #","best":{"variant_key":"fast=5,slow=50","total_return_pct":350.90761485091707}}"#
     static let metrics =
         #"{"start_value":10000,"end_value":45090.7614850917,"total_return_pct":350.90761485091707,"max_drawdown_pct":28.600735631496434,"total_trades":27,"sharpe_ratio":1.1194418542832156}"#
     static let params = #"{"fast":5,"slow":50,"threshold_bp":0,"delay_bars":0,"long_only":true}"#
@@ -47,7 +49,7 @@ enum RunOperations {
                         ("schema", .object([("type", "string"), ("enum", ["desc", "asc"]), ("default", "desc")])),
                     ]), APIOperation.parameter("Owner"),
                 ])
-                .ok("200", "RunList", example: #"{"runs":[\#(summary)],"total":1,"limit":50,"offset":0}"#)
+                .ok("200", "RunList", example: #"{"runs":[\#(listEntry)],"total":1,"limit":50,"offset":0}"#)
                 .errors([400, 401]),
             APIOperation(
                 "GET", "/runs/{id}", id: "getRun", tag: "runs",
