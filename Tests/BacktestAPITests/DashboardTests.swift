@@ -12,8 +12,14 @@ import Testing
             let html = page.text
             #expect(html.hasPrefix("<!doctype html>") && html.contains("</html>"))
             // The scripts are inlined into the page, each part present once.
-            #expect(html.contains("function showHome") && html.contains("function drawHeatmap"))
-            #expect(!html.contains("/*SCRIPTS*/"))
+            for part in [
+                "function showHome", "function showNewBacktest", "function showRun", "function topTable",
+                "function drawHeatmap", "function renderEquity", "function showDatasets", "function showCompare",
+            ] {
+                #expect(html.components(separatedBy: part).count == 2, "\(part) once")
+            }
+            #expect(!html.contains("/*SCRIPTS*/") && !html.contains("/*STYLE*/"))
+            #expect(html.contains("prefers-color-scheme: dark"))
             // Nothing from anywhere else: no absolute or protocol-relative URL, no external asset.
             #expect(!html.contains("http://") && !html.contains("https://"))
             #expect(!html.contains("src=\"//") && !html.contains("href=\"//") && !html.contains("url(//"))

@@ -19,6 +19,11 @@ enum DashboardScript {
           return node;
         }
 
+        // replaceChildren would print a null or undefined child as the word: leave those out.
+        function setKids(node, ...kids) {
+          node.replaceChildren(...kids.flat().filter((k) => k !== null && k !== undefined));
+        }
+
         // Every number on screen goes through these: a missing or non-finite value shows as a dash.
         const DASH = '\u2013';
         function isNum(v) { return typeof v === 'number' && Number.isFinite(v); }
@@ -39,13 +44,21 @@ enum DashboardScript {
         function fmtTime(t) {
           if (typeof t !== 'string' || !t) return DASH;
           const d = new Date(t);
-          return Number.isNaN(d.getTime()) ? t : d.toISOString().replace('T', ' ').slice(0, 19);
+          if (Number.isNaN(d.getTime())) return t;
+          const text = d.toISOString().replace('T', ' ').slice(0, 19);
+          return text.endsWith(' 00:00:00') ? text.slice(0, 10) : text;
         }
         function fmtValue(v) {
           if (isNum(v)) return Number.isInteger(v) ? fmtInt(v) : fmtNum(v, 4);
           if (typeof v === 'boolean') return v ? 'yes' : 'no';
           if (typeof v === 'string' && v) return /^\d{4}-\d\d-\d\dT/.test(v) ? fmtTime(v) : v;
           return DASH;
+        }
+        function fmtBytes(n) {
+          if (!isNum(n) || n < 0) return DASH;
+          if (n < 1024) return fmtInt(n) + ' B';
+          if (n < 1048576) return fmtNum(n / 1024, 1) + ' KiB';
+          return fmtNum(n / 1048576, 1) + ' MiB';
         }
         function humanize(key) { return String(key).replace(/_/g, ' ').replace(/\bpct\b/, '%'); }
 
@@ -80,7 +93,7 @@ enum DashboardScript {
             const r = await api('POST', '/session', { key: key.value.trim() });
             if (r.ok) route(); else error.textContent = errorText(r);
           } } }, el('label', {}, 'API key', key), el('button', { class: 'primary', type: 'submit' }, 'Sign in'), error);
-          app.replaceChildren(el('section', {}, el('h2', {}, 'Sign in'), form));
+          setKids(app, el('section', {}, el('h2', {}, 'Sign in'), form));
           key.focus();
         }
 
@@ -89,7 +102,7 @@ enum DashboardScript {
           const who = document.getElementById('who');
           if (r.status === 401) { who.textContent = ''; return false; }
           if (r.ok && r.data) {
-            who.replaceChildren(r.data.mode === 'single_user' ? 'single user' : (r.data.owner || ''));
+            setKids(who, r.data.mode === 'single_user' ? 'single user' : (r.data.owner || ''));
             if (r.data.mode !== 'single_user') {
               who.append(' ', el('button', { on: { click: async () => {
                 await api('DELETE', '/session'); showSignIn();
@@ -99,12 +112,30 @@ enum DashboardScript {
           return true;
         }
 
+        // Screens by hash: #/ runs, #/new form, #/datasets, #/compare/ID,ID…, #/runs/ID one run.
+        const SCREENS = [['#/', 'Runs'], ['#/new', 'New backtest'], ['#/datasets', 'Datasets'], ['#/compare', 'Compare']];
+        function markNav(hash) {
+          document.querySelectorAll('#nav a').forEach((a) => {
+            const here = a.getAttribute('href') === hash || (a.getAttribute('href') === '#/compare' && hash.startsWith('#/compare'));
+            if (here) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
+          });
+        }
         async function route() {
           stopLive();
           if (!(await checkSession())) { showSignIn(); return; }
-          const match = location.hash.match(/^#\/runs\/([A-Za-z0-9_-]+)$/);
-          if (match) showRun(match[1]); else showHome();
+          const hash = location.hash || '#/';
+          markNav(hash);
+          const run = hash.match(/^#\/runs\/([A-Za-z0-9_-]+)$/);
+          const compare = hash.match(/^#\/compare(?:\/([A-Za-z0-9_,-]*))?$/);
+          if (run) showRun(run[1]);
+          else if (hash === '#/new') showNewBacktest();
+          else if (hash === '#/datasets') showDatasets();
+          else if (compare) showCompare((compare[1] || '').split(',').filter((s) => s));
+          else showHome();
         }
+        window.addEventListener('DOMContentLoaded', () => {
+          document.getElementById('nav').replaceChildren(...SCREENS.map(([href, label]) => el('a', { href }, label)));
+        });
         window.addEventListener('hashchange', route);
         window.addEventListener('DOMContentLoaded', route);
 

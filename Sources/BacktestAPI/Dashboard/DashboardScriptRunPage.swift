@@ -1,43 +1,66 @@
-/// The run page's script: live progress over SSE, then report rows, top-K, hashes and artifact links.
+/// The run page's script: live progress over SSE, then the selected variant (top-K row or heatmap
+/// cell) drives the equity chart, the trades table and "save as preset".
 extension DashboardScript {
     static let runPage = #"""
         async function showRun(id) {
           const r = await api('GET', '/runs/' + id);
           if (r.status === 401) { showSignIn(); return; }
-          if (!r.ok || !r.data) { app.replaceChildren(el('section', {}, el('p', { class: 'err' }, errorText(r)))); return; }
+          if (!r.ok || !r.data) { setKids(app, el('section', {}, el('p', { class: 'err' }, errorText(r)))); return; }
           const run = r.data;
           const status = el('span', { id: 'run-status', class: 'status s-' + run.status }, run.status);
           const bar = el('div', { style: 'width:0%' });
           const detail = el('span', { id: 'run-progress', class: 'muted' });
           const body = el('div', { id: 'run-body' });
+          // The rate is measured here, between the first progress event seen and the latest one; times
+          // the dataset's bars (when the run takes all of them) it is bar-variants/s.
+          let first = null, rate = null, bars = null;
+          const req = run.request || {};
+          if (ACTIVE.includes(run.status) && run.dataset_id && !req.from && !req.to) {
+            api('GET', '/datasets/' + run.dataset_id).then((d) => { if (d.ok && d.data && isNum(d.data.rows)) bars = d.data.rows; });
+          }
           const setProgress = (p) => {
             if (!p) return;
             const pct = isNum(p.pct) ? p.pct : 0;
+            if (isNum(p.done)) {
+              if (!first) first = { t: performance.now(), done: p.done };
+              else if (performance.now() > first.t + 200) rate = (p.done - first.done) / ((performance.now() - first.t) / 1000);
+            }
             bar.style.width = Math.min(100, pct) + '%';
-            detail.textContent = fmtPct(pct) + ' \u00b7 ' + fmtInt(p.done) + ' / ' + fmtInt(p.total)
-              + (isNum(p.eta_s) ? ' \u00b7 ETA ' + fmtDuration(p.eta_s) : '');
+            bar.parentNode.setAttribute('aria-valuenow', String(pct));
+            detail.textContent = fmtPct(pct) + ' \u00b7 ' + fmtInt(p.done) + ' / ' + fmtInt(p.total) + ' variants'
+              + (isNum(p.eta_s) ? ' \u00b7 ETA ' + fmtDuration(p.eta_s) : '')
+              + (isNum(rate) && rate > 0 && pct < 100 ? ' \u00b7 ' + fmtNum(rate, rate < 10 ? 1 : 0) + ' variants/s'
+                + (isNum(bars) ? ' (' + fmtInt(rate * bars) + ' bar-variants/s)' : '') : '');
           };
-          setProgress(run.progress);
           const cancel = ACTIVE.includes(run.status)
             ? el('button', { id: 'cancel', on: { click: () => api('POST', '/runs/' + id + '/cancel') } }, 'Cancel') : null;
-          app.replaceChildren(el('section', {},
+          setKids(app, el('section', {},
             el('h2', {}, 'Run ', el('code', {}, run.run_id), ' ', status),
-            el('div', { class: 'bar' }, bar), detail, hashesTable(run),
+            el('div', { class: 'bar', role: 'progressbar', 'aria-valuemin': '0', 'aria-valuemax': '100' }, bar), detail,
+            hashesTable(run),
             run.error && run.error.message ? el('p', { class: 'err' }, run.error.message) : null,
             cancel),
             body);
+          setProgress(run.progress);
           const finish = (final) => {
             status.textContent = final; status.className = 'status s-' + final;
             if (cancel) cancel.remove();
-            if (final === 'DONE') { setProgress({ pct: 100, done: run.progress && run.progress.total, total: run.progress && run.progress.total }); showResults(id, body); }
+            if (final === 'DONE') {
+              const total = run.progress && run.progress.total;
+              setProgress({ pct: 100, done: total, total });
+              showResults(id, body);
+            }
           };
           if (!ACTIVE.includes(run.status)) { finish(run.status); return; }
-          // Live: the stream replays from the start, so nothing is missed between the GET and here.
+          // Live: the stream replays from the start, so nothing is missed between the GET and here;
+          // EventSource resumes by itself with Last-Event-ID after a dropped connection.
           const source = new EventSource('/runs/' + id + '/events?follow=1');
           state.source = source;
           const data = (ev) => { try { return JSON.parse(ev.data); } catch (e) { return {}; } };
-          source.addEventListener('stage', (ev) => { const d = data(ev); if (d.stage) { status.textContent = d.stage; status.className = 'status s-' + d.stage; } });
-          source.addEventListener('progress', (ev) => setProgress(data(ev)));
+          const inner = (d) => (d && typeof d.data === 'object' && d.data ? d.data : d);
+          source.addEventListener('stage', (ev) => { const d = inner(data(ev)); const s = d.stage || d.status;
+            if (s) { status.textContent = s; status.className = 'status s-' + s; } });
+          source.addEventListener('progress', (ev) => setProgress(inner(data(ev))));
           const end = (final) => () => { source.close(); state.source = null; finish(final); };
           source.addEventListener('completed', end('DONE'));
           source.addEventListener('failed', end('ERROR'));
@@ -53,67 +76,82 @@ extension DashboardScript {
         }
 
         async function showResults(id, body) {
-          const [results, equity, artifacts] = await Promise.all([
-            api('GET', '/runs/' + id + '/results'), api('GET', '/runs/' + id + '/equity?max_points=800'),
-            api('GET', '/runs/' + id + '/artifacts')]);
+          const [results, artifacts] = await Promise.all([
+            api('GET', '/runs/' + id + '/results'), api('GET', '/runs/' + id + '/artifacts')]);
           if (!body.isConnected) return;
-          if (!results.ok || !results.data) { body.replaceChildren(el('p', { class: 'err' }, errorText(results))); return; }
-          const ranked = results.data.results || [];
-          const best = ranked[0];
-          const heat = el('canvas', { id: 'heatmap', width: '560', height: '360' });
-          const chart = el('canvas', { id: 'equity-chart', width: '560', height: '360' });
-          body.replaceChildren(
+          if (!results.ok || !results.data) { setKids(body, el('p', { class: 'err' }, errorText(results))); return; }
+          const view = { id, ranked: results.data.results || [], selected: null, trades: { offset: 0, limit: 20 } };
+          view.heat = el('canvas', { id: 'heatmap', width: '560', height: '360', tabindex: '0',
+            'aria-label': 'Heatmap of total return by fast and slow; click a cell, or move with the arrow keys and press Enter, to open its variant' });
+          view.chart = el('canvas', { id: 'equity-chart', width: '560', height: '360', tabindex: '0',
+            'aria-label': 'Equity chart: drag or wheel to zoom, 0 to reset' });
+          const reset = el('button', { id: 'zoom-reset', on: { click: () => zoomEquity(view.chart, null) } }, 'Reset zoom');
+          view.title = el('span', { id: 'selected-variant' });
+          view.report = el('div', {});
+          view.tradesBox = el('div', {});
+          setKids(body,
             el('div', { class: 'grid2' },
-              el('section', {}, el('h2', {}, 'Equity, drawdown and buy & hold'), chart, el('div', { id: 'equity-legend', class: 'muted' })),
-              el('section', {}, el('h2', {}, 'Heatmap: total return %'), heat, el('div', { id: 'heat-info', class: 'muted' }))),
-            el('section', {}, el('h2', {}, 'Top variants ', el('span', { class: 'muted' }, '(select a row for its equity)')),
-              topTable(ranked, (v) => loadEquity(id, v.variant_key, chart))),
+              el('section', {}, el('h2', {}, 'Equity, drawdown and buy & hold: ', view.title), view.chart,
+                el('div', { class: 'row' }, reset, el('span', { class: 'muted' }, 'Drag across the chart or use the wheel to zoom.')),
+                el('div', { id: 'equity-legend', class: 'muted' })),
+              el('section', {}, el('h2', {}, 'Heatmap: total return %'), view.heat, el('div', { id: 'heat-info', class: 'muted' }))),
+            el('section', {}, el('h2', {}, 'Top variants ', el('span', { class: 'muted' }, '(select a row; sort by a column header)')),
+              topTable(view), savePreset(view)),
+            el('section', {}, el('h2', {}, 'Trades'), tradesFilter(view), view.tradesBox),
             el('div', { class: 'grid2' },
-              el('section', {}, el('h2', {}, 'Best variant report'), reportTable(best)),
+              el('section', {}, el('h2', {}, 'Report'), view.report),
               el('section', {}, el('h2', {}, 'Artifacts'), artifactList(id, artifacts))));
-          // A heatmap cell opens its variant when it is among the ranked ones (only those keep an equity curve).
-          drawHeatmap(heat, results.data.grid && results.data.grid.heatmap, (params) => {
-            const hit = ranked.find((v) => Object.entries(params).every(([k, x]) => v.params && v.params[k] === x));
-            if (hit) loadEquity(id, hit.variant_key, chart);
+          view.heatData = results.data.grid && results.data.grid.heatmap;
+          drawHeatmap(view.heat, view.heatData, (params) => openCell(view, params), null);
+          if (view.ranked.length) selectVariant(view, view.ranked[0]);
+          else setKids(view.report, el('p', { class: 'muted' }, 'No ranked variant.'));
+        }
+
+        // A heatmap cell opens its variant when it is among the kept (top-K) ones: only those can be replayed.
+        function openCell(view, params) {
+          const hit = view.ranked.find((v) => Object.entries(params).every(([k, x]) => v.params && v.params[k] === x));
+          if (hit) { selectVariant(view, hit); return; }
+          document.getElementById('heat-info').textContent = paramText(params)
+            + ' is not among the ' + fmtInt(view.ranked.length) + ' kept variants (raise top K to keep it).';
+        }
+
+        function selectVariant(view, v) {
+          view.selected = v;
+          view.title.textContent = v.variant_key;
+          document.querySelectorAll('#top-k tbody tr').forEach((tr) => {
+            const on = tr.getAttribute('data-variant') === v.variant_key;
+            tr.classList.toggle('selected', on);
+            tr.setAttribute('aria-selected', on ? 'true' : 'false');
           });
-          if (equity.ok && equity.data) drawEquity(chart, equity.data);
+          drawHeatmap(view.heat, view.heatData, (params) => openCell(view, params), v.params);
+          setKids(view.report, reportTable(v));
+          view.trades.offset = 0;
+          loadEquity(view);
+          loadTrades(view);
         }
 
         function paramText(params) {
           return Object.entries(params || {}).map(([k, v]) => k + ' ' + fmtValue(v)).join(', ');
         }
-        async function loadEquity(id, variant, chart) {
-          const r = await api('GET', '/runs/' + id + '/equity?max_points=800&variant=' + encodeURIComponent(variant));
-          if (!r.ok || !r.data || !chart.isConnected) return;
-          drawEquity(chart, r.data);
-          document.querySelectorAll('#top-k tbody tr').forEach((tr) =>
-            tr.classList.toggle('selected', tr.getAttribute('data-variant') === variant));
+        async function loadEquity(view) {
+          const key = view.selected.variant_key;
+          const r = await api('GET', '/runs/' + view.id + '/equity?max_points=800&variant=' + encodeURIComponent(key));
+          if (!r.ok || !r.data || !view.chart.isConnected || view.selected.variant_key !== key) return;
+          drawEquity(view.chart, r.data);
         }
 
-        function topTable(ranked, select) {
-          const cols = ['total_return_pct', 'cagr_pct', 'sharpe_ratio', 'max_drawdown_pct', 'win_rate_pct', 'total_trades'];
-          const head = el('tr', {}, el('th', {}, '#'), el('th', {}, 'Parameters'), cols.map((c) => el('th', { class: 'num' }, humanize(c))));
-          const rows = ranked.map((v, i) => el('tr', { 'data-variant': v.variant_key, tabindex: '0',
-            class: i === 0 ? 'selected' : '', on: {
-              click: () => select(v), keydown: (ev) => { if (ev.key === 'Enter') select(v); } } },
-            el('td', {}, fmtInt(v.rank)), el('td', {}, paramText(v.params)),
-            cols.map((c) => el('td', { class: 'num' }, c === 'total_trades' ? fmtInt(v.metrics && v.metrics[c]) : fmtNum(v.metrics && v.metrics[c], 2)))));
-          return el('table', { id: 'top-k' }, el('thead', {}, head), el('tbody', {}, rows));
-        }
-        function reportTable(best) {
-          if (!best) return el('p', { class: 'muted' }, 'No ranked variant.');
-          const source = best.report || best.metrics || {};
-          const entries = Array.isArray(source) ? source.map((row) => [row.name || row.label || row.key, row.value]) : Object.entries(source);
-          // Durations come in seconds; everything else is a number, a time or a word.
-          const show = (k, v) => (/duration|period/i.test(k) && isNum(v) ? fmtDuration(v) : fmtValue(v));
-          return el('table', { id: 'report' }, el('tbody', {}, entries.map(([k, v]) =>
-            el('tr', { class: 'report-row' }, el('th', {}, humanize(k)), el('td', { class: 'num' }, show(k, v))))));
-        }
-        function artifactList(id, r) {
-          if (!r.ok || !r.data || !Array.isArray(r.data.files)) return el('p', { class: 'muted' }, 'No artifacts yet.');
-          return el('ul', { id: 'artifacts' }, el('li', {}, el('a', { href: '/runs/' + id + '/artifacts' }, 'manifest.json')),
-            r.data.files.map((f) => el('li', {}, el('a', { href: '/runs/' + id + '/artifacts/' + encodeURIComponent(f.name) }, f.name),
-              ' ', el('span', { class: 'muted' }, fmtInt(f.size) + ' bytes'))));
+        function savePreset(view) {
+          const name = el('input', { id: 'variant-preset-name', size: '20', placeholder: 'preset name' });
+          const note = el('span', { id: 'variant-preset-message', role: 'status' });
+          const save = el('button', { id: 'variant-preset-save', on: { click: async () => {
+            const v = view.selected;
+            if (!v || !v.spec) { note.className = 'err'; note.textContent = 'No variant selected.'; return; }
+            if (!name.value.trim()) { note.className = 'err'; note.textContent = 'Name the preset first.'; return; }
+            const r = await api('POST', '/presets', { name: name.value.trim(), config: v.spec });
+            note.className = r.ok ? 'ok' : 'err';
+            note.textContent = r.ok && r.data ? 'Saved ' + v.variant_key + ' as preset ' + r.data.name + ' (' + r.data.preset_id + ').' : errorText(r);
+          } } }, 'Save selected variant as preset');
+          return el('div', { class: 'row' }, el('label', {}, 'Preset name', name), save, note);
         }
 
         """#
