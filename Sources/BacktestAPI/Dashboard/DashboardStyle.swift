@@ -66,10 +66,11 @@ enum DashboardStyle {
         /* A phone keeps the columns that matter: the run, its status, its best return and the actions. */
         @media (max-width: 600px) {
           .wide { display: none; }
-          .rid { display: inline-block; max-width: 9ch; overflow: hidden; text-overflow: ellipsis;
+          .rid { display: inline-block; max-width: 8ch; overflow: hidden; text-overflow: ellipsis;
             white-space: nowrap; vertical-align: bottom; }
           th, td { padding: .25rem .3rem; }
           th.num { white-space: normal; }
+          td button { padding: .2rem .35rem; }
         }
         @media (max-width: 480px) {
           main { padding: .5rem; }
