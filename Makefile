@@ -33,8 +33,9 @@ build-release: deps
 run: build-release
 	.build/release/backtestd serve --host $(HOST) --port $(PORT) --data-dir $(DATA_DIR) --config configs/default.json
 
-## test: warnings are errors in our targets (Package.swift), unit + live tests, then a curl smoke test
-test: unit smoke conformance
+## test: warnings are errors in our targets (Package.swift), unit + live tests, a curl smoke test, the
+## dashboard in headless Chromium, then the OpenAPI conformance run
+test: unit smoke browser conformance
 
 unit: deps
 	$(SWIFT) build --build-tests
@@ -61,7 +62,8 @@ venv:
 	  .build/venv/bin/pip install -q --disable-pip-version-check 'selenium>=4.20'
 
 ## browser: the dashboard (`GET /`) in headless Chromium (Debian's chromium + chromium-driver) against
-## a live release server; screenshots of each screen under .build/screenshots
+## a live release server, without and with keys (about a minute); screenshots of each screen (1280 and
+## 390 px wide) under .build/screenshots
 browser: build-release venv
 	@$(MAKE) --no-print-directory deps APT_PACKAGES="$(BROWSER_APT_PACKAGES)"
 	bash Tests/Browser/run-browser.sh .build/release/backtestd

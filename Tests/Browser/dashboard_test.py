@@ -4,217 +4,257 @@
     python dashboard_test.py BASE_URL [SCREENSHOT_DIR]
     python dashboard_test.py --key KEY BASE_URL [SCREENSHOT_DIR]   (the server has keys: sign in)
 
-Submits a small GOOG 1d grid through the form (with a double click: one run must come of it), waits for
-DONE on the page, opens the run and checks that the heatmap and equity canvases were drawn and the report
-rows shown, then cancels a large second run from its page. Fails on any console error and on any request
-to another origin. Screenshots of each screen go to SCREENSHOT_DIR (default .build/screenshots).
+Datasets (a bad upload's lines inline, a good upload with its progress bar, the preview chart), the
+form (the server's 422 next to each field, save as preset, a double click making one run), the run
+followed to 100 %, its page (heatmap, equity, report, trades with paging and a date filter, heatmap
+click, top-K sorting by mouse and keyboard, zoom, save the variant as a preset), a second run
+cancelled, two runs compared. Fails on any console error nobody expected and on any request to
+another origin. Screenshots of each screen (1280 wide, and 390 wide for a phone) go to
+SCREENSHOT_DIR (default .build/screenshots).
 """
-import json
+import gzip
 import os
-import shutil
 import sys
-import time
+import tempfile
 from urllib.parse import urlparse
 
-from selenium import webdriver
-from selenium.webdriver.chrome.options import Options
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.action_chains import ActionChains
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
+
+from browser_support import DRAWN, Shots, audit, bad_words, check, chromium, failures, fetch_json, fill, set_value
+from dashboard_run_page import check_run_page
 
 arguments = sys.argv[1:]
 key = None
 if arguments[:1] == ["--key"]:
     key, arguments = arguments[1], arguments[2:]
 base = arguments[0].rstrip("/")
-shots = arguments[1] if len(arguments) > 1 else ".build/screenshots"
-os.makedirs(shots, exist_ok=True)
 origin = "{0.scheme}://{0.netloc}".format(urlparse(base))
-failures = []
 
 
-def check(name, ok, detail=""):
-    print(("ok   " if ok else "FAIL ") + name + (": " + str(detail) if detail and not ok else ""))
-    if not ok:
-        failures.append(name)
-
-
-def screenshot(driver, name):
-    # The whole page, not only the first screen.
-    height = driver.execute_script("return document.documentElement.scrollHeight")
-    driver.set_window_size(1280, max(800, min(int(height) + 40, 4000)))
-    path = os.path.join(shots, ("keys-" if key else "") + name + ".png")
-    driver.save_screenshot(path)
-    print("     screenshot " + path)
-
-
-# Non-transparent samples on a canvas the page cleared: > 0 means something was drawn on it.
-DRAWN = """
-const c = document.getElementById(arguments[0]);
-if (!c) return -1;
-const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-let n = 0;
-for (let i = 3; i < d.length; i += 4 * 7) if (d[i] !== 0) n += 1;
-return n;
-"""
-
-# With keys, the page's first `GET /session` and a wrong key are answered 401 on purpose; Chromium logs
-# each 401 as a console error, so exactly those are expected, and nothing else.
-# The deliberately invalid submission's 422 is expected the same way.
-def expected_console_error(entry):
-    message = entry.get("message", "")
-    if "/backtests - Failed to load resource" in message and " 422 " in message:
+# Deliberate refusals the browser logs as errors: the invalid submission (422), the bad upload (422)
+# and, with keys, the page's first `GET /session` and the wrong key (401).
+def expected_error(message):
+    if "Failed to load resource" in message and " 422 " in message and ("/backtests" in message or "/datasets" in message):
         return True
     return key is not None and "/session - Failed to load resource" in message and " 401 " in message
 
 
-def sign_in(driver, wait):
+def sign_in(driver, wait, shots):
     driver.get(base + "/")
     wait.until(lambda d: d.find_elements(By.ID, "key"))
-    check("with keys the page asks to sign in", not driver.find_elements(By.ID, "new-backtest"))
-    screenshot(driver, "0-sign-in")
+    check("with keys the page asks to sign in", not driver.find_elements(By.ID, "runs-section"))
+    shots.take("0-sign-in")
     driver.find_element(By.ID, "key").send_keys("bt_not_a_real_key")
     driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
     wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "[role=alert]").text)
-    check("a wrong key shows the server's message", "key" in driver.find_element(By.CSS_SELECTOR, "[role=alert]").text.lower(),
-          driver.find_element(By.CSS_SELECTOR, "[role=alert]").text)
-    box = driver.find_element(By.ID, "key")
-    box.clear()
-    box.send_keys(key)
+    alert = driver.find_element(By.CSS_SELECTOR, "[role=alert]").text
+    check("a wrong key shows the server's message", "key" in alert.lower(), alert)
+    fill(driver, "key", key)
     driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
-    wait.until(lambda d: d.find_elements(By.ID, "new-backtest"))
+    wait.until(lambda d: d.find_elements(By.ID, "runs-section"))
     check("the right key signs in (the session cookie authenticates the page)",
           "alice" in driver.find_element(By.ID, "who").text)
 
 
-options = Options()
-options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
-for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--window-size=1280,800", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"):
-    options.add_argument(argument)
-options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-driver = webdriver.Chrome(options=options,
-                          service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"))
-wait = WebDriverWait(driver, 60)
-try:
-    if key:
-        sign_in(driver, wait)
-    driver.get(base + "/")
+def upload(driver, wait, path, symbol, timeframe):
+    driver.find_element(By.ID, "upload-file").send_keys(path)
+    fill(driver, "upload-symbol", symbol)
+    Select(driver.find_element(By.ID, "upload-timeframe")).select_by_value(timeframe)
+    driver.find_element(By.ID, "upload-send").click()
+    wait.until(lambda d: d.find_element(By.ID, "upload-message").text)
+    return driver.find_element(By.ID, "upload-message")
+
+
+def datasets_screen(driver, wait, shots, folder):
+    driver.get(base + "/#/datasets")
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#datasets tbody tr"))
+    wait.until(lambda d: d.execute_script(DRAWN, "candles") > 100)
+    check("the datasets list shows the samples", len(driver.find_elements(By.CSS_SELECTOR, "#datasets tbody tr")) >= 3)
+    check("the preview chart of the first dataset is drawn", driver.execute_script(DRAWN, "candles") > 100)
+    bad = os.path.join(folder, "bad.csv")
+    with open(bad, "w") as out:
+        out.write("timestamp,open,high,low,close,volume\n2020-01-01T00:00:00Z,1,2,0.5,1.5,100\n"
+                  "2020-01-02T00:00:00Z,abc,2,0.5,1.5,100\n2020-01-03T00:00:00Z,1,2,0.5,1.5,-5\n")
+    upload(driver, wait, bad, "BAD", "1d")
+    lines = [li.text for li in driver.find_elements(By.CSS_SELECTOR, "#upload-errors li")]
+    check("a bad upload's lines appear inline (422 details)",
+          len(lines) == 2 and lines[0].startswith("line 3") and lines[1].startswith("line 4"), lines)
+    shots.take("1-datasets-422")
+    # About 2 MB of one-minute bars: large enough for the upload to report progress.
+    good = os.path.join(folder, "TESTUP_1m.csv")
+    with open(good, "w") as out:
+        out.write("timestamp,open,high,low,close,volume\n")
+        price = 100.0
+        for i in range(40000):
+            minute = 1577836800 + 60 * i
+            step = ((i * 7919) % 13 - 6) / 100.0
+            o, c = price, max(1.0, price + step)
+            out.write("%d,%.2f,%.2f,%.2f,%.2f,%d\n" % (minute * 1000, o, max(o, c) + 0.05, min(o, c) - 0.05, c, 1000 + i % 50))
+            price = c
+    message = upload(driver, wait, good, "TESTUP", "1m")
+    check("a good upload is stored", message.get_attribute("class") == "ok" and "TESTUP" in message.text, message.text)
+    bar = driver.find_element(By.ID, "upload-bar")
+    check("the upload progress bar reached 100 % through upload progress events",
+          bar.get_attribute("aria-valuenow") == "100" and int(bar.get_attribute("data-events")) >= 1,
+          (bar.get_attribute("aria-valuenow"), bar.get_attribute("data-events")))
+    shots.take("1-datasets-uploaded")
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#datasets tr.selected") and
+               "TESTUP" in d.find_element(By.CSS_SELECTOR, "#datasets tr.selected").text)
+    wait.until(lambda d: d.execute_script(DRAWN, "candles") > 100)
+    check("the new dataset is listed, selected and previewed", driver.execute_script(DRAWN, "candles") > 100)
+    small = os.path.join(folder, "TESTGZ_1d.csv.gz")
+    with gzip.open(small, "wt") as out:
+        out.write("timestamp,open,high,low,close,volume\n")
+        for i in range(120):
+            out.write("%d,%.2f,%.2f,%.2f,%.2f,100\n" % ((1577836800 + 86400 * i) * 1000, 50 + i % 9, 52 + i % 9, 49 + i % 9, 51 + i % 7))
+    message = upload(driver, wait, small, "TESTGZ", "1d")
+    check("a .csv.gz upload is stored", message.get_attribute("class") == "ok" and "120 bars" in message.text, message.text)
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#datasets tr.selected") and
+               "TESTGZ" in d.find_element(By.CSS_SELECTOR, "#datasets tr.selected").text)
+    wait.until(lambda d: d.execute_script(DRAWN, "candles") > 100)
+    check("a short dataset previews as candles", "(candles)" in driver.find_element(By.ID, "preview-note").text)
+    check("no NaN, undefined or null on the datasets screen", not bad_words(driver), bad_words(driver))
+    shots.take("1-datasets")
+    shots.phone("1-datasets")
+
+
+def new_backtest(driver, wait, shots):
+    driver.get(base + "/#/new")
     wait.until(lambda d: d.find_elements(By.ID, "new-backtest"))
     Select(driver.find_element(By.ID, "symbol")).select_by_value("GOOG")
     Select(driver.find_element(By.ID, "timeframe")).select_by_value("1d")
-    for field, value in (("fast", "5-30:5"), ("slow", "20,50,100")):
-        box = driver.find_element(By.ID, field)
-        box.clear()
-        box.send_keys(value)
+    fill(driver, "fast", "5-30:5")
+    fill(driver, "slow", "20,50,100")
     count = driver.find_element(By.ID, "variant-count").text
-    check("the form counts the variants live (fast < slow)", count.startswith("15 variants"), count)
-
-    def fill(field, value):
-        box = driver.find_element(By.ID, field)
-        box.clear()
-        box.send_keys(value)
-
-    fill("fee_bps", "5000")
-    fill("top_k", "5000")
+    check("the form counts the variants live (fast < slow)", count.startswith("15 variants (3 skipped"), count)
+    fill(driver, "fee_bps", "5000")
+    fill(driver, "top_k", "5000")
+    fill(driver, "stop_loss_pct", "-2")
     driver.find_element(By.ID, "submit").click()
     wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "[data-path='top_k']").text)
+    near = lambda path: driver.find_element(By.CSS_SELECTOR, "[data-path='%s']" % path).text
     check("the server's 422 details appear next to their fields",
-          "1000" in driver.find_element(By.CSS_SELECTOR, "[data-path='top_k']").text
-          and "1000" in driver.find_element(By.CSS_SELECTOR, "[data-path='execution']").text)
-    screenshot(driver, "1-home-422")
-    fill("fee_bps", "10")
-    fill("top_k", "10")
-    screenshot(driver, "1-home")
-
+          "1000" in near("top_k") and "1000" in near("execution.fee_bps") and "100" in near("risk.stop_loss_pct"),
+          (near("top_k"), near("execution.fee_bps"), near("risk.stop_loss_pct")))
+    shots.take("2-new-422")
+    fill(driver, "fee_bps", "10")
+    fill(driver, "top_k", "20")
+    fill(driver, "stop_loss_pct", "15")
+    fill(driver, "seed", "7")
+    fill(driver, "permutation_n", "10")
+    set_value(driver, "from", "2005-01-01")
+    set_value(driver, "to", "2012-12-31")
+    fill(driver, "preset-name", "form grid")
+    driver.find_element(By.ID, "preset-save").click()
+    wait.until(lambda d: d.find_element(By.ID, "preset-message").text)
+    check("the form is saved as a preset", "Saved as preset form grid" in driver.find_element(By.ID, "preset-message").text,
+          driver.find_element(By.ID, "preset-message").text)
+    fill(driver, "fee_bps", "99")
+    Select(driver.find_element(By.ID, "preset")).select_by_visible_text(
+        [o.text for o in Select(driver.find_element(By.ID, "preset")).options if o.text.startswith("form grid")][0])
+    driver.find_element(By.ID, "preset-load").click()
+    check("loading the preset puts its values back in the form",
+          driver.find_element(By.ID, "fee_bps").get_attribute("value") == "10"
+          and driver.find_element(By.ID, "from").get_attribute("value") == "2005-01-01"
+          and driver.find_element(By.ID, "fast").get_attribute("value") == "5-30:5",
+          driver.find_element(By.ID, "fee_bps").get_attribute("value"))
+    check("no NaN, undefined or null on the form", not bad_words(driver), bad_words(driver))
+    shots.take("2-new")
+    shots.phone("2-new")
     ActionChains(driver).double_click(driver.find_element(By.ID, "submit")).perform()
     wait.until(lambda d: "#/runs/" in d.current_url)
-    run_id = driver.current_url.split("#/runs/")[1]
-    wait.until(lambda d: d.find_element(By.ID, "run-status").text in ("DONE", "ERROR", "CANCELLED"))
-    check("the run reaches DONE on the page", driver.find_element(By.ID, "run-status").text == "DONE")
-    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#report .report-row"))
-    rows = driver.find_elements(By.CSS_SELECTOR, "#report .report-row")
-    check("the best variant's report rows appear", len(rows) >= 20, len(rows))
-    check("the top-K table lists ranked variants",
-          len(driver.find_elements(By.CSS_SELECTOR, "#top-k tbody tr")) >= 5)
-    check("the three reproducibility hashes and the input hash are shown",
-          len(driver.find_elements(By.CSS_SELECTOR, "#hashes tr")) == 4)
-    check("artifact links are listed", len(driver.find_elements(By.CSS_SELECTOR, "#artifacts a")) >= 4)
-    check("the heatmap canvas is drawn", driver.execute_script(DRAWN, "heatmap") > 100)
-    check("the equity canvas is drawn", driver.execute_script(DRAWN, "equity-chart") > 100)
-    second = driver.find_elements(By.CSS_SELECTOR, "#top-k tbody tr")[1]
-    variant = second.get_attribute("data-variant")
-    second.click()
-    wait.until(lambda d: d.find_element(By.ID, "equity-legend").text.startswith(variant + ":"))
-    check("selecting a top-K row draws that variant's equity",
-          "selected" in second.get_attribute("class") and driver.execute_script(DRAWN, "equity-chart") > 100)
-    text = driver.execute_script("return document.body.innerText")
-    check("no NaN or undefined on screen", "NaN" not in text and "undefined" not in text)
-    screenshot(driver, "2-run")
+    return driver.current_url.split("#/runs/")[1]
 
-    total = driver.execute_script(
-        "const r = await fetch('/runs?limit=5', {credentials: 'same-origin'}); return (await r.json()).total;")
+
+def submit_by_api(driver, wait, body):
+    answer = fetch_json(driver, "POST", "/backtests", body)
+    check("a run submitted through the API is accepted", answer["status"] in (200, 202), answer)
+    return answer["data"]["run_id"]
+
+
+driver = chromium()
+# A list re-rendered under a wait's feet is asked again, not a failure.
+wait = WebDriverWait(driver, 60, ignored_exceptions=(StaleElementReferenceException,))
+shots = Shots(driver, arguments[1] if len(arguments) > 1 else ".build/screenshots", "keys-" if key else "")
+folder = tempfile.mkdtemp()
+try:
+    if key:
+        sign_in(driver, wait, shots)
+    datasets_screen(driver, wait, shots, folder)
+    run_id = new_backtest(driver, wait, shots)
+    check_run_page(driver, wait, shots, run_id)
+    total = fetch_json(driver, "GET", "/runs?limit=5")["data"]["total"]
     check("a double click made exactly one run", total == 1, total)
 
-    driver.execute_cdp_cmd("Emulation.setEmulatedMedia",
-                           {"features": [{"name": "prefers-color-scheme", "value": "dark"}]})
-    # The same page, not reloaded: the canvases must follow the theme change by themselves.
-    HEAT_LABEL = ("const c = document.getElementById('heatmap'); const d = c.getContext('2d')"
-                  ".getImageData(0, 0, 48, c.height).data; let m = 0;"
-                  "for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 0) m = Math.max(m, d[i]); return m;")
-    wait.until(lambda d: d.execute_script(HEAT_LABEL) > 180)
-    check("the heatmap's labels are redrawn light on dark", driver.execute_script(HEAT_LABEL) > 180)
-    background = driver.execute_script("return getComputedStyle(document.body).backgroundColor")
-    check("dark mode follows prefers-color-scheme", background == "rgb(15, 18, 23)", background)
-    screenshot(driver, "3-run-dark")
-
     # A second, large run (about 500,000 variants over 5,000 bars) cancelled from its page.
-    driver.get(base + "/#/")
+    driver.get(base + "/#/new")
     wait.until(lambda d: d.find_elements(By.ID, "new-backtest"))
     Select(driver.find_element(By.ID, "symbol")).select_by_value("EURUSD")
     Select(driver.find_element(By.ID, "timeframe")).select_by_value("1h")
-    fill("fast", "2-1000")
-    fill("slow", "3-1002")
+    fill(driver, "fast", "2-1000")
+    fill(driver, "slow", "3-1002")
     driver.find_element(By.ID, "submit").click()
     wait.until(lambda d: "#/runs/" in d.current_url and run_id not in d.current_url)
     cancelled_id = driver.current_url.split("#/runs/")[1]
     wait.until(lambda d: d.find_elements(By.ID, "cancel"))
+    wait.until(lambda d: d.find_element(By.ID, "run-status").text == "RUNNING")
+    wait.until(lambda d: not d.find_element(By.ID, "run-progress").text.startswith("0.00 %"))
+    live = driver.find_element(By.ID, "run-progress").text
+    check("live progress arrives over SSE (percent, ETA, bar-variants/s)", "ETA" in live and "bar-variants/s" in live, live)
+    shots.take("4-running")
     driver.find_element(By.ID, "cancel").click()
     wait.until(lambda d: d.find_element(By.ID, "run-status").text in ("DONE", "ERROR", "CANCELLED"))
     check("a running run is cancelled from its page", driver.find_element(By.ID, "run-status").text == "CANCELLED",
           driver.find_element(By.ID, "run-status").text)
     check("a finished run offers no cancel", not driver.find_elements(By.ID, "cancel"))
-    screenshot(driver, "3-cancelled-dark")
 
+    # A third run to compare with the first.
+    third = submit_by_api(driver, wait, {"symbol": "GOOG", "timeframe": "1d", "strategy": {"name": "dual_sma"},
+                                         "grid": {"fast": {"values": [5, 10]}, "slow": {"values": [30, 60]}},
+                                         "execution": {"fee_bps": 0}, "top_k": 4})
     driver.get(base + "/#/")
-    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#runs tbody tr"))
-    check("the runs list shows the run as DONE",
-          "DONE" in driver.find_element(By.CSS_SELECTOR, "#runs tbody tr[data-run='%s']" % run_id).text)
-    check("the runs list shows the second run as CANCELLED",
-          "CANCELLED" in driver.find_element(By.CSS_SELECTOR, "#runs tbody tr[data-run='%s']" % cancelled_id).text)
-    screenshot(driver, "4-runs-dark")
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#runs tr[data-run='%s']" % third)
+               and "DONE" in d.find_element(By.CSS_SELECTOR, "#runs tr[data-run='%s']" % third).text)
+    row = lambda rid: driver.find_element(By.CSS_SELECTOR, "#runs tbody tr[data-run='%s']" % rid)
+    check("the runs list shows the run as DONE", "DONE" in row(run_id).text)
+    check("the runs list shows the second run as CANCELLED", "CANCELLED" in row(cancelled_id).text)
+    best = row(run_id).find_element(By.CSS_SELECTOR, "td.best").text
+    check("the runs list shows the best return of a DONE run", best.endswith("%") and any(ch.isdigit() for ch in best), best)
+    check("a cancelled run has no best return", row(cancelled_id).find_element(By.CSS_SELECTOR, "td.best").text == "\u2013")
+    check("no NaN, undefined or null on the runs list", not bad_words(driver), bad_words(driver))
+    shots.take("5-runs")
+    shots.phone("5-runs", whole=("#runs",))
+    for rid in (run_id, third):
+        row(rid).find_element(By.CSS_SELECTOR, "input[type=checkbox]").click()
+    driver.find_element(By.ID, "compare-picked").click()
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#compare .compare-row"))
+    wait.until(lambda d: d.execute_script(DRAWN, "compare-chart") > 100)
+    heads = driver.find_elements(By.CSS_SELECTOR, "#compare thead th")
+    check("compare shows both runs side by side", len(heads) == 3, len(heads))
+    check("compare lists the key metrics", len(driver.find_elements(By.CSS_SELECTOR, "#compare .compare-row")) >= 10)
+    check("the overlaid equity curves are drawn", driver.execute_script(DRAWN, "compare-chart") > 100)
+    check("the compare legend names both runs", all(r in driver.find_element(By.ID, "compare-legend").text for r in (run_id, third)))
+    check("no NaN, undefined or null on compare", not bad_words(driver), bad_words(driver))
+    shots.take("6-compare")
+    shots.phone("6-compare", whole=("#compare",))
 
-    severe = [entry for entry in driver.get_log("browser")
-              if entry.get("level") == "SEVERE" and not expected_console_error(entry)]
+    driver.get(base + "/#/compare")
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#compare-pick tbody tr"))
+    picks = [tr.get_attribute("data-run") for tr in driver.find_elements(By.CSS_SELECTOR, "#compare-pick tbody tr")]
+    check("Compare alone offers the finished runs to pick", run_id in picks and third in picks and cancelled_id not in picks, picks)
+    shots.take("6-compare-pick")
+
+    severe, foreign = audit(driver, origin, expected_error)
     check("no console errors", not severe, severe)
-    foreign = set()
-    for entry in driver.get_log("performance"):
-        message = json.loads(entry["message"]).get("message", {})
-        if message.get("method") == "Network.requestWillBeSent":
-            url = message["params"]["request"]["url"]
-            if not url.startswith(origin + "/") and not url.startswith("data:"):
-                foreign.add(url)
-    for url in driver.execute_script("return performance.getEntriesByType('resource').map((e) => e.name)"):
-        if not url.startswith(origin + "/"):
-            foreign.add(url)
     check("no request to another origin", not foreign, sorted(foreign))
 except Exception as error:  # a timeout or a missing element is a failure with a screenshot, not a trace only
     failures.append(repr(error))
     print("FAIL " + repr(error))
     try:
-        screenshot(driver, "failure")
+        shots.take("failure")
         for entry in driver.get_log("browser"):
             print("     console " + str(entry))
     except Exception:
