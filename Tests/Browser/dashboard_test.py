@@ -14,6 +14,7 @@ SCREENSHOT_DIR (default .build/screenshots).
 """
 import gzip
 import os
+import random
 import sys
 import tempfile
 from urllib.parse import urlparse
@@ -85,13 +86,13 @@ def datasets_screen(driver, wait, shots, folder):
     shots.take("1-datasets-422")
     # About 2 MB of one-minute bars: large enough for the upload to report progress.
     good = os.path.join(folder, "TESTUP_1m.csv")
+    walk = random.Random(7)
     with open(good, "w") as out:
         out.write("timestamp,open,high,low,close,volume\n")
         price = 100.0
         for i in range(40000):
             minute = 1577836800 + 60 * i
-            step = ((i * 7919) % 13 - 6) / 100.0
-            o, c = price, max(1.0, price + step)
+            o, c = price, max(1.0, price + walk.gauss(0, 0.08))
             out.write("%d,%.2f,%.2f,%.2f,%.2f,%d\n" % (minute * 1000, o, max(o, c) + 0.05, min(o, c) - 0.05, c, 1000 + i % 50))
             price = c
     message = upload(driver, wait, good, "TESTUP", "1m")
@@ -100,11 +101,14 @@ def datasets_screen(driver, wait, shots, folder):
     check("the upload progress bar reached 100 % through upload progress events",
           bar.get_attribute("aria-valuenow") == "100" and int(bar.get_attribute("data-events")) >= 1,
           (bar.get_attribute("aria-valuenow"), bar.get_attribute("data-events")))
-    shots.take("1-datasets-uploaded")
     wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#datasets tr.selected") and
                "TESTUP" in d.find_element(By.CSS_SELECTOR, "#datasets tr.selected").text)
     wait.until(lambda d: d.execute_script(DRAWN, "candles") > 100)
-    check("the new dataset is listed, selected and previewed", driver.execute_script(DRAWN, "candles") > 100)
+    check("the new dataset is listed, selected and previewed whole",
+          driver.execute_script(DRAWN, "candles") > 100
+          and driver.find_element(By.ID, "preview-note").text.startswith("40,000 bars"),
+          driver.find_element(By.ID, "preview-note").text)
+    shots.take("1-datasets-uploaded")
     small = os.path.join(folder, "TESTGZ_1d.csv.gz")
     with gzip.open(small, "wt") as out:
         out.write("timestamp,open,high,low,close,volume\n")

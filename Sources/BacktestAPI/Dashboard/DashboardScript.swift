@@ -86,6 +86,8 @@ enum DashboardScript {
 
         function showSignIn(message) {
           stopLive();
+          // Every screen needs the session: the links come back once signed in.
+          document.getElementById('nav').hidden = true;
           const key = el('input', { type: 'password', id: 'key', autocomplete: 'off', size: '44' });
           const error = el('div', { class: 'err', role: 'alert' }, message || '');
           const form = el('form', { on: { submit: async (ev) => {
@@ -124,6 +126,7 @@ enum DashboardScript {
           stopLive();
           if (!(await checkSession())) { showSignIn(); return; }
           const hash = location.hash || '#/';
+          document.getElementById('nav').hidden = false;
           markNav(hash);
           const run = hash.match(/^#\/runs\/([A-Za-z0-9_-]+)$/);
           const compare = hash.match(/^#\/compare(?:\/([A-Za-z0-9_,-]*))?$/);

@@ -102,11 +102,20 @@ extension DashboardScript {
             'aria-label': 'Price chart of ' + d.symbol + ' ' + d.timeframe });
           const note = el('div', { class: 'muted', id: 'preview-note' }, 'Loading\u2026');
           setKids(box, el('h2', {}, 'Preview: ' + d.symbol + ' ' + d.timeframe), canvas, note);
-          const r = await api('GET', '/datasets/' + d.dataset_id + '/candles?limit=5000');
-          if (!canvas.isConnected) return;
-          if (!r.ok || !r.data) { note.className = 'err'; note.textContent = errorText(r); return; }
-          const candles = (r.data.candles || []).filter((c) => isNum(c.open) && isNum(c.high) && isNum(c.low) && isNum(c.close));
-          const total = isNum(r.data.total) ? r.data.total : candles.length;
+          // Pages of 20,000 bars (about 2 MB of JSON each), each starting just after the last one, up to
+          // 60,000: the whole of most datasets, the start of the largest.
+          let candles = [], total = 0, from = '';
+          for (let page = 0; page < 3; page += 1) {
+            const r = await api('GET', '/datasets/' + d.dataset_id + '/candles?limit=20000' + (from ? '&from=' + encodeURIComponent(from) : ''));
+            if (!canvas.isConnected) return;
+            if (!r.ok || !r.data) { note.className = 'err'; note.textContent = errorText(r); return; }
+            const got = r.data.candles || [];
+            if (page === 0) total = isNum(r.data.total) ? r.data.total : got.length;
+            candles = candles.concat(got.filter((c) => isNum(c.open) && isNum(c.high) && isNum(c.low) && isNum(c.close)));
+            const last = Date.parse(got.length ? got[got.length - 1].t : '');
+            if (got.length < 20000 || candles.length >= total || Number.isNaN(last)) break;
+            from = new Date(last + 1).toISOString();
+          }
           drawCandles(canvas, candles);
           note.textContent = (candles.length < total ? 'The first ' + fmtInt(candles.length) + ' of ' : '') + fmtInt(total) + ' bars, '
             + fmtTime(candles.length ? candles[0].t : null) + ' to ' + fmtTime(candles.length ? candles[candles.length - 1].t : null)
@@ -119,7 +128,8 @@ extension DashboardScript {
           const W = canvas.width, H = canvas.height, left = 70, right = 10, top = 8, bottom = 22;
           ctx.clearRect(0, 0, W, H);
           if (!candles.length) return;
-          const lo = Math.min(...candles.map((c) => c.low)), hi = Math.max(...candles.map((c) => c.high));
+          let lo = Infinity, hi = -Infinity;
+          for (const c of candles) { lo = Math.min(lo, c.low); hi = Math.max(hi, c.high); }
           const n = candles.length, step = (W - left - right) / n;
           const x = (i) => left + (i + 0.5) * step;
           const y = (v) => top + (hi === lo ? 0.5 : (hi - v) / (hi - lo)) * (H - top - bottom);

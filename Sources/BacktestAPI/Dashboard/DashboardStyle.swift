@@ -15,6 +15,7 @@ enum DashboardStyle {
         header h1 { font-size: 1.1rem; margin: 0; }
         header a { color: var(--fg); }
         nav { display: flex; flex-wrap: wrap; gap: .2rem .9rem; }
+        nav[hidden] { display: none; }
         nav a { text-decoration: none; padding: .1rem 0; }
         nav a[aria-current=page] { border-bottom: 2px solid var(--accent); font-weight: 600; }
         #who { margin-left: auto; color: var(--muted); }
