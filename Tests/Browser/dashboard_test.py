@@ -205,7 +205,8 @@ try:
     cancelled_id = driver.current_url.split("#/runs/")[1]
     wait.until(lambda d: d.find_elements(By.ID, "cancel"))
     wait.until(lambda d: d.find_element(By.ID, "run-status").text == "RUNNING")
-    wait.until(lambda d: not d.find_element(By.ID, "run-progress").text.startswith("0.00 %"))
+    # The rate needs two progress events some time apart: wait for it rather than for the first one.
+    wait.until(lambda d: "bar-variants/s" in d.find_element(By.ID, "run-progress").text)
     live = driver.find_element(By.ID, "run-progress").text
     check("live progress arrives over SSE (percent, ETA, bar-variants/s)", "ETA" in live and "bar-variants/s" in live, live)
     shots.take("4-running")

@@ -47,6 +47,11 @@ extension DashboardScript {
             ctx.fillStyle = isNum(v) ? heatColor(v, scale) : themeColor('--line');
             ctx.fillRect(left + j * cw + 1, top + i * ch + 1, cw - 2, ch - 2);
           }));
+          // The colour scale, red (−scale) through pale (0) to green (+scale), in the bottom-right corner.
+          const lx = W - right - 120, ly = H - 14;
+          for (let k = 0; k < 120; k += 1) { ctx.fillStyle = heatColor((k / 119 * 2 - 1) * scale, scale); ctx.fillRect(lx + k, ly, 1, 8); }
+          ctx.fillStyle = themeColor('--muted'); ctx.textBaseline = 'middle';
+          ctx.textAlign = 'right'; ctx.fillText('scale \u00b1' + fmtPct(scale), lx - 4, ly + 4);
           const si = selected ? heat.rows.indexOf(selected[heat.row_param]) : -1;
           const sj = selected ? heat.cols.indexOf(selected[heat.col_param]) : -1;
           if (si >= 0 && sj >= 0) {
