@@ -24,6 +24,7 @@ extension DashboardScript {
           const info = document.getElementById('heat-info');
           if (!heat || !Array.isArray(heat.values) || !Array.isArray(heat.rows) || !Array.isArray(heat.cols)) {
             info.textContent = 'A heatmap needs a grid over exactly two parameters.';
+            canvas.hidden = true;
             return;
           }
           const ctx = canvas.getContext('2d');

@@ -108,7 +108,10 @@ extension DashboardScript {
           // Drawdown comes as a positive percent below the running peak; drawn downwards from zero.
           const ddMax = Math.max(0, ...inView(dd));
           const x = (i) => left + ((i - i0) / Math.max(1, i1 - i0)) * plotW;
-          const y = (v) => 8 + (hi === lo ? 0.5 : (hi - v) / (hi - lo)) * (split - 16);
+          // A curve that grows many times over reads on a log scale (else its early years are a flat line).
+          const logScale = lo > 0 && hi / lo >= 20;
+          const f = logScale ? Math.log : (v) => v;
+          const y = (v) => 8 + (hi === lo ? 0.5 : (f(hi) - f(v)) / (f(hi) - f(lo))) * (split - 16);
           const yd = (v) => split + 8 + (ddMax === 0 ? 0 : v / ddMax) * (H - split - 30);
           ctx.save();
           ctx.beginPath(); ctx.rect(left, 0, plotW, H); ctx.clip();
@@ -157,6 +160,7 @@ extension DashboardScript {
             + 'strategy (blue) ' + fmtNum(equity[i1]) + ' \u00b7 buy & hold (grey) ' + fmtNum(bench[i1])
             + ' \u00b7 drawdown (red) \u2212' + fmtPct(ddMax) + ' \u00b7 max drawdown span (shaded) \u2212' + fmtPct(depth)
             + (depth > 0 ? ' from ' + fmtTime(t[peak]).slice(0, 10) + ' to ' + fmtTime(t[trough]).slice(0, 10) : '')
+            + (logScale ? ' \u00b7 log scale' : '')
             + (st.view ? ' \u00b7 zoomed to ' + fmtTime(t[i0]).slice(0, 10) + ' \u2013 ' + fmtTime(t[i1]).slice(0, 10) : '');
         }
 

@@ -92,7 +92,7 @@ extension DashboardScript {
           setKids(body,
             el('div', { class: 'grid2' },
               el('section', {}, el('h2', {}, 'Equity, drawdown and buy & hold: ', view.title), view.chart,
-                el('div', { class: 'row' }, reset, el('span', { class: 'muted' }, 'Drag across the chart or use the wheel to zoom.')),
+                el('div', { class: 'row' }, reset, el('span', { class: 'muted' }, 'Drag across the chart, use the wheel, or focus it and press + - \u2190 \u2192 0.')),
                 el('div', { id: 'equity-legend', class: 'muted' })),
               el('section', {}, el('h2', {}, 'Heatmap: total return %'), view.heat, el('div', { id: 'heat-info', class: 'muted' }))),
             el('section', {}, el('h2', {}, 'Top variants ', el('span', { class: 'muted' }, '(select a row; sort by a column header)')),

@@ -8,6 +8,7 @@ enum DashboardStyle {
             --accent: #4493f8; --good: #3fb950; --bad: #f85149; --warn: #d29922; }
         }
         * { box-sizing: border-box; }
+        [hidden] { display: none !important; }
         body { margin: 0; background: var(--bg); color: var(--fg);
           font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; }
         header { display: flex; flex-wrap: wrap; gap: .4rem 1rem; align-items: center; padding: .6rem 1rem;
@@ -15,7 +16,6 @@ enum DashboardStyle {
         header h1 { font-size: 1.1rem; margin: 0; }
         header a { color: var(--fg); }
         nav { display: flex; flex-wrap: wrap; gap: .2rem .9rem; }
-        nav[hidden] { display: none; }
         nav a { text-decoration: none; padding: .1rem 0; }
         nav a[aria-current=page] { border-bottom: 2px solid var(--accent); font-weight: 600; }
         #who { margin-left: auto; color: var(--muted); }
