@@ -101,6 +101,8 @@ def check_run_page(driver, wait, shots, run_id):
     check("Space on a focused row selects its variant", first.get_attribute("aria-selected") == "true")
     first.send_keys(Keys.TAB)
     check("Tab moves on to the next row", driver.switch_to.active_element.get_attribute("data-variant") == order(driver)[1])
+    outline = driver.execute_script("return getComputedStyle(document.activeElement).outlineStyle")
+    check("the row reached by keyboard shows its focus", outline == "solid", outline)
 
     wait.until(lambda d: d.find_element(By.ID, "equity-chart").get_attribute("data-view"))
     full = view_span(driver)
