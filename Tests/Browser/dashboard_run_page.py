@@ -138,7 +138,7 @@ def check_run_page(driver, wait, shots, run_id):
           selected == "fast=%s,slow=%s" % (params.get("fast"), params.get("slow")), (selected, params))
     check("no NaN, undefined or null on the run page", not bad_words(driver), bad_words(driver))
     shots.take("3-run")
-    shots.phone("3-run")
+    shots.phone("3-run", whole=("#top-k", "#trades"))
 
     driver.execute_cdp_cmd("Emulation.setEmulatedMedia",
                            {"features": [{"name": "prefers-color-scheme", "value": "dark"}]})

@@ -90,7 +90,8 @@ extension DashboardScript {
           ctx.fillStyle = themeColor('--muted'); ctx.font = '11px system-ui, sans-serif';
           ctx.textAlign = 'right'; ctx.textBaseline = 'middle';
           ctx.fillText(fmtPct(hi), left - 6, y(hi)); ctx.fillText(fmtPct(lo), left - 6, y(lo));
-          if (lo < 0 && hi > 0) ctx.fillText('0 %', left - 6, y(0));
+          // Zero gets its own label only where it would not sit on top of the lowest or highest one.
+          if (lo < 0 && hi > 0 && y(lo) - y(0) > 14 && y(0) - y(hi) > 14) ctx.fillText('0 %', left - 6, y(0));
           ctx.textBaseline = 'top';
           ctx.textAlign = 'left'; ctx.fillText(new Date(t0).toISOString().slice(0, 10), left, H - 14);
           ctx.textAlign = 'right'; ctx.fillText(new Date(t1).toISOString().slice(0, 10), W - right, H - 14);

@@ -5,6 +5,10 @@ extension DashboardScript {
         const TOP_COLS = [['rank', '#'], ['variant_key', 'Parameters'], ['total_return_pct', 'Total return'],
           ['cagr_pct', 'CAGR'], ['sharpe_ratio', 'Sharpe'], ['max_drawdown_pct', 'Max drawdown'],
           ['win_rate_pct', 'Win rate'], ['total_trades', 'Trades']];
+        // Columns that give way on a phone (the table then fits without scrolling sideways).
+        const TOP_WIDE = ['cagr_pct', 'sharpe_ratio', 'win_rate_pct', 'total_trades'];
+        const TRADE_WIDE = [1, 3, 5, 6, 9, 10];
+        function topClass(col) { return (col === 'rank' || col === 'variant_key' ? '' : 'num') + (TOP_WIDE.includes(col) ? ' wide' : ''); }
         function topValue(v, col) {
           if (col === 'rank') return v.rank;
           if (col === 'variant_key') return v.variant_key;
@@ -21,7 +25,7 @@ extension DashboardScript {
         function topTable(view) {
           const sort = { col: 'rank', dir: 1 };
           const tbody = el('tbody', {});
-          const heads = TOP_COLS.map(([col, label]) => el('th', { class: col === 'rank' || col === 'variant_key' ? '' : 'num', 'data-col': col },
+          const heads = TOP_COLS.map(([col, label]) => el('th', { class: topClass(col), 'data-col': col },
             el('button', { class: 'sort', type: 'button', on: { click: () => {
               sort.dir = sort.col === col ? -sort.dir : (col === 'rank' || col === 'variant_key' || col === 'max_drawdown_pct' ? 1 : -1);
               sort.col = col;
@@ -47,7 +51,7 @@ extension DashboardScript {
                 'aria-selected': on ? 'true' : 'false', on: {
                   click: () => selectVariant(view, v),
                   keydown: (ev) => { if (ev.key === 'Enter' || ev.key === ' ') { ev.preventDefault(); selectVariant(view, v); } } } },
-                TOP_COLS.map(([col]) => el('td', { class: col === 'rank' || col === 'variant_key' ? '' : 'num' }, topCell(v, col))));
+                TOP_COLS.map(([col]) => el('td', { class: topClass(col) }, topCell(v, col))));
             }));
           };
           render();
@@ -78,13 +82,12 @@ extension DashboardScript {
           const trades = r.data.trades || [];
           const total = isNum(r.data.total) ? r.data.total : trades.length;
           const money = (v) => fmtNum(v, 2);
-          const rows = trades.map((x, i) => el('tr', {},
-            el('td', { class: 'num' }, fmtInt(t.offset + i + 1)), el('td', {}, x.side || DASH),
-            el('td', {}, fmtTime(x.entry_time)), el('td', { class: 'num' }, money(x.entry_price)),
-            el('td', {}, x.exit_time ? fmtTime(x.exit_time) : 'open'), el('td', { class: 'num' }, money(x.exit_price)),
-            el('td', { class: 'num' }, fmtNum(x.size, 4)), el('td', { class: 'num' }, signed(x.pnl, money(x.pnl))),
-            el('td', { class: 'num' }, signed(x.pnl_pct, fmtPct(x.pnl_pct))), el('td', { class: 'num' }, money(x.fees)),
-            el('td', {}, x.exit_reason ? humanize(x.exit_reason) : DASH)));
+          const cls = (i) => ([0, 3, 5, 6, 7, 8, 9].includes(i) ? 'num' : '') + (TRADE_WIDE.includes(i) ? ' wide' : '');
+          const rows = trades.map((x, i) => el('tr', {}, [
+            fmtInt(t.offset + i + 1), x.side || DASH, fmtTime(x.entry_time), money(x.entry_price),
+            x.exit_time ? fmtTime(x.exit_time) : 'open', money(x.exit_price), fmtNum(x.size, 4), signed(x.pnl, money(x.pnl)),
+            signed(x.pnl_pct, fmtPct(x.pnl_pct)), money(x.fees), x.exit_reason ? humanize(x.exit_reason) : DASH,
+          ].map((cell, k) => el('td', { class: cls(k) }, cell))));
           const prev = el('button', { id: 'trades-prev', on: { click: () => { t.offset = Math.max(0, t.offset - t.limit); loadTrades(view); } } }, 'Previous');
           const next = el('button', { id: 'trades-next', on: { click: () => { t.offset += t.limit; loadTrades(view); } } }, 'Next');
           prev.disabled = t.offset === 0;
@@ -92,7 +95,7 @@ extension DashboardScript {
           const shown = trades.length ? fmtInt(t.offset + 1) + '\u2013' + fmtInt(t.offset + trades.length) : '0';
           const heads = ['#', 'Side', 'Entry', 'Entry price', 'Exit', 'Exit price', 'Size', 'P&L', 'P&L %', 'Fees', 'Exit reason'];
           setKids(view.tradesBox,
-            el('table', { id: 'trades' }, el('thead', {}, el('tr', {}, heads.map((h, i) => el('th', { class: [0, 3, 5, 6, 7, 8, 9].includes(i) ? 'num' : '' }, h)))),
+            el('table', { id: 'trades' }, el('thead', {}, el('tr', {}, heads.map((h, i) => el('th', { class: cls(i) }, h)))),
               el('tbody', {}, rows)),
             el('div', { class: 'pager' }, prev, next, el('span', { class: 'muted', id: 'trades-count' }, shown + ' of ' + fmtInt(total) + ' trades of ' + key)));
         }
