@@ -122,7 +122,7 @@ def datasets_screen(driver, wait, shots, folder):
     check("a short dataset previews as candles", "(candles)" in driver.find_element(By.ID, "preview-note").text)
     check("no NaN, undefined or null on the datasets screen", not bad_words(driver), bad_words(driver))
     shots.take("1-datasets")
-    shots.phone("1-datasets")
+    shots.phone("1-datasets", whole=("#datasets",))
 
 
 def new_backtest(driver, wait, shots):

@@ -28,10 +28,11 @@ extension DashboardScript {
           const rows = list.map((d) => el('tr', { 'data-dataset': d.dataset_id, tabindex: '0', class: 'pick', on: {
             click: () => open(d), keydown: (ev) => { if (ev.key === 'Enter' || ev.key === ' ') { ev.preventDefault(); open(d); } } } },
             el('td', {}, d.symbol), el('td', {}, d.timeframe), el('td', { class: 'num' }, fmtInt(d.rows)),
-            el('td', {}, fmtTime(d.first)), el('td', {}, fmtTime(d.last)), el('td', {}, el('code', {}, d.dataset_id))));
+            el('td', { class: 'time wide' }, fmtTime(d.first)), el('td', {}, fmtTime(d.last)),
+            el('td', { class: 'wide' }, el('code', {}, d.dataset_id))));
           setKids(listBox, el('h2', {}, 'Datasets ', el('span', { class: 'muted' }, '(select one for its chart)')),
             el('table', { id: 'datasets' }, el('thead', {}, el('tr', {}, ['Symbol', 'Timeframe', 'Bars', 'First', 'Last', 'ID'].map((h, i) =>
-              el('th', { class: i === 2 ? 'num' : '' }, h)))), el('tbody', {}, rows)),
+              el('th', { class: (i === 2 ? 'num' : '') + (i === 3 || i === 5 ? ' wide' : '') }, h)))), el('tbody', {}, rows)),
             list.length ? null : el('p', { class: 'muted' }, 'No datasets yet.'));
           const chosen = list.find((d) => d.dataset_id === selectID) || list[0];
           if (chosen) open(chosen);
