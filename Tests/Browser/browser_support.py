@@ -4,6 +4,7 @@ import base64
 import json
 import os
 import shutil
+import time
 
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
@@ -47,6 +48,7 @@ class Shots:
     def take(self, name, width=1280):
         driver = self.driver
         self.viewport(width, 800)
+        time.sleep(0.3)  # the page redraws its canvases at the new width 100 ms after a resize
         driver.execute_script("window.scrollTo(0, 0)")
         height = int(driver.execute_script("return document.documentElement.scrollHeight"))
         self.viewport(width, max(800, min(height, 8000)))

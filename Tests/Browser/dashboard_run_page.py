@@ -63,9 +63,11 @@ def check_run_page(driver, wait, shots, run_id):
     target = ranked[2]
     canvas = driver.find_element(By.ID, "heatmap")
     width, height = canvas.size["width"], canvas.size["height"]
-    cw, ch = (560 - 58) / len(heat["cols"]), (360 - 50) / len(heat["rows"])
+    # The cell's centre in canvas pixels (the layout of drawHeatmap), then in CSS pixels.
+    W, H = int(canvas.get_property("width")), int(canvas.get_property("height"))
+    cw, ch = (W - 58) / len(heat["cols"]), (H - 50) / len(heat["rows"])
     i, j = heat["rows"].index(target["params"][heat["row_param"]]), heat["cols"].index(target["params"][heat["col_param"]])
-    cx, cy = (48 + j * cw + cw / 2) * width / 560, (10 + i * ch + ch / 2) * height / 360
+    cx, cy = (48 + j * cw + cw / 2) * width / W, (10 + i * ch + ch / 2) * height / H
     ActionChains(driver).move_to_element_with_offset(canvas, int(cx - width / 2), int(cy - height / 2)).click().perform()
     wait.until(lambda d: d.find_element(By.ID, "selected-variant").text == target["variant_key"])
     wait.until(lambda d: target["variant_key"] in trades_count(d))

@@ -7,6 +7,20 @@ extension DashboardScript {
           redraws.forEach((draw, id) => { if (document.getElementById(id)) draw(); else redraws.delete(id); });
         });
 
+        // Canvases are drawn at the size they are shown (a canvas pixel per CSS pixel), so their labels stay
+        // legible on a phone; a resize redraws them.
+        function fitCanvas(canvas, aspect, minHeight) {
+          const w = Math.round(canvas.clientWidth);
+          if (w <= 0) return;
+          const h = Math.max(minHeight || 0, Math.round(w * aspect));
+          if (canvas.width !== w || canvas.height !== h) { canvas.width = w; canvas.height = h; }
+        }
+        let resizeTimer = null;
+        window.addEventListener('resize', () => {
+          clearTimeout(resizeTimer);
+          resizeTimer = setTimeout(() => redraws.forEach((draw, id) => { if (document.getElementById(id)) draw(); else redraws.delete(id); }), 100);
+        });
+
         function themeColor(name) { return getComputedStyle(document.documentElement).getPropertyValue(name).trim(); }
 
         // Red below zero, green above, brightness by the size of the return relative to the largest one.
@@ -27,6 +41,7 @@ extension DashboardScript {
             canvas.hidden = true;
             return;
           }
+          fitCanvas(canvas, 0.64, 220);
           const ctx = canvas.getContext('2d');
           const W = canvas.width, H = canvas.height, left = 48, top = 10, bottom = 40, right = 10;
           const cw = (W - left - right) / Math.max(1, heat.cols.length), ch = (H - top - bottom) / Math.max(1, heat.rows.length);
@@ -41,7 +56,9 @@ extension DashboardScript {
           heat.rows.forEach((r, i) => { if (i % rowEvery === 0) ctx.fillText(fmtValue(r), left - 6, top + i * ch + ch / 2); });
           ctx.textAlign = 'center'; ctx.textBaseline = 'top';
           heat.cols.forEach((c, j) => { if (j % colEvery === 0) ctx.fillText(fmtValue(c), left + j * cw + cw / 2, H - bottom + 4); });
-          ctx.fillText(humanize(heat.col_param || 'columns') + ' \u2192', left + (W - left - right) / 2, H - 16);
+          ctx.textAlign = 'left';
+          ctx.fillText(humanize(heat.col_param || 'columns') + ' \u2192', left, H - 16);
+          ctx.textAlign = 'center';
           ctx.save(); ctx.translate(10, top + (H - top - bottom) / 2); ctx.rotate(-Math.PI / 2);
           ctx.fillText(humanize(heat.row_param || 'rows') + ' \u2192', 0, -6); ctx.restore();
           heat.values.forEach((row, i) => row.forEach((v, j) => {

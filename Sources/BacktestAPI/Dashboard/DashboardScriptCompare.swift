@@ -70,6 +70,7 @@ extension DashboardScript {
         // Each curve as percent return from its own start, on one shared time axis.
         function drawOverlay(canvas, curves) {
           redraws.set(canvas.id, () => drawOverlay(canvas, curves));
+          fitCanvas(canvas, 0.35, 240);
           const ctx = canvas.getContext('2d');
           const W = canvas.width, H = canvas.height, left = 70, right = 10, top = 10, bottom = 24;
           ctx.clearRect(0, 0, W, H);

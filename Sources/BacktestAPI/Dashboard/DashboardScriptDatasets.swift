@@ -125,6 +125,7 @@ extension DashboardScript {
 
         function drawCandles(canvas, candles) {
           redraws.set(canvas.id, () => drawCandles(canvas, candles));
+          fitCanvas(canvas, 0.3, 220);
           const ctx = canvas.getContext('2d');
           const W = canvas.width, H = canvas.height, left = 70, right = 10, top = 8, bottom = 22;
           ctx.clearRect(0, 0, W, H);

@@ -94,6 +94,7 @@ extension DashboardScript {
           const equity = series(data, 'equity'), bench = series(data, 'benchmark'), dd = series(data, 'drawdown');
           const legend = document.getElementById('equity-legend');
           const n = equity.length;
+          fitCanvas(canvas, 0.64, 260);
           const ctx = canvas.getContext('2d');
           const W = canvas.width, H = canvas.height, left = 70, right = 10, split = Math.round(H * 0.7);
           ctx.clearRect(0, 0, W, H);

@@ -64,6 +64,8 @@ enum DashboardStyle {
         .errors { margin: .4rem 0 0; padding-left: 1.2rem; }
         .note { margin: -.3rem 0 .6rem; }
         #compare td.num { white-space: normal; }
+        #compare-legend > span { display: inline-block; margin-right: .8rem; }
+        #compare-legend .swatch { margin-left: 0; }
         /* A phone keeps the columns that matter: the run, its status, its best return and the actions. */
         @media (max-width: 600px) {
           .wide { display: none; }
