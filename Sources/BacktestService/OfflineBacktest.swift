@@ -45,7 +45,8 @@ public enum OfflineBacktest {
         let outcome: GridOutcome
         do {
             outcome = try GridRunner(workers: ProcessInfo.processInfo.activeProcessorCount).run(
-                variants, keys: { grid.variantKey($0) }, on: prepared, settings: settings, topK: top ?? variants.count)
+                variants, keys: { grid.variantKey($0) }, on: prepared, settings: settings, topK: top ?? variants.count,
+                ranking: request.ranking)
         } catch { throw ServiceError(code: "internal", message: error.description) }
         var results: [JSONValue] = []
         for (index, ranked) in outcome.top.enumerated() {
@@ -60,7 +61,8 @@ public enum OfflineBacktest {
             }
             results.append(
                 ResultEncoding.result(
-                    rank: index + 1, ranked: ranked, series: series, settings: settings, validation: validation))
+                    rank: index + 1, ranked: ranked, series: series, settings: settings, validation: validation,
+                    ranking: request.ranking))
         }
         return .object([
             ("results", .array(results)),

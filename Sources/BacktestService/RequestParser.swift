@@ -11,6 +11,8 @@ public struct RequestParser: Sendable {
     public var jsonLimits: JSONParser.Limits
 
     public static let timeframes = Timeframe.allCases.map(\.rawValue)
+    /// The largest `min_trades`.
+    public static let maxMinTrades = 1_000_000
     /// The most values one grid axis may list or a range may produce.
     public static let maxAxisValues = 100_000
 
@@ -73,6 +75,12 @@ public struct RequestParser: Sendable {
         let settings = readSettings(&root, problems: &problems)
         let validation = readValidation(root.raw("validation"), problems: &problems)
         let topK = root.integer("top_k", default: 10, 1...1000)
+        let ranking = Ranking(
+            objective: RankObjective(
+                rawValue: root.choice(
+                    "rank_by", default: RankObjective.totalReturnPct.rawValue, RankObjective.allCases.map(\.rawValue)))
+                ?? .totalReturnPct,
+            minTrades: root.integer("min_trades", default: 0, 0...Self.maxMinTrades))
         let seed = root.integer("seed", default: 42, 0...9_007_199_254_740_991)
 
         let gridJSON = axes.map { axis -> (String, JSONValue) in
@@ -115,11 +123,11 @@ public struct RequestParser: Sendable {
                 ("year_days", .number(settings.yearDays)),
                 ("top_k", .integer(topK)),
                 ("seed", .integer(seed)),
-            ])
+            ] + Self.rankingJSON(ranking))
         var request = BacktestRequest(
             data: data.selection, fromMilliseconds: data.fromMilliseconds, toMilliseconds: data.toMilliseconds,
             parameters: parameters, gridAxes: axes, settings: settings, validation: validation, topK: topK,
-            seed: UInt64(seed), normalized: normalized)
+            ranking: ranking, seed: UInt64(seed), normalized: normalized)
         request.validation?.seed = UInt64(seed)
         return request
     }
@@ -165,6 +173,15 @@ public struct RequestParser: Sendable {
         }
         reader.finish(into: &problems)
         return request.permutations == nil && request.bootstrapSamples == nil ? nil : request
+    }
+
+    /// `rank_by` and `min_trades` only when they differ from the defaults, so the input hash of a
+    /// request that does not use them is what it was before they existed.
+    static func rankingJSON(_ ranking: Ranking) -> [(String, JSONValue)] {
+        var members: [(String, JSONValue)] = []
+        if ranking.objective != .totalReturnPct { members.append(("rank_by", .string(ranking.objective.rawValue))) }
+        if ranking.minTrades > 0 { members.append(("min_trades", .integer(ranking.minTrades))) }
+        return members
     }
 
     static func executionJSON(_ settings: BacktestSettings) -> JSONValue {

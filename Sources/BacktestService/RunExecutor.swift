@@ -203,6 +203,7 @@ struct RunExecutor: Sendable {
         let isCancelled = { cancellations.reason(run.id) != nil }
         let outcome = try runner.run(
             expanded.0, keys: { grid.variantKey($0) }, on: series, settings: settings, topK: request.topK,
+            ranking: request.ranking,
             progress: { report in
                 let (done, total) = (report.done, report.total)
                 let checkpoint = done / max(1, configuration.progressEveryBarVariants)
@@ -244,7 +245,7 @@ struct RunExecutor: Sendable {
         let rows = outcome.top.enumerated().map { index, ranked in
             var body = ResultEncoding.result(
                 rank: index + 1, ranked: ranked, series: series.series, settings: settings,
-                validation: validations[index])
+                validation: validations[index], ranking: request.ranking)
             if case .object(let members) = body {
                 let spec = ResultSpec.make(ranked.parameters, normalized: request.normalized, datasetID: run.datasetID)
                 body = .object(members + [("spec", spec)])

@@ -1,0 +1,53 @@
+import Testing
+
+@testable import BacktestEngine
+@testable import BacktestService
+
+/// The request fields of issue 12 part A: each accepted at its limits and refused one past them
+/// with a 422 naming the field, and absent from the normalized form (the input hash) at its default.
+@Suite struct ResearchFieldTests {
+    static let parser = RequestParser(maxGridVariants: 1_000_000, requiresData: false)
+
+    static func parse(_ extra: String) throws(ServiceError) -> BacktestRequest {
+        try parser.parse(Array((#"{"strategy":{"name":"dual_sma"}"# + extra + "}").utf8))
+    }
+
+    /// The detail paths of the refusal of `extra`, or nil when it is accepted.
+    static func refusal(_ extra: String) -> [String]? {
+        do {
+            _ = try parse(extra)
+            return nil
+        } catch {
+            #expect(error.code == "validation_error")
+            return error.details.map(\.path)
+        }
+    }
+
+    static func canonical(_ extra: String) throws -> String { JSONWriter.canonical(try parse(extra).normalized) }
+
+    @Test func rankBy_acceptsEveryObjectiveAndRefusesOthers() throws {
+        for objective in RankObjective.allCases {
+            #expect(try Self.parse(#","rank_by":"\#(objective.rawValue)""#).ranking.objective == objective)
+        }
+        #expect(Self.refusal(#","rank_by":"omega_ratio""#) == ["rank_by"])
+        #expect(Self.refusal(#","rank_by":3"#) == ["rank_by"])
+        #expect(try Self.parse("").ranking == Ranking())
+    }
+
+    @Test func minTrades_atTheLimitsAndOnePast() throws {
+        #expect(try Self.parse(#","min_trades":0"#).ranking.minTrades == 0)
+        #expect(try Self.parse(#","min_trades":1000000"#).ranking.minTrades == RequestParser.maxMinTrades)
+        #expect(Self.refusal(#","min_trades":1000001"#) == ["min_trades"])
+        #expect(Self.refusal(#","min_trades":-1"#) == ["min_trades"])
+        #expect(Self.refusal(#","min_trades":1.5"#) == ["min_trades"])
+    }
+
+    @Test func rankingDefaultsLeaveTheNormalFormAsItWas() throws {
+        let plain = try Self.canonical("")
+        #expect(try Self.canonical(#","rank_by":"total_return_pct","min_trades":0"#) == plain)
+        #expect(!plain.contains("rank_by"))
+        let ranked = try Self.canonical(#","rank_by":"sharpe_ratio","min_trades":3"#)
+        #expect(ranked.contains(#""rank_by":"sharpe_ratio""#))
+        #expect(ranked.contains(#""min_trades":3"#))
+    }
+}
