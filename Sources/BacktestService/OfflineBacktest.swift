@@ -36,6 +36,11 @@ public enum OfflineBacktest {
         let prepared = PreparedSeries(series)
         let grid = request.grid
         let (variants, combinationIndex, skipped) = grid.axes.isEmpty ? ([request.parameters], [0], 0) : grid.expand()
+        if request.settings.warmupBars >= series.count {
+            throw ServiceError.validation([
+                .init(path: "warmup_bars", message: "must be less than the \(series.count) bars")
+            ])
+        }
         let largest = variants.map(\.slow).max() ?? 0
         guard largest <= series.count else {
             throw ServiceError.validation([

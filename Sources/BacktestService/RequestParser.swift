@@ -11,6 +11,8 @@ public struct RequestParser: Sendable {
     public var jsonLimits: JSONParser.Limits
 
     public static let timeframes = Timeframe.allCases.map(\.rawValue)
+    /// The largest `warmup_bars` the parser takes (the data decides the real bound).
+    public static let maxWarmupBars = 1_000_000_000
     /// The largest `min_trades`.
     public static let maxMinTrades = 1_000_000
     /// The most values one grid axis may list or a range may produce.
@@ -72,7 +74,9 @@ public struct RequestParser: Sendable {
         if axes.isEmpty && parameters.fast >= parameters.slow {
             params.fail("fast", "must be less than slow (\(parameters.slow))")
         }
-        let settings = readSettings(&root, problems: &problems)
+        var settings = readSettings(&root, problems: &problems)
+        // Checked against the selected bars at submission (`warmup_bars` < bars).
+        settings.warmupBars = root.integer("warmup_bars", default: 0, 0...Self.maxWarmupBars)
         let validation = readValidation(root.raw("validation"), problems: &problems)
         let topK = root.integer("top_k", default: 10, 1...1000)
         let ranking = Ranking(
@@ -123,7 +127,7 @@ public struct RequestParser: Sendable {
                 ("year_days", .number(settings.yearDays)),
                 ("top_k", .integer(topK)),
                 ("seed", .integer(seed)),
-            ] + Self.rankingJSON(ranking))
+            ] + Self.rankingJSON(ranking) + Self.warmupJSON(settings))
         var request = BacktestRequest(
             data: data.selection, fromMilliseconds: data.fromMilliseconds, toMilliseconds: data.toMilliseconds,
             parameters: parameters, gridAxes: axes, settings: settings, validation: validation, topK: topK,
@@ -182,6 +186,11 @@ public struct RequestParser: Sendable {
         if ranking.objective != .totalReturnPct { members.append(("rank_by", .string(ranking.objective.rawValue))) }
         if ranking.minTrades > 0 { members.append(("min_trades", .integer(ranking.minTrades))) }
         return members
+    }
+
+    /// `warmup_bars` only when set, like `rankingJSON`.
+    static func warmupJSON(_ settings: BacktestSettings) -> [(String, JSONValue)] {
+        settings.warmupBars > 0 ? [("warmup_bars", .integer(settings.warmupBars))] : []
     }
 
     static func executionJSON(_ settings: BacktestSettings) -> JSONValue {

@@ -50,4 +50,39 @@ import Testing
         #expect(ranked.contains(#""rank_by":"sharpe_ratio""#))
         #expect(ranked.contains(#""min_trades":3"#))
     }
+
+    @Test func warmupBars_parserLimitsAndNormalForm() throws {
+        #expect(try Self.parse(#","warmup_bars":1000000000"#).settings.warmupBars == RequestParser.maxWarmupBars)
+        #expect(Self.refusal(#","warmup_bars":1000000001"#) == ["warmup_bars"])
+        #expect(Self.refusal(#","warmup_bars":-1"#) == ["warmup_bars"])
+        #expect(Self.refusal(#","warmup_bars":null,"min_trades":"3""#) == ["min_trades"])
+        #expect(try Self.canonical(#","warmup_bars":0"#) == Self.canonical(""))
+        #expect(try Self.canonical(#","warmup_bars":25"#).contains(#""warmup_bars":25"#))
+    }
+
+    /// A 60-bar CSV: warm-up of 59 bars leaves one measured bar; 60 leaves none and is refused.
+    @Test func warmupBars_mustLeaveABarOfTheData() throws {
+        let series = SyntheticSeries.randomWalk(bars: 60, seed: 3)
+        var csv = "timestamp,open,high,low,close,volume\n"
+        for t in 0..<series.count {
+            csv += "\(series.timestamps[t]),\(series.open[t]),\(series.high[t]),\(series.low[t]),\(series.close[t]),1\n"
+        }
+        func run(_ warmup: Int) throws(ServiceError) -> JSONValue {
+            try OfflineBacktest.run(
+                csv: Array(csv.utf8),
+                request: Array(
+                    #"{"strategy":{"name":"dual_sma","params":{"fast":2,"slow":5}},"warmup_bars":\#(warmup)}"#.utf8),
+                timeframe: "1h", top: nil)
+        }
+        let accepted = try run(59)
+        let row = try #require(accepted["results"]?.array?.first)
+        #expect(row["metrics"]?["total_return_pct"] == .number(0))
+        #expect(row["report"]?.array?[2]["value"] == .number(3600))
+        do {
+            _ = try run(60)
+            Issue.record("60 warm-up bars of 60 must be refused")
+        } catch {
+            #expect(error.details.map(\.path) == ["warmup_bars"])
+        }
+    }
 }
