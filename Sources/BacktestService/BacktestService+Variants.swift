@@ -26,7 +26,7 @@ extension BacktestService {
             thresholdBp: params["threshold_bp"]?.number ?? 0,
             delayBars: params["delay_bars"]?.integer ?? 0, longOnly: params["long_only"]?.bool ?? true)
         let series: PreparedSeries
-        let settings: BacktestSettings
+        var settings: BacktestSettings
         do {
             (_, series, settings) = try datasets.inputs(forStoredRequest: run.request, datasetID: run.datasetID)
         } catch let error as ServiceError {
@@ -34,6 +34,13 @@ extension BacktestService {
         } catch {
             throw ServiceError.internalError
         }
+        // The risk and execution values of the grid's axes are in `params` under their full paths.
+        var variant = GridVariant(parameters: parameters, settings: settings)
+        for name in GridParameter.allCases where !name.isStrategy {
+            guard let value = params[name.rawValue] else { continue }
+            variant.set(name, value.number ?? .nan)
+        }
+        settings = variant.settings(settings)
         return (
             chosen.variantKey, Backtester.detailed(parameters, on: series, settings: settings), series.series, settings
         )
