@@ -81,7 +81,9 @@ struct VariantSimulator {
         series.close.withUnsafeBufferPointer { close in
             var t = range.lowerBound
             while t < range.upperBound {
-                if !R.recordsBars && !hasStops && t >= warmup && (position == 0 || segmentStart >= 0) {
+                // Flat bars cannot touch a stop, so they are scanned with stops too; a position
+                // with stops is checked bar by bar (segments are only for positions without stops).
+                if !R.recordsBars && t >= warmup && (position == 0 || segmentStart >= 0) {
                     var end = range.upperBound
                     if pendingHead < pending.count { end = min(end, pending[pendingHead].bar) }
                     t = scan(from: t, to: end, close: close, fast: fast, slow: slow, base: base)
