@@ -26,7 +26,7 @@ extension BacktestService {
             thresholdBp: params["threshold_bp"]?.number ?? 0,
             delayBars: params["delay_bars"]?.integer ?? 0, longOnly: params["long_only"]?.bool ?? true)
         let series: PreparedSeries
-        let settings: BacktestSettings
+        var settings: BacktestSettings
         do {
             (_, series, settings) = try datasets.inputs(forStoredRequest: run.request, datasetID: run.datasetID)
         } catch let error as ServiceError {
@@ -34,6 +34,13 @@ extension BacktestService {
         } catch {
             throw ServiceError.internalError
         }
+        // The risk and execution values of the grid's axes are in `params` under their full paths.
+        var variant = GridVariant(parameters: parameters, settings: settings)
+        for name in GridParameter.allCases where !name.isStrategy {
+            guard let value = params[name.rawValue] else { continue }
+            variant.set(name, value.number ?? .nan)
+        }
+        settings = variant.settings(settings)
         return (
             chosen.variantKey, Backtester.detailed(parameters, on: series, settings: settings), series.series, settings
         )
@@ -83,14 +90,16 @@ extension BacktestService {
         ])
     }
 
-    /// Per bar: portfolio value, drawdown in percent, and buy-and-hold of the initial cash.
+    /// Per measured bar (bar `detailed.firstBar + i`): portfolio value, drawdown in percent, and
+    /// buy-and-hold of the initial cash from the first measured bar.
     static func equityCurves(_ detailed: DetailedRun, series: OHLCVSeries, settings: BacktestSettings) -> (
         equity: [Double], drawdownPct: [Double], benchmark: [Double]
     ) {
-        let first = series.close.first ?? 1
+        let measured = series.close.dropFirst(detailed.firstBar)
+        let first = measured.first ?? 1
         return (
             detailed.equity, detailed.drawdown.map { 100 * $0 },
-            series.close.map { settings.execution.initialCash * $0 / first }
+            measured.map { settings.execution.initialCash * $0 / first }
         )
     }
 
@@ -104,7 +113,13 @@ extension BacktestService {
             count: detailed.equity.count, maxPoints: maxPoints, series: [curves.equity, curves.drawdownPct])
         return .object([
             ("run_id", .string(id)), ("variant_key", .string(key)), ("points", .integer(keep.count)),
-            ("t", .array(keep.map { .string(TimestampParser.format(milliseconds: series.timestamps[$0])) })),
+            (
+                "t",
+                .array(
+                    keep.map {
+                        .string(TimestampParser.format(milliseconds: series.timestamps[$0 + detailed.firstBar]))
+                    })
+            ),
             ("equity", .array(keep.map { .number(curves.equity[$0]) })),
             ("drawdown", .array(keep.map { .number(curves.drawdownPct[$0]) })),
             ("benchmark", .array(keep.map { .number(curves.benchmark[$0]) })),

@@ -193,7 +193,9 @@ struct RunExecutor: Sendable {
                 code: "validation_error",
                 message: "the grid has more than max_grid_variants (\(configuration.maxGridVariants)) combinations")
         }
-        let expanded = grid.axes.isEmpty ? ([request.parameters], [0], 0) : grid.expand()
+        let expanded =
+            grid.axes.isEmpty
+            ? ([GridVariant(parameters: request.parameters, settings: settings)], [0], 0) : grid.expand()
         let bars = max(series.count, 1)
         var runner = GridRunner(workers: configuration.engineThreads)
         runner.chunkVariants = configuration.chunkVariants
@@ -203,6 +205,7 @@ struct RunExecutor: Sendable {
         let isCancelled = { cancellations.reason(run.id) != nil }
         let outcome = try runner.run(
             expanded.0, keys: { grid.variantKey($0) }, on: series, settings: settings, topK: request.topK,
+            ranking: request.ranking,
             progress: { report in
                 let (done, total) = (report.done, report.total)
                 let checkpoint = done / max(1, configuration.progressEveryBarVariants)
@@ -234,7 +237,7 @@ struct RunExecutor: Sendable {
             },
             isCancelled: isCancelled,
             leaderChanged: { leader in
-                emit(run.id, "snapshot", .object([("best", Self.summary(leader))]))
+                emit(run.id, "snapshot", .object([("best", Self.summary(leader, axes: grid.axes))]))
             })
         var validations: [Validation.Report?] = outcome.top.map { _ in nil }
         if let validation = request.validation {
@@ -243,17 +246,24 @@ struct RunExecutor: Sendable {
         }
         let rows = outcome.top.enumerated().map { index, ranked in
             var body = ResultEncoding.result(
-                rank: index + 1, ranked: ranked, series: series.series, settings: settings,
-                validation: validations[index])
+                rank: index + 1, ranked: ranked, series: series.series, settings: ranked.settings(settings),
+                validation: validations[index], ranking: request.ranking, axes: grid.axes)
             if case .object(let members) = body {
-                let spec = ResultSpec.make(ranked.parameters, normalized: request.normalized, datasetID: run.datasetID)
-                body = .object(members + [("spec", spec)])
+                let spec = ResultSpec.make(
+                    ranked.parameters, settings: ranked.settings(request.settings), normalized: request.normalized,
+                    datasetID: run.datasetID)
+                body = .object(
+                    members + [("spec", spec)]
+                        + ResultEncoding.trades(
+                            of: ranked, rank: index + 1, request: request, series: series,
+                            settings: ranked.settings(settings)))
             }
             return ResultRow(rank: index + 1, variantKey: ranked.variantKey, body: JSONWriter.compact(body))
         }
         let gridJSON = ResultEncoding.grid(
-            grid, combinationIndex: expanded.1, totalReturns: outcome.totalReturns, skipped: expanded.2)
-        let best = outcome.top.first.map(Self.summary) ?? .null
+            grid, combinationIndex: expanded.1, totalReturns: outcome.totalReturns, skipped: expanded.2,
+            heatmap: request.heatmap)
+        let best = outcome.top.first.map { Self.summary($0, axes: grid.axes) } ?? .null
         let completed: JSONValue = .object([
             ("status", "DONE"), ("evaluated", .integer(outcome.evaluated)), ("skipped", .integer(expanded.2)),
             ("best", best),
@@ -265,9 +275,10 @@ struct RunExecutor: Sendable {
     }
 
     /// Rank-1 style summary: key, parameters and metrics.
-    static func summary(_ ranked: RankedVariant) -> JSONValue {
+    static func summary(_ ranked: RankedVariant, axes: [ParameterGrid.Axis]) -> JSONValue {
         .object([
-            ("variant_key", .string(ranked.variantKey)), ("params", ResultEncoding.parameters(ranked.parameters)),
+            ("variant_key", .string(ranked.variantKey)),
+            ("params", ResultEncoding.parameters(ranked.variant, axes: axes)),
             ("metrics", ResultEncoding.metrics(ranked.metrics)),
         ])
     }
