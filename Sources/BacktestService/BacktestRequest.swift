@@ -21,6 +21,8 @@ public struct BacktestRequest: Sendable {
     public var validation: Validation.Request?
     public var topK: Int
     public var seed: UInt64
+    /// Walk-forward analysis over the grid, when asked for.
+    public var walkForward: WalkForwardRequest? = nil
     /// The normalized request as JSON (what the input hash covers, with the dataset hash and engine version).
     public var normalized: JSONValue
 

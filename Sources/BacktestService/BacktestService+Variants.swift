@@ -21,10 +21,7 @@ extension BacktestService {
         guard let chosen, let params = Self.parseStored(chosen.body)["params"] else {
             throw ServiceError.notFound("variant \(variant ?? "1") of run \(id) (only the top results are kept)")
         }
-        let parameters = DualSMAParameters(
-            fast: params["fast"]?.integer ?? 1, slow: params["slow"]?.integer ?? 2,
-            thresholdBp: params["threshold_bp"]?.number ?? 0,
-            delayBars: params["delay_bars"]?.integer ?? 0, longOnly: params["long_only"]?.bool ?? true)
+        let parameters = ResultEncoding.storedParameters(params)
         let series: PreparedSeries
         let settings: BacktestSettings
         do {
@@ -98,6 +95,7 @@ extension BacktestService {
     public func equity(id: String, variant: String?, maxPoints: Int, caller: Caller = .local) throws(ServiceError)
         -> JSONValue
     {
+        if variant == "oos" { return try walkForwardEquity(id: id, maxPoints: maxPoints, caller: caller) }
         let (key, detailed, series, settings) = try replay(id: id, variant: variant, caller: caller)
         let curves = Self.equityCurves(detailed, series: series, settings: settings)
         let keep = Downsampler.indices(

@@ -127,6 +127,7 @@ public final class BacktestService: Sendable {
             bars = try barCount(datasetID: dataset.id, from: request.fromMilliseconds, to: request.toMilliseconds)
         }
         try checkWindows(request, bars: bars)
+        try Self.checkWalkForward(request, bars: bars)
         let variants = request.gridAxes.isEmpty ? 1 : request.grid.validCount
         try checkValidationWork(request, variants: variants, bars: bars)
         let hash = InputHash.compute(normalized: request.normalized, datasetSHA256: dataset.sha256)

@@ -74,6 +74,7 @@ public struct RequestParser: Sendable {
         let validation = readValidation(root.raw("validation"), problems: &problems)
         let topK = root.integer("top_k", default: 10, 1...1000)
         let seed = root.integer("seed", default: 42, 0...9_007_199_254_740_991)
+        let (walkForward, walkForwardJSON) = readWalkForward(root.raw("walk_forward"), problems: &problems)
 
         let gridJSON = axes.map { axis -> (String, JSONValue) in
             (axis.parameter.rawValue, .object([("values", .array(axis.values.map { .number($0) }))]))
@@ -105,6 +106,8 @@ public struct RequestParser: Sendable {
         if gridNames.contains(.fast) { parameters.fast = 1 }
         if gridNames.contains(.slow) { parameters.slow = 2 }
 
+        // Only a walk-forward request names it: the input hashes of other requests stay as they were.
+        let walkForwardMember: [(String, JSONValue)] = walkForward == nil ? [] : [("walk_forward", walkForwardJSON)]
         let normalized: JSONValue = .object(
             data.json + [
                 ("strategy", .object([("name", "dual_sma"), ("params", .object(paramsJSON))])),
@@ -115,11 +118,12 @@ public struct RequestParser: Sendable {
                 ("year_days", .number(settings.yearDays)),
                 ("top_k", .integer(topK)),
                 ("seed", .integer(seed)),
-            ])
+            ] + walkForwardMember)
         var request = BacktestRequest(
             data: data.selection, fromMilliseconds: data.fromMilliseconds, toMilliseconds: data.toMilliseconds,
             parameters: parameters, gridAxes: axes, settings: settings, validation: validation, topK: topK,
             seed: UInt64(seed), normalized: normalized)
+        request.walkForward = walkForward
         request.validation?.seed = UInt64(seed)
         return request
     }

@@ -45,6 +45,14 @@ enum ResultEncoding {
         ])
     }
 
+    /// Parameters as `parameters(_:)` wrote them (defaults for anything missing).
+    static func storedParameters(_ params: JSONValue) -> DualSMAParameters {
+        DualSMAParameters(
+            fast: params["fast"]?.integer ?? 1, slow: params["slow"]?.integer ?? 2,
+            thresholdBp: params["threshold_bp"]?.number ?? 0,
+            delayBars: params["delay_bars"]?.integer ?? 0, longOnly: params["long_only"]?.bool ?? true)
+    }
+
     static func validation(_ report: Validation.Report) -> JSONValue {
         func percentiles(_ p: Validation.Percentiles) -> JSONValue {
             .object([("p5", .number(p.p5)), ("p50", .number(p.p50)), ("p95", .number(p.p95))])
