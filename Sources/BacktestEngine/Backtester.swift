@@ -14,13 +14,15 @@ public enum Backtester {
     public static func detailed(_ parameters: DualSMAParameters, on data: PreparedSeries, settings: BacktestSettings)
         -> DetailedRun
     {
-        var recorder = FullRecorder()
+        var recorder = FullRecorder(firstBar: settings.firstMeasuredBar(count: data.count))
         var simulator = VariantSimulator(parameters: parameters, settings: settings)
         simulate(&simulator, data: data, recorder: &recorder)
         var trades = recorder.trades
         if let open = simulator.openTrade(data: data) { trades.append(open) }
         let metrics = simulator.finish(data: data)
-        return DetailedRun(metrics: metrics, trades: trades, equity: recorder.values, positions: recorder.positions)
+        return DetailedRun(
+            metrics: metrics, trades: trades, firstBar: recorder.firstBar, equity: recorder.values,
+            positions: recorder.positions)
     }
 
     private static func simulate<R: SimulationRecorder>(
@@ -41,9 +43,11 @@ public enum Backtester {
 public struct DetailedRun: Sendable {
     public let metrics: VariantMetrics
     public let trades: [TradeRecord]
-    /// Portfolio value after each bar's fills.
+    /// The bar `equity[0]` belongs to (after the warm-up bars).
+    public let firstBar: Int
+    /// Portfolio value after each measured bar's fills.
     public let equity: [Double]
-    /// Signed position size after each bar's fills.
+    /// Signed position size after each measured bar's fills.
     public let positions: [Double]
 
     /// `1 − value / running peak` per bar, as a fraction.

@@ -33,11 +33,12 @@ public struct GridRunner: Sendable {
     /// steps of at most a few tens of milliseconds.
     public func run(
         _ variants: [DualSMAParameters], keys: @Sendable (DualSMAParameters) -> String, on data: PreparedSeries,
-        settings: BacktestSettings, topK: Int, progress: (GridProgress) -> Void = { _ in },
+        settings: BacktestSettings, topK: Int, ranking: Ranking = Ranking(),
+        progress: (GridProgress) -> Void = { _ in },
         isCancelled: () -> Bool = { false }, leaderChanged: (RankedVariant) -> Void = { _ in }
     ) throws(EngineError) -> GridOutcome {
         let n = data.count
-        var ranking = TopK(capacity: topK)
+        var top = TopK(capacity: topK, ranking: ranking)
         var totalReturns = [Double](repeating: .nan, count: variants.count)
         let totalWork = variants.count.saturatingMultiplied(by: n)
         var done = 0
@@ -64,21 +65,21 @@ public struct GridRunner: Sendable {
             for (offset, metric) in metrics.enumerated() {
                 let index = chunkStart + offset
                 totalReturns[index] = metric.totalReturnPct
-                guard ranking.admits(totalReturnPct: metric.totalReturnPct) else { continue }
-                ranking.offer(
+                guard top.admits(metric) else { continue }
+                top.offer(
                     RankedVariant(
                         variantIndex: index, parameters: variants[index], variantKey: keys(variants[index]),
                         metrics: metric))
             }
             done += chunk.count * n
             chunkStart = chunkEnd
-            if let leader = ranking.items.first, leader.variantIndex != leaderIndex, chunkStart < variants.count {
+            if let leader = top.items.first, leader.variantIndex != leaderIndex, chunkStart < variants.count {
                 leaderIndex = leader.variantIndex
                 leaderChanged(leader)
             }
         }
         progress(GridProgress(done: totalWork, total: totalWork, barsReached: n))
-        return GridOutcome(top: ranking.items, totalReturns: totalReturns, evaluated: variants.count)
+        return GridOutcome(top: top.items, totalReturns: totalReturns, evaluated: variants.count)
     }
 
     private func runChunk(

@@ -5,39 +5,38 @@ public struct RankedVariant: Sendable {
     public let variantKey: String
     public let metrics: VariantMetrics
 
-    /// Total return desc, then variant key asc; NaN last (ENGINE.md, "Rank").
+    /// Total return desc, then variant key asc; NaN last (ENGINE.md, "Rank"): the default `Ranking`.
     public static func ranksBefore(_ a: RankedVariant, _ b: RankedVariant) -> Bool {
-        let x = a.metrics.totalReturnPct
-        let y = b.metrics.totalReturnPct
-        if x.isNaN != y.isNaN { return !x.isNaN }
-        if !x.isNaN && x != y { return x > y }
-        return a.variantKey < b.variantKey
+        Ranking().ranksBefore(a, b)
     }
 }
 
 /// The best K variants seen so far, in rank order; memory bounded by K.
 struct TopK {
     let capacity: Int
+    let ranking: Ranking
     private(set) var items: [RankedVariant] = []
 
-    init(capacity: Int) { self.capacity = max(0, capacity) }
+    init(capacity: Int, ranking: Ranking = Ranking()) {
+        self.capacity = max(0, capacity)
+        self.ranking = ranking
+    }
 
-    /// Whether a variant with this total return could enter (keys are only made for those).
-    func admits(totalReturnPct: Double) -> Bool {
+    /// Whether a variant with these metrics could enter (keys are only made for those).
+    func admits(_ metrics: VariantMetrics) -> Bool {
         guard capacity > 0 else { return false }
-        guard items.count == capacity, let worst = items.last?.metrics.totalReturnPct else { return true }
-        if totalReturnPct.isNaN { return worst.isNaN }
-        return worst.isNaN || totalReturnPct >= worst
+        guard items.count == capacity, let worst = items.last else { return true }
+        return ranking.compareScores(metrics, worst.metrics) <= 0
     }
 
     mutating func offer(_ candidate: RankedVariant) {
         guard capacity > 0 else { return }
-        if items.count == capacity, let worst = items.last, !RankedVariant.ranksBefore(candidate, worst) { return }
+        if items.count == capacity, let worst = items.last, !ranking.ranksBefore(candidate, worst) { return }
         var low = 0
         var high = items.count
         while low < high {
             let middle = (low + high) / 2
-            if RankedVariant.ranksBefore(items[middle], candidate) { low = middle + 1 } else { high = middle }
+            if ranking.ranksBefore(items[middle], candidate) { low = middle + 1 } else { high = middle }
         }
         items.insert(candidate, at: low)
         if items.count > capacity { items.removeLast() }

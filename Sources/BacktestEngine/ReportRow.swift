@@ -34,10 +34,11 @@ public struct ReportRow: Sendable, Equatable {
                 name: name, value: milliseconds.map { .text(TimestampParser.format(milliseconds: $0)) } ?? .null,
                 note: nil)
         }
+        let first = settings.firstMeasuredBar(count: series.count)
         return [
-            text("Start", series.timestamps.first),
+            text("Start", first < series.count ? series.timestamps[first] : nil),
             text("End", series.timestamps.last),
-            number("Period", Double(series.count) * settings.barSeconds),
+            number("Period", Double(series.count - first) * settings.barSeconds),
             number("Start Value", m.startValue),
             number("End Value", m.endValue),
             number("Total Return [%]", m.totalReturnPct),

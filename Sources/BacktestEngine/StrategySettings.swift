@@ -58,8 +58,14 @@ public struct BacktestSettings: Sendable, Hashable {
     public var barSeconds: Double = 86_400
     /// Days in a year for annualization (vectorbt: 365).
     public var yearDays: Double = 365
+    /// Bars at the start that only warm the indicators up: no signal before bar `warmupBars` is
+    /// acted on, and the metrics (returns, drawdown, benchmark, period) start there. 0: none.
+    public var warmupBars: Int = 0
 
     public init() {}
+
+    /// The first bar the metrics cover (`warmupBars` clamped to the series).
+    public func firstMeasuredBar(count: Int) -> Int { min(max(0, warmupBars), count) }
 
     /// Periods per year, `A` in ENGINE.md.
     public var annualizationFactor: Double { yearDays * 86_400 / barSeconds }

@@ -33,14 +33,16 @@ struct NoRecorder: SimulationRecorder {
     @inline(__always) mutating func trade(_ trade: TradeRecord) {}
 }
 
-/// Keeps every bar's value and every trade of one variant.
+/// Keeps every measured bar's value (from `firstBar` on) and every trade of one variant.
 struct FullRecorder: SimulationRecorder {
     static var recordsBars: Bool { true }
+    var firstBar = 0
     var values: [Double] = []
     var positions: [Double] = []
     var trades: [TradeRecord] = []
 
     mutating func bar(_ t: Int, value: Double, position: Double) {
+        guard t >= firstBar else { return }
         values.append(value)
         positions.append(position)
     }

@@ -34,14 +34,16 @@ public struct VariantMetrics: Sendable, Equatable {
     public var notes: [String: String] = [:]
 
     init(accumulator a: MetricsAccumulator, finalValue: Double, series: OHLCVSeries, settings: BacktestSettings) {
-        let n = Double(max(series.count, 1))
+        // Warm-up bars are outside the measured window (flat, no returns, no benchmark).
+        let first = settings.firstMeasuredBar(count: series.count)
+        let n = Double(max(series.count - first, 1))
         let annualization = settings.annualizationFactor
         startValue = a.initialCash
         self.endValue = finalValue
         let totalReturn = finalValue / a.initialCash - 1
         totalReturnPct = 100 * totalReturn
-        if let first = series.close.first, let last = series.close.last {
-            benchmarkReturnPct = 100 * (last / first - 1)
+        if first < series.count, let last = series.close.last {
+            benchmarkReturnPct = 100 * (last / series.close[first] - 1)
         } else {
             benchmarkReturnPct = 0
         }

@@ -51,7 +51,8 @@ struct VariantSimulator {
         let band = parameters.thresholdBp / 10_000
         upper = 1 + band
         lower = 1 - band
-        warmup = max(parameters.fast, parameters.slow)
+        // Signals from bar `warmupBars` on: the crossover there still compares with the bar before.
+        warmup = max(parameters.fast, parameters.slow, settings.warmupBars)
         openNext = settings.execution.fillPrice == .openNext
         actLag = parameters.delayBars + (openNext ? 1 : 0)
         feeRate = settings.execution.feeBps / 10_000
@@ -67,6 +68,7 @@ struct VariantSimulator {
         cash = settings.execution.initialCash
         previousValue = settings.execution.initialCash
         accumulator = MetricsAccumulator(initialCash: settings.execution.initialCash)
+        accumulator.peakIndex = max(0, settings.warmupBars)
     }
 
     /// Feeds bars `range`; `fast[t - base]` and `slow[t - base]` are the SMAs at bar `t`.

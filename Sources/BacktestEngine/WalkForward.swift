@@ -1,17 +1,3 @@
-/// How a walk-forward window's best variant is chosen: an order over ranked variants (the
-/// request's ranking objective; the grid's own order by default).
-public struct VariantOrder: Sendable {
-    public let name: String
-    public let ranksBefore: @Sendable (RankedVariant, RankedVariant) -> Bool
-
-    public init(name: String, ranksBefore: @escaping @Sendable (RankedVariant, RankedVariant) -> Bool) {
-        self.name = name
-        self.ranksBefore = ranksBefore
-    }
-
-    public static let totalReturn = VariantOrder(name: "total_return_pct", ranksBefore: RankedVariant.ranksBefore)
-}
-
 /// What a walk-forward analysis produces.
 public struct WalkForwardOutcome: Sendable {
     public struct Window: Sendable {
@@ -54,7 +40,7 @@ public struct StitchedCurve: Sendable {
 public enum WalkForward {
     public static func run(
         _ variants: [DualSMAParameters], keys: @Sendable (DualSMAParameters) -> String, on data: PreparedSeries,
-        settings: BacktestSettings, configuration: WalkForwardConfiguration, order: VariantOrder = .totalReturn,
+        settings: BacktestSettings, configuration: WalkForwardConfiguration, ranking: Ranking = Ranking(),
         runner: GridRunner, progress: (GridProgress) -> Void = { _ in }, isCancelled: () -> Bool = { false }
     ) throws(EngineError) -> WalkForwardOutcome {
         let windows = try configuration.windows(bars: data.count).get()
@@ -65,16 +51,14 @@ public enum WalkForward {
             if isCancelled() { throw EngineError.cancelled }
             let train = PreparedSeries(data.series.bars(window.train))
             let before = done
-            // The grid's own order keeps only the leader; another order looks at every variant.
-            let keep = order.name == VariantOrder.totalReturn.name ? 1 : variants.count
             let outcome = try runner.run(
-                variants, keys: keys, on: train, settings: settings, topK: keep,
+                variants, keys: keys, on: train, settings: settings, topK: 1, ranking: ranking,
                 progress: { report in
                     progress(
                         GridProgress(
                             done: before.saturatingAdding(report.done), total: total, barsReached: report.barsReached))
                 }, isCancelled: isCancelled)
-            guard let best = outcome.top.min(by: order.ranksBefore) else {
+            guard let best = outcome.top.first else {
                 throw EngineError(code: "engine.invalid_grid", message: "the grid has no variant to rank")
             }
             chosen.append(best)
@@ -109,9 +93,9 @@ public enum WalkForward {
         }
     }
 
-    /// Runs each window's parameters on its test slice — exactly the single run over the slice
-    /// with `from` moved back by the warm-up and those bars left out of the metrics — and stitches
-    /// the slices. Also what `GET /runs/{id}/equity?variant=oos` replays from the stored choices.
+    /// Runs each window's parameters on its test slice — the single run over the slice with `from`
+    /// moved back by the warm-up and `warmupBars` set to it, so its metrics are that run's — and
+    /// stitches the slices. Also what `GET /runs/{id}/equity?variant=oos` replays from the stored choices.
     public static func stitch(
         _ choices: [(WalkForwardWindow, DualSMAParameters)], on data: PreparedSeries, settings: BacktestSettings
     ) -> StitchedCurve {
@@ -120,24 +104,24 @@ public enum WalkForward {
         var bars: [Int] = []
         for (window, parameters) in choices {
             let warmup = window.warmup(for: parameters)
-            let run = Backtester.detailed(
-                parameters,
-                on: PreparedSeries(data.series.bars((window.test.lowerBound - warmup)..<window.test.upperBound)),
-                settings: settings)
+            var sliceSettings = settings
+            sliceSettings.warmupBars = warmup
+            let slice = PreparedSeries(data.series.bars((window.test.lowerBound - warmup)..<window.test.upperBound))
+            let run = Backtester.detailed(parameters, on: slice, settings: sliceSettings)
             // No signal exists before bar `warmup` of the slice (the slow average is undefined
-            // there), so the simulation is still flat with its initial cash when the test slice begins.
-            let piece = CurvePiece(
-                values: run.equity[warmup...], positions: run.positions[warmup...],
-                closes: data.series.close[window.test],
-                trades: run.trades.map { trade in
-                    var shifted = trade
-                    shifted.entryBar -= warmup
-                    shifted.exitBar = trade.exitBar.map { $0 - warmup }
-                    return shifted
-                })
-            pieces.append(piece)
-            sliceMetrics.append(
-                CurveMetrics.stitch([piece], series: data.series.bars(window.test), settings: settings).metrics)
+            // there), so the simulation is still flat with its initial cash when the test slice
+            // begins; `equity` and `positions` cover the test bars only.
+            pieces.append(
+                CurvePiece(
+                    values: run.equity[...], positions: run.positions[...], closes: data.series.close[window.test],
+                    trades: run.trades.map { trade in
+                        var shifted = trade
+                        shifted.entryBar -= run.firstBar
+                        shifted.exitBar = trade.exitBar.map { $0 - run.firstBar }
+                        return shifted
+                    }))
+            // The fused pass's numbers, bit for bit those of the single run a client would submit.
+            sliceMetrics.append(Backtester.metrics(parameters, on: slice, settings: sliceSettings))
             bars.append(contentsOf: window.test)
         }
         let series = OHLCVSeries(

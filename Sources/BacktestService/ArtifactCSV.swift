@@ -54,7 +54,7 @@ enum ArtifactCSV {
             equityColumns,
             curves.equity.indices.map { index in
                 [
-                    .string(TimestampParser.format(milliseconds: series.timestamps[index])),
+                    .string(TimestampParser.format(milliseconds: series.timestamps[index + detailed.firstBar])),
                     .number(curves.equity[index]), .number(curves.drawdownPct[index]),
                     .number(curves.benchmark[index]),
                 ]

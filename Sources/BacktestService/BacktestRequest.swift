@@ -20,6 +20,8 @@ public struct BacktestRequest: Sendable {
     public var settings: BacktestSettings
     public var validation: Validation.Request?
     public var topK: Int
+    /// `rank_by` and `min_trades`.
+    public var ranking: Ranking
     public var seed: UInt64
     /// Walk-forward analysis over the grid, when asked for.
     public var walkForward: WalkForwardRequest? = nil

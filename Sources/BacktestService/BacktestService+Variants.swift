@@ -80,14 +80,16 @@ extension BacktestService {
         ])
     }
 
-    /// Per bar: portfolio value, drawdown in percent, and buy-and-hold of the initial cash.
+    /// Per measured bar (bar `detailed.firstBar + i`): portfolio value, drawdown in percent, and
+    /// buy-and-hold of the initial cash from the first measured bar.
     static func equityCurves(_ detailed: DetailedRun, series: OHLCVSeries, settings: BacktestSettings) -> (
         equity: [Double], drawdownPct: [Double], benchmark: [Double]
     ) {
-        let first = series.close.first ?? 1
+        let measured = series.close.dropFirst(detailed.firstBar)
+        let first = measured.first ?? 1
         return (
             detailed.equity, detailed.drawdown.map { 100 * $0 },
-            series.close.map { settings.execution.initialCash * $0 / first }
+            measured.map { settings.execution.initialCash * $0 / first }
         )
     }
 
@@ -102,7 +104,13 @@ extension BacktestService {
             count: detailed.equity.count, maxPoints: maxPoints, series: [curves.equity, curves.drawdownPct])
         return .object([
             ("run_id", .string(id)), ("variant_key", .string(key)), ("points", .integer(keep.count)),
-            ("t", .array(keep.map { .string(TimestampParser.format(milliseconds: series.timestamps[$0])) })),
+            (
+                "t",
+                .array(
+                    keep.map {
+                        .string(TimestampParser.format(milliseconds: series.timestamps[$0 + detailed.firstBar]))
+                    })
+            ),
             ("equity", .array(keep.map { .number(curves.equity[$0]) })),
             ("drawdown", .array(keep.map { .number(curves.drawdownPct[$0]) })),
             ("benchmark", .array(keep.map { .number(curves.benchmark[$0]) })),

@@ -8,6 +8,15 @@ extension BacktestService {
     /// `WalkForwardConfiguration.maxWindows`); problems name `walk_forward.<field>`.
     static func checkWalkForward(_ request: BacktestRequest, bars: Int) throws(ServiceError) {
         guard let walkForward = request.walkForward else { return }
+        if request.settings.warmupBars >= walkForward.configuration.trainBars {
+            throw ServiceError.validation([
+                .init(
+                    path: "walk_forward.train_bars",
+                    message:
+                        "must be more than warmup_bars (\(request.settings.warmupBars)): each train slice is measured after it"
+                )
+            ])
+        }
         if case .failure(let error) = walkForward.configuration.windows(bars: bars) {
             throw ServiceError.validation(
                 error.problems.map { .init(path: "walk_forward.\($0.path)", message: $0.message) })

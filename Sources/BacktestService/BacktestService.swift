@@ -226,7 +226,7 @@ public final class BacktestService: Sendable {
         ])
     }
 
-    /// `slow ≤ n` and `delay_bars < n` on the selected bars (ENGINE.md: `1 ≤ fast < slow ≤ n`).
+    /// `slow ≤ n`, `delay_bars < n` and `warmup_bars < n` on the selected bars (ENGINE.md: `1 ≤ fast < slow ≤ n`).
     private func checkWindows(_ request: BacktestRequest, bars: Int) throws(ServiceError) {
         guard bars >= 2 else {
             throw ServiceError.validation([.init(path: "from", message: "selects fewer than 2 bars")])
@@ -239,6 +239,11 @@ public final class BacktestService: Sendable {
         }
         if largest > bars {
             throw ServiceError.validation([.init(path: path, message: "must be at most the \(bars) bars selected")])
+        }
+        if request.settings.warmupBars >= bars {
+            throw ServiceError.validation([
+                .init(path: "warmup_bars", message: "must be less than the \(bars) bars selected")
+            ])
         }
     }
 }

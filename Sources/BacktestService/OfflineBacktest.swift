@@ -36,6 +36,11 @@ public enum OfflineBacktest {
         let prepared = PreparedSeries(series)
         let grid = request.grid
         let (variants, combinationIndex, skipped) = grid.axes.isEmpty ? ([request.parameters], [0], 0) : grid.expand()
+        if request.settings.warmupBars >= series.count {
+            throw ServiceError.validation([
+                .init(path: "warmup_bars", message: "must be less than the \(series.count) bars")
+            ])
+        }
         let largest = variants.map(\.slow).max() ?? 0
         guard largest <= series.count else {
             throw ServiceError.validation([
@@ -45,7 +50,8 @@ public enum OfflineBacktest {
         let outcome: GridOutcome
         do {
             outcome = try GridRunner(workers: ProcessInfo.processInfo.activeProcessorCount).run(
-                variants, keys: { grid.variantKey($0) }, on: prepared, settings: settings, topK: top ?? variants.count)
+                variants, keys: { grid.variantKey($0) }, on: prepared, settings: settings, topK: top ?? variants.count,
+                ranking: request.ranking)
         } catch { throw ServiceError(code: "internal", message: error.description) }
         var results: [JSONValue] = []
         for (index, ranked) in outcome.top.enumerated() {
@@ -60,7 +66,8 @@ public enum OfflineBacktest {
             }
             results.append(
                 ResultEncoding.result(
-                    rank: index + 1, ranked: ranked, series: series, settings: settings, validation: validation))
+                    rank: index + 1, ranked: ranked, series: series, settings: settings, validation: validation,
+                    ranking: request.ranking))
         }
         return .object([
             ("results", .array(results)),

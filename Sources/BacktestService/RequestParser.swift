@@ -11,6 +11,10 @@ public struct RequestParser: Sendable {
     public var jsonLimits: JSONParser.Limits
 
     public static let timeframes = Timeframe.allCases.map(\.rawValue)
+    /// The largest `warmup_bars` the parser takes (the data decides the real bound).
+    public static let maxWarmupBars = 1_000_000_000
+    /// The largest `min_trades`.
+    public static let maxMinTrades = 1_000_000
     /// The most values one grid axis may list or a range may produce.
     public static let maxAxisValues = 100_000
 
@@ -70,11 +74,20 @@ public struct RequestParser: Sendable {
         if axes.isEmpty && parameters.fast >= parameters.slow {
             params.fail("fast", "must be less than slow (\(parameters.slow))")
         }
-        let settings = readSettings(&root, problems: &problems)
+        var settings = readSettings(&root, problems: &problems)
+        // Checked against the selected bars at submission (`warmup_bars` < bars).
+        settings.warmupBars = root.integer("warmup_bars", default: 0, 0...Self.maxWarmupBars)
         let validation = readValidation(root.raw("validation"), problems: &problems)
         let topK = root.integer("top_k", default: 10, 1...1000)
+        let ranking = Ranking(
+            objective: RankObjective(
+                rawValue: root.choice(
+                    "rank_by", default: RankObjective.totalReturnPct.rawValue, RankObjective.allCases.map(\.rawValue)))
+                ?? .totalReturnPct,
+            minTrades: root.integer("min_trades", default: 0, 0...Self.maxMinTrades))
         let seed = root.integer("seed", default: 42, 0...9_007_199_254_740_991)
-        let (walkForward, walkForwardJSON) = readWalkForward(root.raw("walk_forward"), problems: &problems)
+        let (walkForward, walkForwardJSON) = readWalkForward(
+            root.raw("walk_forward"), ranking: ranking, problems: &problems)
 
         let gridJSON = axes.map { axis -> (String, JSONValue) in
             (axis.parameter.rawValue, .object([("values", .array(axis.values.map { .number($0) }))]))
@@ -118,11 +131,11 @@ public struct RequestParser: Sendable {
                 ("year_days", .number(settings.yearDays)),
                 ("top_k", .integer(topK)),
                 ("seed", .integer(seed)),
-            ] + walkForwardMember)
+            ] + Self.rankingJSON(ranking) + Self.warmupJSON(settings) + walkForwardMember)
         var request = BacktestRequest(
             data: data.selection, fromMilliseconds: data.fromMilliseconds, toMilliseconds: data.toMilliseconds,
             parameters: parameters, gridAxes: axes, settings: settings, validation: validation, topK: topK,
-            seed: UInt64(seed), normalized: normalized)
+            ranking: ranking, seed: UInt64(seed), normalized: normalized)
         request.walkForward = walkForward
         request.validation?.seed = UInt64(seed)
         return request
@@ -169,6 +182,20 @@ public struct RequestParser: Sendable {
         }
         reader.finish(into: &problems)
         return request.permutations == nil && request.bootstrapSamples == nil ? nil : request
+    }
+
+    /// `rank_by` and `min_trades` only when they differ from the defaults, so the input hash of a
+    /// request that does not use them is what it was before they existed.
+    static func rankingJSON(_ ranking: Ranking) -> [(String, JSONValue)] {
+        var members: [(String, JSONValue)] = []
+        if ranking.objective != .totalReturnPct { members.append(("rank_by", .string(ranking.objective.rawValue))) }
+        if ranking.minTrades > 0 { members.append(("min_trades", .integer(ranking.minTrades))) }
+        return members
+    }
+
+    /// `warmup_bars` only when set, like `rankingJSON`.
+    static func warmupJSON(_ settings: BacktestSettings) -> [(String, JSONValue)] {
+        settings.warmupBars > 0 ? [("warmup_bars", .integer(settings.warmupBars))] : []
     }
 
     static func executionJSON(_ settings: BacktestSettings) -> JSONValue {

@@ -34,7 +34,8 @@ extension ResultEncoding {
         return .object([
             ("train_bars", .integer(configuration.trainBars)), ("test_bars", .integer(configuration.testBars)),
             ("step_bars", .integer(configuration.stepBars)), ("anchored", .bool(configuration.anchored)),
-            ("objective", .string(request.objective)), ("overall", overall), ("windows", .array(windows)),
+            ("objective", .string(request.ranking.objective.rawValue)),
+            ("min_trades", .integer(request.ranking.minTrades)), ("overall", overall), ("windows", .array(windows)),
         ])
     }
 }

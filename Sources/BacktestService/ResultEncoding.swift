@@ -82,7 +82,7 @@ enum ResultEncoding {
 
     static func result(
         rank: Int, ranked: RankedVariant, series: OHLCVSeries, settings: BacktestSettings,
-        validation: Validation.Report?
+        validation: Validation.Report?, ranking: Ranking = Ranking()
     ) -> JSONValue {
         var members: [(String, JSONValue)] = [
             ("rank", .integer(rank)), ("variant_key", .string(ranked.variantKey)),
@@ -90,6 +90,8 @@ enum ResultEncoding {
             ("metrics", metrics(ranked.metrics)),
             ("report", report(ReportRow.rows(for: ranked.metrics, series: series, settings: settings))),
         ]
+        // Marked only when the request sets `min_trades`: rows of other runs keep their form.
+        if ranking.minTrades > 0 { members.append(("below_min_trades", .bool(!ranking.qualifies(ranked.metrics)))) }
         if let validation { members.append(("validation", Self.validation(validation))) }
         return .object(members)
     }

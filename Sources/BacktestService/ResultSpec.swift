@@ -26,7 +26,7 @@ enum ResultSpec {
                     ),
                 ])
             ))
-        for key in ["execution", "risk", "validation", "year_days", "top_k", "seed"] {
+        for key in ["execution", "risk", "validation", "year_days", "warmup_bars", "top_k", "seed"] {
             if let value = normalized[key] { members.append((key, value)) }
         }
         // Through the parser: the spec is in normalized form exactly like a submitted request's.

@@ -212,6 +212,7 @@ struct RunExecutor: Sendable {
             timestamps: expanded.0.count == 1 && walkForwardWork == 0 ? series.series.timestamps : nil)
         let outcome = try runner.run(
             expanded.0, keys: { grid.variantKey($0) }, on: series, settings: settings, topK: request.topK,
+            ranking: request.ranking,
             progress: { progress.publish(done: $0.done, barsReached: $0.barsReached) },
             isCancelled: isCancelled,
             leaderChanged: { leader in
@@ -222,7 +223,7 @@ struct RunExecutor: Sendable {
         if let walkForward = request.walkForward {
             analysis = try WalkForward.run(
                 expanded.0, keys: { grid.variantKey($0) }, on: series, settings: settings,
-                configuration: walkForward.configuration, order: WalkForwardObjective.order(walkForward.objective),
+                configuration: walkForward.configuration, ranking: walkForward.ranking,
                 runner: runner,
                 progress: { progress.publish(done: gridWork.saturatingAdding($0.done), barsReached: $0.barsReached) },
                 isCancelled: isCancelled)
@@ -235,7 +236,7 @@ struct RunExecutor: Sendable {
         let rows = outcome.top.enumerated().map { index, ranked in
             var body = ResultEncoding.result(
                 rank: index + 1, ranked: ranked, series: series.series, settings: settings,
-                validation: validations[index])
+                validation: validations[index], ranking: request.ranking)
             if case .object(let members) = body {
                 let spec = ResultSpec.make(ranked.parameters, normalized: request.normalized, datasetID: run.datasetID)
                 body = .object(members + [("spec", spec)])

@@ -40,19 +40,19 @@ import Testing
                 #expect(window["train"]?["first_bar"]?.integer == 250 * index)
                 let warmup = try #require(window["warmup_bars"]?.integer)
                 #expect(warmup == window["params"]?["slow"]?.integer)
-                // The single run of the chosen parameters over the test slice, `from` moved back by the warm-up.
+                // The single run of the chosen parameters over the test slice, `from` moved back by the
+                // warm-up and `warmup_bars` set to it: the same metrics, every one.
                 let params = try #require(window["params"])
                 let single =
-                    #"{"dataset_id":"\#(datasetID)","from":"\#(Self.googTimes[first - warmup])","to":"\#(Self.googTimes[first + 249])","strategy":{"name":"dual_sma","params":"#
+                    #"{"dataset_id":"\#(datasetID)","from":"\#(Self.googTimes[first - warmup])","to":"\#(Self.googTimes[first + 249])","warmup_bars":\#(warmup),"strategy":{"name":"dual_sma","params":"#
                     + JSONWriter.compact(params) + "}}"
                 let singleID = try #require(
                     try json(try call(port, "POST", "/backtests", body: single))["run_id"]?.string)
                 _ = try waitUntilFinished(port, singleID)
                 let row = try #require(
                     try json(try call(port, "GET", "/runs/\(singleID)/results"))["results"]?.array?.first)
-                for key in ["end_value", "total_return_pct", "total_trades", "total_closed_trades", "win_rate_pct"] {
-                    #expect(row["metrics"]?[key] == window["out_of_sample"]?[key], "\(key) of window \(index)")
-                }
+                #expect(row["metrics"] != nil)
+                #expect(row["metrics"] == window["out_of_sample"], "window \(index)")
             }
             let overall = try #require(section["overall"])
             #expect(overall["windows"]?.integer == windows.count)

@@ -42,6 +42,17 @@ import Testing
         #expect(plain.walkForward == nil)
     }
 
+    @Test func objective_defaultsToRankBy_andKeepsMinTrades() throws {
+        let text =
+            #"{"strategy":{"name":"dual_sma"},"grid":{"fast":{"values":[5]},"slow":{"values":[50]}},"rank_by":"sharpe_ratio","min_trades":3,"walk_forward":{"train_bars":400,"test_bars":100}}"#
+        let request = try Self.parser.parse(Array(text.utf8))
+        #expect(request.walkForward?.ranking == Ranking(objective: .sharpeRatio, minTrades: 3))
+        #expect(request.normalized["walk_forward"]?["objective"] == .string("sharpe_ratio"))
+        let own = try Self.parser.parse(
+            Self.body(#"{"train_bars":400,"test_bars":100,"objective":"max_drawdown_pct"}"#))
+        #expect(own.walkForward?.ranking.objective == .maxDrawdownPct)
+    }
+
     @Test func everyBadField_isNamedByItsPath() {
         let details = Self.problems(
             #"{"train_bars":1,"test_bars":0,"step_bars":"x","anchored":3,"objective":"luck","extra":1}"#)
@@ -82,6 +93,20 @@ import Testing
         }
         #expect(check(#"{"train_bars":400,"test_bars":100}"#, bars: 500) == [])
         #expect(check(#"{"train_bars":400,"test_bars":100}"#, bars: 499) == ["walk_forward.train_bars"])
+        // The request's warm-up applies to every train slice: it must leave a bar of it.
+        func warm(_ warmup: Int) -> [String] {
+            let text =
+                #"{"strategy":{"name":"dual_sma"},"grid":{"fast":{"values":[5]},"slow":{"values":[50]}},"warmup_bars":\#(warmup),"walk_forward":{"train_bars":400,"test_bars":100}}"#
+            guard let request = try? Self.parser.parse(Array(text.utf8)) else { return ["unparsed"] }
+            do {
+                try BacktestService.checkWalkForward(request, bars: 1000)
+                return []
+            } catch {
+                return error.details.map(\.path)
+            }
+        }
+        #expect(warm(399) == [])
+        #expect(warm(400) == ["walk_forward.train_bars"])
         let limit = WalkForwardConfiguration.maxWindows
         #expect(check(#"{"train_bars":100,"test_bars":1}"#, bars: 100 + limit) == [])
         #expect(check(#"{"train_bars":100,"test_bars":1}"#, bars: 101 + limit) == ["walk_forward.step_bars"])
