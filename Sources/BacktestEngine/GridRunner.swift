@@ -29,10 +29,24 @@ public struct GridRunner: Sendable {
         self.workers = max(1, workers)
     }
 
-    /// Runs `variants`; `progress` reports bar-variants done and `isCancelled` is checked between
-    /// steps of at most a few tens of milliseconds.
+    /// Runs strategy parameter sets, each with the risk and execution values of `settings`.
     public func run(
-        _ variants: [DualSMAParameters], keys: @Sendable (DualSMAParameters) -> String, on data: PreparedSeries,
+        _ parameters: [DualSMAParameters], keys: @Sendable (DualSMAParameters) -> String, on data: PreparedSeries,
+        settings: BacktestSettings, topK: Int, ranking: Ranking = Ranking(),
+        progress: (GridProgress) -> Void = { _ in },
+        isCancelled: () -> Bool = { false }, leaderChanged: (RankedVariant) -> Void = { _ in }
+    ) throws(EngineError) -> GridOutcome {
+        try run(
+            parameters.map { GridVariant(parameters: $0, settings: settings) }, keys: { keys($0.parameters) },
+            on: data, settings: settings, topK: topK, ranking: ranking, progress: progress, isCancelled: isCancelled,
+            leaderChanged: leaderChanged)
+    }
+
+    /// Runs `variants` (each on `settings` with its own risk and execution values); `progress`
+    /// reports bar-variants done and `isCancelled` is checked between steps of at most a few tens
+    /// of milliseconds.
+    public func run(
+        _ variants: [GridVariant], keys: @Sendable (GridVariant) -> String, on data: PreparedSeries,
         settings: BacktestSettings, topK: Int, ranking: Ranking = Ranking(),
         progress: (GridProgress) -> Void = { _ in },
         isCancelled: () -> Bool = { false }, leaderChanged: (RankedVariant) -> Void = { _ in }
@@ -45,7 +59,8 @@ public struct GridRunner: Sendable {
         var leaderIndex = -1
         var chunkStart = 0
         // When every window's whole SMA row fits the block budget, compute the rows once for all chunks.
-        let allWindows = Array(Set(variants.flatMap { [$0.fast, $0.slow] })).sorted()
+        // Keyed by window alone: variants differing only in risk and execution share every row.
+        let allWindows = Array(Set(variants.flatMap { [$0.parameters.fast, $0.parameters.slow] })).sorted()
         let shared =
             allWindows.count.saturatingMultiplied(by: n).saturatingMultiplied(by: 8) <= blockBytes
             ? SMATable(windows: allWindows, data: data, range: 0..<n, workers: workers, executor: executor) : nil
@@ -68,7 +83,7 @@ public struct GridRunner: Sendable {
                 guard top.admits(metric) else { continue }
                 top.offer(
                     RankedVariant(
-                        variantIndex: index, parameters: variants[index], variantKey: keys(variants[index]),
+                        variantIndex: index, variant: variants[index], variantKey: keys(variants[index]),
                         metrics: metric))
             }
             done += chunk.count * n
@@ -83,11 +98,11 @@ public struct GridRunner: Sendable {
     }
 
     private func runChunk(
-        _ chunk: [DualSMAParameters], data: PreparedSeries, settings: BacktestSettings, shared: SMATable?,
+        _ chunk: [GridVariant], data: PreparedSeries, settings: BacktestSettings, shared: SMATable?,
         progress: (Int) -> Void, isCancelled: () -> Bool
     ) throws(EngineError) -> [VariantMetrics] {
         let n = data.count
-        let windows = Array(Set(chunk.flatMap { [$0.fast, $0.slow] })).sorted()
+        let windows = Array(Set(chunk.flatMap { [$0.parameters.fast, $0.parameters.slow] })).sorted()
         // Shared rows cover the whole series; a chunk still walks it in steps of at most
         // `stepBarVariants` (one variant over many millions of bars reports progress and sees a
         // cancellation on the way, not only at the end).
@@ -95,7 +110,7 @@ public struct GridRunner: Sendable {
         let blockLength =
             shared.map { _ in min(n, stepBars) }
             ?? max(1024, min(n, blockBytes / 8 / max(1, windows.count), stepBars))
-        var simulators = chunk.map { VariantSimulator(parameters: $0, settings: settings) }
+        var simulators = chunk.map { VariantSimulator(parameters: $0.parameters, settings: $0.settings(settings)) }
         let parallelism = min(workers, chunk.count)
         var blockStart = 0
         while blockStart < n {
@@ -109,7 +124,7 @@ public struct GridRunner: Sendable {
                 executor.forEach(parallelism) { part in
                     var recorder = NoRecorder()
                     for index in Self.slice(rows.count, part: part, of: parallelism) {
-                        let parameters = rows[index]
+                        let parameters = rows[index].parameters
                         states.base[index].advance(
                             data: data, range: block, fast: table.row(parameters.fast),
                             slow: table.row(parameters.slow),

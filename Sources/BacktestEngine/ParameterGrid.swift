@@ -1,18 +1,33 @@
-/// The parameter names a grid may vary, in the order variant keys list them.
+/// The names a grid may vary: strategy parameters, then risk and execution fields by their
+/// request paths. Variant keys list them in this order.
 public enum GridParameter: String, Sendable, CaseIterable, Comparable {
     case delayBars = "delay_bars"
     case fast
     case slow
     case thresholdBp = "threshold_bp"
+    case feeBps = "execution.fee_bps"
+    case slippageBps = "execution.slippage_bps"
+    case fraction = "risk.params.fraction"
+    case stopLossPct = "risk.stop_loss_pct"
+    case takeProfitPct = "risk.take_profit_pct"
 
-    public static func < (lhs: GridParameter, rhs: GridParameter) -> Bool { lhs.rawValue < rhs.rawValue }
+    /// Strategy parameters first (by name), then the dotted risk and execution paths (by name):
+    /// `fast=10,slow=50,risk.stop_loss_pct=2`.
+    public static func < (lhs: GridParameter, rhs: GridParameter) -> Bool {
+        if lhs.isStrategy != rhs.isStrategy { return lhs.isStrategy }
+        return lhs.rawValue < rhs.rawValue
+    }
 
-    var isInteger: Bool { self != .thresholdBp }
+    /// A `strategy.params` member (the others are risk and execution settings).
+    public var isStrategy: Bool { !rawValue.contains(".") }
+    var isInteger: Bool { self == .fast || self == .slow || self == .delayBars }
+    /// Stops may be disabled per variant: `null` (stored as NaN in an axis) is a value of the axis.
+    public var allowsNull: Bool { self == .stopLossPct || self == .takeProfitPct }
 }
 
-/// A cartesian grid over strategy parameters (ENGINE.md, "Grid").
+/// A cartesian grid over strategy parameters and risk and execution values (ENGINE.md, "Grid").
 public struct ParameterGrid: Sendable {
-    /// One axis: explicit values in the order given.
+    /// One axis: explicit values in the order given (NaN: `null`, a disabled stop).
     public struct Axis: Sendable {
         public let parameter: GridParameter
         public let values: [Double]
@@ -22,12 +37,15 @@ public struct ParameterGrid: Sendable {
         }
     }
 
-    /// Axes sorted by parameter name.
+    /// Axes in `GridParameter` order.
     public let axes: [Axis]
     public let base: DualSMAParameters
+    /// The run's settings: the values of the risk and execution fields no axis varies.
+    public let settings: BacktestSettings
 
-    public init(base: DualSMAParameters, axes: [Axis]) {
+    public init(base: DualSMAParameters, settings: BacktestSettings = BacktestSettings(), axes: [Axis]) {
         self.base = base
+        self.settings = settings
         self.axes = axes.sorted { $0.parameter < $1.parameter }
     }
 
@@ -65,21 +83,25 @@ public struct ParameterGrid: Sendable {
     /// The size of the cartesian product, before constraints (saturating at `Int.max`).
     public var combinationCount: Int { exactCombinationCount ?? .max }
 
-    /// Parameters of combination `index` (last axis varies fastest).
-    public func parameters(at index: Int) -> DualSMAParameters {
-        var parameters = base
+    /// Combination `index` (last axis varies fastest).
+    public func variant(at index: Int) -> GridVariant {
+        var variant = GridVariant(parameters: base, settings: settings)
         var rest = index
         for axis in axes.reversed() {
-            let value = axis.values[rest % axis.values.count]
+            variant.set(axis.parameter, axis.values[rest % axis.values.count])
             rest /= axis.values.count
-            switch axis.parameter {
-            case .fast: parameters.fast = Int(value)
-            case .slow: parameters.slow = Int(value)
-            case .delayBars: parameters.delayBars = Int(value)
-            case .thresholdBp: parameters.thresholdBp = value
-            }
         }
-        return parameters
+        return variant
+    }
+
+    /// Strategy parameters of combination `index`.
+    public func parameters(at index: Int) -> DualSMAParameters { variant(at: index).parameters }
+
+    /// The position of combination `index` along axis number `axis`.
+    public func coordinate(of index: Int, axis: Int) -> Int {
+        var stride = 1
+        for later in axes[(axis + 1)...] { stride = stride.saturatingMultiplied(by: later.values.count) }
+        return index / stride % axes[axis].values.count
     }
 
     /// How many combinations satisfy `fast < slow`, without materializing them (saturating at
@@ -105,32 +127,40 @@ public struct ParameterGrid: Sendable {
 
     /// Expands the grid; combinations with `fast >= slow` are skipped and counted. Callers check
     /// `exactCombinationCount` against their limit first: expansion is linear in it.
-    public func expand() -> (variants: [DualSMAParameters], combinationIndex: [Int], skipped: Int) {
-        var variants: [DualSMAParameters] = []
+    public func expand() -> (variants: [GridVariant], combinationIndex: [Int], skipped: Int) {
+        var variants: [GridVariant] = []
         var indices: [Int] = []
         let total = combinationCount
         variants.reserveCapacity(min(total, validCount))
         for index in 0..<total {
-            let parameters = parameters(at: index)
-            if parameters.fast < parameters.slow {
-                variants.append(parameters)
+            let variant = variant(at: index)
+            if variant.parameters.fast < variant.parameters.slow {
+                variants.append(variant)
                 indices.append(index)
             }
         }
         return (variants, indices, total - variants.count)
     }
 
-    /// `name=value` for the grid's axes in name order (fast and slow without a grid).
-    public func variantKey(_ parameters: DualSMAParameters) -> String {
+    /// `name=value` for the grid's axes in `GridParameter` order (fast and slow without a grid);
+    /// a disabled stop is `null`.
+    public func variantKey(_ variant: GridVariant) -> String {
         let names = axes.isEmpty ? [GridParameter.fast, .slow] : axes.map(\.parameter)
         return names.map { name in
-            switch name {
-            case .fast: "fast=\(parameters.fast)"
-            case .slow: "slow=\(parameters.slow)"
-            case .delayBars: "delay_bars=\(parameters.delayBars)"
-            case .thresholdBp: "threshold_bp=\(Self.format(parameters.thresholdBp))"
-            }
+            let text =
+                switch name {
+                case .fast: String(variant.parameters.fast)
+                case .slow: String(variant.parameters.slow)
+                case .delayBars: String(variant.parameters.delayBars)
+                default: variant.value(name).map(Self.format) ?? "null"
+                }
+            return "\(name.rawValue)=\(text)"
         }.joined(separator: ",")
+    }
+
+    /// The key of strategy parameters alone (the risk and execution values of the run).
+    public func variantKey(_ parameters: DualSMAParameters) -> String {
+        variantKey(GridVariant(parameters: parameters, settings: settings))
     }
 
     /// Integers without a decimal point, other values in their shortest round-trip form.

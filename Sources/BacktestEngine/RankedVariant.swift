@@ -1,9 +1,22 @@
 /// One evaluated variant in the ranking.
 public struct RankedVariant: Sendable {
     public let variantIndex: Int
-    public let parameters: DualSMAParameters
+    /// Strategy parameters and the risk and execution values it ran with.
+    public let variant: GridVariant
     public let variantKey: String
     public let metrics: VariantMetrics
+
+    public init(variantIndex: Int, variant: GridVariant, variantKey: String, metrics: VariantMetrics) {
+        self.variantIndex = variantIndex
+        self.variant = variant
+        self.variantKey = variantKey
+        self.metrics = metrics
+    }
+
+    public var parameters: DualSMAParameters { variant.parameters }
+
+    /// The settings of a single run of this variant: the run's with the variant's risk and execution values.
+    public func settings(_ base: BacktestSettings) -> BacktestSettings { variant.settings(base) }
 
     /// Total return desc, then variant key asc; NaN last (ENGINE.md, "Rank"): the default `Ranking`.
     public static func ranksBefore(_ a: RankedVariant, _ b: RankedVariant) -> Bool {

@@ -38,8 +38,20 @@ public struct StitchedCurve: Sendable {
 /// variant and run it on the test slice starting flat, its indicators warmed up on the bars
 /// before the slice; stitch the test slices into one out-of-sample curve.
 public enum WalkForward {
+    /// Strategy parameter sets, each with the risk and execution values of `settings`.
     public static func run(
-        _ variants: [DualSMAParameters], keys: @Sendable (DualSMAParameters) -> String, on data: PreparedSeries,
+        _ parameters: [DualSMAParameters], keys: @Sendable (DualSMAParameters) -> String, on data: PreparedSeries,
+        settings: BacktestSettings, configuration: WalkForwardConfiguration, ranking: Ranking = Ranking(),
+        runner: GridRunner, progress: (GridProgress) -> Void = { _ in }, isCancelled: () -> Bool = { false }
+    ) throws(EngineError) -> WalkForwardOutcome {
+        try run(
+            parameters.map { GridVariant(parameters: $0, settings: settings) }, keys: { keys($0.parameters) },
+            on: data, settings: settings, configuration: configuration, ranking: ranking, runner: runner,
+            progress: progress, isCancelled: isCancelled)
+    }
+
+    public static func run(
+        _ variants: [GridVariant], keys: @Sendable (GridVariant) -> String, on data: PreparedSeries,
         settings: BacktestSettings, configuration: WalkForwardConfiguration, ranking: Ranking = Ranking(),
         runner: GridRunner, progress: (GridProgress) -> Void = { _ in }, isCancelled: () -> Bool = { false }
     ) throws(EngineError) -> WalkForwardOutcome {
@@ -65,7 +77,7 @@ public enum WalkForward {
             done = done.saturatingAdding(variants.count.saturatingMultiplied(by: window.train.count))
         }
         if isCancelled() { throw EngineError.cancelled }
-        let stitched = stitch(zip(windows, chosen.map(\.parameters)).map { $0 }, on: data, settings: settings)
+        let stitched = stitch(zip(windows, chosen.map(\.variant)).map { $0 }, on: data, settings: settings)
         progress(GridProgress(done: total, total: total, barsReached: data.count))
         let inSample = chosen.map(\.metrics.cagrPct)
         let inSampleMean: Double? =
@@ -75,7 +87,7 @@ public enum WalkForward {
         if let inSampleMean, inSampleMean > 0, let outOfSample = stitched.metrics.cagrPct {
             efficiency = outOfSample / inSampleMean
         }
-        let changes = zip(chosen.dropFirst(), chosen).filter { $0.0.parameters != $0.1.parameters }.count
+        let changes = zip(chosen.dropFirst(), chosen).filter { $0.0.variant != $0.1.variant }.count
         return WalkForwardOutcome(
             windows: windows.indices.map {
                 WalkForwardOutcome.Window(
@@ -97,14 +109,16 @@ public enum WalkForward {
     /// moved back by the warm-up and `warmupBars` set to it, so its metrics are that run's — and
     /// stitches the slices. Also what `GET /runs/{id}/equity?variant=oos` replays from the stored choices.
     public static func stitch(
-        _ choices: [(WalkForwardWindow, DualSMAParameters)], on data: PreparedSeries, settings: BacktestSettings
+        _ choices: [(WalkForwardWindow, GridVariant)], on data: PreparedSeries, settings: BacktestSettings
     ) -> StitchedCurve {
         var pieces: [CurvePiece] = []
         var sliceMetrics: [VariantMetrics] = []
         var bars: [Int] = []
-        for (window, parameters) in choices {
+        for (window, variant) in choices {
+            let parameters = variant.parameters
             let warmup = window.warmup(for: parameters)
-            var sliceSettings = settings
+            // The variant's own risk and execution values, and the warm-up left out of the metrics.
+            var sliceSettings = variant.settings(settings)
             sliceSettings.warmupBars = warmup
             let slice = PreparedSeries(data.series.bars((window.test.lowerBound - warmup)..<window.test.upperBound))
             let run = Backtester.detailed(parameters, on: slice, settings: sliceSettings)

@@ -28,7 +28,7 @@ enum ArtifactCSV {
     static func results(_ top: [RankedVariant]) -> [UInt8] {
         var rows: [[JSONValue]] = []
         for (index, ranked) in top.enumerated() {
-            let parameters = ResultEncoding.parameters(ranked.parameters)
+            let parameters = ResultEncoding.parameters(ranked.variant)
             let metrics = ResultEncoding.metrics(ranked.metrics)
             rows.append(
                 [.integer(index + 1), .string(ranked.variantKey)] + parameterColumns.map { parameters[$0] ?? .null }

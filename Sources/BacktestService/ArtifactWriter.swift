@@ -23,7 +23,9 @@ struct ArtifactWriter: Sendable {
     /// The bytes of the four data files, in manifest order.
     static func files(_ inputs: Inputs) -> [(name: String, bytes: [UInt8])] {
         let best = inputs.top.first
-        let detailed = best.map { Backtester.detailed($0.parameters, on: inputs.series, settings: inputs.settings) }
+        let detailed = best.map {
+            Backtester.detailed($0.parameters, on: inputs.series, settings: $0.settings(inputs.settings))
+        }
         let summary: JSONValue = .object([
             ("run", inputs.document), ("metrics", best.map { ResultEncoding.metrics($0.metrics) } ?? .null),
         ])

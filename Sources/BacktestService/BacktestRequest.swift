@@ -20,6 +20,8 @@ public struct BacktestRequest: Sendable {
     public var settings: BacktestSettings
     public var validation: Validation.Request?
     public var topK: Int
+    /// How many of the top variants carry their trade list in the results (`top_trades_n`).
+    public var topTradesN: Int = 0
     /// `rank_by` and `min_trades`.
     public var ranking: Ranking
     public var seed: UInt64
@@ -28,5 +30,8 @@ public struct BacktestRequest: Sendable {
     /// The normalized request as JSON (what the input hash covers, with the dataset hash and engine version).
     public var normalized: JSONValue
 
-    public var grid: ParameterGrid { ParameterGrid(base: parameters, axes: gridAxes) }
+    /// The heatmap's axes (chosen or by default), nil when the grid has none to show.
+    public var heatmap: HeatmapAxes?
+
+    public var grid: ParameterGrid { ParameterGrid(base: parameters, settings: settings, axes: gridAxes) }
 }

@@ -23,7 +23,7 @@ extension BacktestService {
         }
         let parameters = ResultEncoding.storedParameters(params)
         let series: PreparedSeries
-        let settings: BacktestSettings
+        var settings: BacktestSettings
         do {
             (_, series, settings) = try datasets.inputs(forStoredRequest: run.request, datasetID: run.datasetID)
         } catch let error as ServiceError {
@@ -31,6 +31,8 @@ extension BacktestService {
         } catch {
             throw ServiceError.internalError
         }
+        // The risk and execution values of the grid's axes are in `params` under their full paths.
+        settings = ResultEncoding.storedVariant(params, settings: settings).settings(settings)
         return (
             chosen.variantKey, Backtester.detailed(parameters, on: series, settings: settings), series.series, settings
         )

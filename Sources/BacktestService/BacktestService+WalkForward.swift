@@ -45,7 +45,7 @@ extension BacktestService {
             throw ServiceError.notFound("the out-of-sample curve of run \(id) (it is not a walk-forward run)")
         }
         let choices = zip(windows, stored).map { window, document in
-            (window, ResultEncoding.storedParameters(document["params"] ?? .null))
+            (window, ResultEncoding.storedVariant(document["params"] ?? .null, settings: settings))
         }
         let curve = WalkForward.stitch(choices, on: series, settings: settings)
         var peak = -Double.infinity

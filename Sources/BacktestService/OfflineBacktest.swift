@@ -35,13 +35,15 @@ public enum OfflineBacktest {
         settings.barSeconds = frame
         let prepared = PreparedSeries(series)
         let grid = request.grid
-        let (variants, combinationIndex, skipped) = grid.axes.isEmpty ? ([request.parameters], [0], 0) : grid.expand()
+        let (variants, combinationIndex, skipped) =
+            grid.axes.isEmpty
+            ? ([GridVariant(parameters: request.parameters, settings: settings)], [0], 0) : grid.expand()
         if request.settings.warmupBars >= series.count {
             throw ServiceError.validation([
                 .init(path: "warmup_bars", message: "must be less than the \(series.count) bars")
             ])
         }
-        let largest = variants.map(\.slow).max() ?? 0
+        let largest = variants.map(\.parameters.slow).max() ?? 0
         guard largest <= series.count else {
             throw ServiceError.validation([
                 .init(path: "strategy.params.slow", message: "must be at most the \(series.count) bars")
@@ -59,22 +61,30 @@ public enum OfflineBacktest {
             if let request = request.validation {
                 do {
                     validation = try Validation.run(
-                        request, parameters: ranked.parameters, on: prepared, settings: settings)
+                        request, parameters: ranked.parameters, on: prepared, settings: ranked.settings(settings))
                 } catch {
                     throw ServiceError(code: "internal", message: error.description)
                 }
             }
-            results.append(
-                ResultEncoding.result(
-                    rank: index + 1, ranked: ranked, series: series, settings: settings, validation: validation,
-                    ranking: request.ranking))
+            var row = ResultEncoding.result(
+                rank: index + 1, ranked: ranked, series: series, settings: ranked.settings(settings),
+                validation: validation, ranking: request.ranking, axes: grid.axes)
+            if case .object(let members) = row {
+                row = .object(
+                    members
+                        + ResultEncoding.trades(
+                            of: ranked, rank: index + 1, request: request, series: prepared,
+                            settings: ranked.settings(settings)))
+            }
+            results.append(row)
         }
         return .object([
             ("results", .array(results)),
             (
                 "grid",
                 ResultEncoding.grid(
-                    grid, combinationIndex: combinationIndex, totalReturns: outcome.totalReturns, skipped: skipped)
+                    grid, combinationIndex: combinationIndex, totalReturns: outcome.totalReturns, skipped: skipped,
+                    heatmap: request.heatmap)
             ),
         ])
     }

@@ -1,7 +1,6 @@
 import BacktestEngine
 
-/// The data selection and the grid of a `POST /backtests` body: the parts whose numbers decide
-/// how much work a request asks for, read with checked counts.
+/// The data selection of a `POST /backtests` body.
 extension RequestParser {
     struct DataPart {
         var selection: BacktestRequest.DataSelection?
@@ -59,81 +58,5 @@ extension RequestParser {
             root.fail("dataset_id", "give dataset_id or symbol and timeframe")
         }
         return part
-    }
-
-    func readGrid(_ value: JSONValue?, problems: inout [ServiceError.Detail]) -> [ParameterGrid.Axis] {
-        guard let value else { return [] }
-        guard let members = value.objectMembers else {
-            problems.append(.init(path: "grid", message: "must be an object"))
-            return []
-        }
-        var axes: [ParameterGrid.Axis] = []
-        for (name, spec) in members {
-            let path = "grid.\(name)"
-            guard let parameter = GridParameter(rawValue: name) else {
-                problems.append(.init(path: path, message: "extra fields forbidden"))
-                continue
-            }
-            var reader = ObjectReader(spec, path: path, problems: &problems)
-            var values: [Double] = []
-            let list = reader.raw("values")
-            let range = reader.raw("range")
-            if list != nil && range != nil {
-                reader.fail("values", "give values or range, not both")
-            } else if let list {
-                if let array = list.array, !array.isEmpty, array.count <= Self.maxAxisValues,
-                    array.allSatisfy({ $0.number != nil })
-                {
-                    values = array.compactMap(\.number)
-                } else {
-                    reader.fail("values", "must be a non-empty array of at most \(Self.maxAxisValues) numbers")
-                }
-            } else if let range {
-                var bounds = ObjectReader(range, path: "\(path).range", problems: &problems)
-                let start = bounds.number("start", default: .nan, -1e12...1e12)
-                let stop = bounds.number("stop", default: .nan, -1e12...1e12)
-                let step = bounds.number("step", default: .nan, 0...1e12, open: true)
-                for key in ["start", "stop", "step"] where bounds.raw(key) == nil { bounds.fail(key, "is required") }
-                if !start.isNaN, !stop.isNaN, !step.isNaN {
-                    if stop < start {
-                        bounds.fail("stop", "must not be below start")
-                    } else if let count = ParameterGrid.rangeCount(start: start, stop: stop, step: step),
-                        count <= Self.maxAxisValues
-                    {
-                        values = ParameterGrid.rangeValues(
-                            start: start, stop: stop, step: step, limit: Self.maxAxisValues)
-                    } else {
-                        bounds.fail("step", "gives more than \(Self.maxAxisValues) values")
-                    }
-                }
-                bounds.finish(into: &problems)
-            } else {
-                reader.fail("values", "give values or range")
-            }
-            let valuesPath = range != nil ? "\(path).range" : "\(path).values"
-            if parameter.isIntegerParameter, values.contains(where: { $0 != $0.rounded() }) {
-                problems.append(.init(path: valuesPath, message: "must be integers"))
-            } else if let bad = values.first(where: { !parameter.accepts($0) }) {
-                problems.append(
-                    .init(path: valuesPath, message: "\(ParameterGrid.format(bad)) is out of range for \(name)"))
-            } else if !values.isEmpty {
-                axes.append(.init(parameter: parameter, values: Array(Set(values)).sorted()))
-            }
-            reader.finish(into: &problems)
-        }
-        return axes
-    }
-}
-
-extension GridParameter {
-    var isIntegerParameter: Bool { self != .thresholdBp }
-
-    func accepts(_ value: Double) -> Bool {
-        switch self {
-        case .fast: value >= 1 && value <= 1_000_000
-        case .slow: value >= 2 && value <= 1_000_000
-        case .delayBars: value >= 0 && value <= 100_000
-        case .thresholdBp: value >= 0 && value <= 10_000
-        }
     }
 }

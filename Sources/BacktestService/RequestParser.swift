@@ -18,15 +18,6 @@ public struct RequestParser: Sendable {
     /// The most values one grid axis may list or a range may produce.
     public static let maxAxisValues = 100_000
 
-    /// The product of the axes' value counts, exact: each count is at most `maxAxisValues` and
-    /// there is at most one axis per `GridParameter`, so the product stays below 2^68.
-    static func exactCombinations(_ axes: [ParameterGrid.Axis]) -> UInt128 {
-        axes.reduce(UInt128(1)) { product, axis in
-            let (result, overflow) = product.multipliedReportingOverflow(by: UInt128(axis.values.count))
-            return overflow ? .max : result
-        }
-    }
-
     public init(
         maxGridVariants: Int = 1_000_000, requiresData: Bool = true, jsonLimits: JSONParser.Limits = .init()
     ) {
@@ -79,6 +70,8 @@ public struct RequestParser: Sendable {
         settings.warmupBars = root.integer("warmup_bars", default: 0, 0...Self.maxWarmupBars)
         let validation = readValidation(root.raw("validation"), problems: &problems)
         let topK = root.integer("top_k", default: 10, 1...1000)
+        let topTradesN = root.integer("top_trades_n", default: 0, 0...1000)
+        if topTradesN > topK { root.fail("top_trades_n", "must be at most top_k (\(topK))") }
         let ranking = Ranking(
             objective: RankObjective(
                 rawValue: root.choice(
@@ -88,22 +81,8 @@ public struct RequestParser: Sendable {
         let seed = root.integer("seed", default: 42, 0...9_007_199_254_740_991)
         let (walkForward, walkForwardJSON) = readWalkForward(
             root.raw("walk_forward"), ranking: ranking, problems: &problems)
-
-        let gridJSON = axes.map { axis -> (String, JSONValue) in
-            (axis.parameter.rawValue, .object([("values", .array(axis.values.map { .number($0) }))]))
-        }
-        if !axes.isEmpty {
-            // Exact, whatever the axes: at most four axes of at most `maxAxisValues` each fit in 128 bits.
-            let combinations = Self.exactCombinations(axes)
-            if combinations > UInt128(maxGridVariants) {
-                problems.append(
-                    .init(
-                        path: "grid",
-                        message: "has \(combinations) combinations, more than the limit of \(maxGridVariants)"))
-            } else if ParameterGrid(base: parameters, axes: axes).validCount == 0 {
-                problems.append(.init(path: "grid", message: "no combination satisfies fast < slow"))
-            }
-        }
+        let heatmap = readHeatmap(root.raw("heatmap"), axes: axes, problems: &problems)
+        if let problem = gridProblem(axes, base: parameters) { problems.append(problem) }
         params.finish(into: &problems)
         strategy.finish(into: &problems)
         root.finish(into: &problems)
@@ -118,26 +97,49 @@ public struct RequestParser: Sendable {
         if !gridNames.contains(.thresholdBp) { paramsJSON.append(("threshold_bp", .number(parameters.thresholdBp))) }
         if gridNames.contains(.fast) { parameters.fast = 1 }
         if gridNames.contains(.slow) { parameters.slow = 2 }
+        // Risk and execution values a grid sets take their defaults in the run's own settings
+        // (each variant carries its own): the same grid gives the same input whatever they were.
+        let defaults = BacktestSettings()
+        for name in gridNames {
+            switch name {
+            case .feeBps: settings.execution.feeBps = defaults.execution.feeBps
+            case .slippageBps: settings.execution.slippageBps = defaults.execution.slippageBps
+            case .fraction: settings.risk.fraction = defaults.risk.fraction
+            case .stopLossPct: settings.risk.stopLossPct = nil
+            case .takeProfitPct: settings.risk.takeProfitPct = nil
+            case .fast, .slow, .delayBars, .thresholdBp: break
+            }
+        }
+        // The heatmap's axes only when they differ from the default choice.
+        let heatmapJSON: [(String, JSONValue)] =
+            heatmap.map { chosen in
+                chosen == Self.defaultHeatmap(axes)
+                    ? []
+                    : [("heatmap", .object([("x", .string(chosen.x.rawValue)), ("y", .string(chosen.y.rawValue))]))]
+            } ?? []
 
         // Only a walk-forward request names it: the input hashes of other requests stay as they were.
         let walkForwardMember: [(String, JSONValue)] = walkForward == nil ? [] : [("walk_forward", walkForwardJSON)]
         let normalized: JSONValue = .object(
             data.json + [
                 ("strategy", .object([("name", "dual_sma"), ("params", .object(paramsJSON))])),
-                ("grid", .object(gridJSON)),
+                ("grid", Self.gridJSON(axes)),
                 ("execution", Self.executionJSON(settings)),
                 ("risk", Self.riskJSON(settings)),
                 ("validation", Self.validationJSON(validation)),
                 ("year_days", .number(settings.yearDays)),
                 ("top_k", .integer(topK)),
                 ("seed", .integer(seed)),
-            ] + Self.rankingJSON(ranking) + Self.warmupJSON(settings) + walkForwardMember)
+            ] + Self.rankingJSON(ranking) + Self.warmupJSON(settings)
+                + (topTradesN > 0 ? [("top_trades_n", .integer(topTradesN))] : []) + heatmapJSON + walkForwardMember)
         var request = BacktestRequest(
             data: data.selection, fromMilliseconds: data.fromMilliseconds, toMilliseconds: data.toMilliseconds,
             parameters: parameters, gridAxes: axes, settings: settings, validation: validation, topK: topK,
             ranking: ranking, seed: UInt64(seed), normalized: normalized)
         request.walkForward = walkForward
         request.validation?.seed = UInt64(seed)
+        request.topTradesN = topTradesN
+        request.heatmap = heatmap
         return request
     }
 

@@ -3,7 +3,7 @@ import BacktestEngine
 /// The `walk_forward` section of a run's results.
 extension ResultEncoding {
     static func walkForward(
-        _ outcome: WalkForwardOutcome, request: WalkForwardRequest, series: OHLCVSeries, settings: BacktestSettings
+        _ outcome: WalkForwardOutcome, request: WalkForwardRequest, series: OHLCVSeries, axes: [ParameterGrid.Axis]
     ) -> JSONValue {
         func bounds(_ range: Range<Int>) -> JSONValue {
             .object([
@@ -18,7 +18,8 @@ extension ResultEncoding {
             .object([
                 ("index", .integer(window.window.index)), ("train", bounds(window.window.train)),
                 ("test", bounds(window.window.test)), ("warmup_bars", .integer(window.warmup)),
-                ("variant_key", .string(window.chosen.variantKey)), ("params", parameters(window.chosen.parameters)),
+                ("variant_key", .string(window.chosen.variantKey)),
+                ("params", parameters(window.chosen.variant, axes: axes)),
                 ("in_sample", metrics(window.chosen.metrics)), ("out_of_sample", metrics(window.outOfSample)),
             ])
         }

@@ -37,12 +37,19 @@ enum ResultEncoding {
             })
     }
 
-    /// Complete parameters, enough to resubmit as a single backtest.
-    static func parameters(_ p: DualSMAParameters) -> JSONValue {
-        .object([
-            ("fast", .integer(p.fast)), ("slow", .integer(p.slow)), ("threshold_bp", .number(p.thresholdBp)),
-            ("delay_bars", .integer(p.delayBars)), ("long_only", .bool(p.longOnly)),
-        ])
+    /// Complete strategy parameters, enough to resubmit as a single backtest, and the value of
+    /// every risk or execution axis of the grid under its full path (`"risk.stop_loss_pct": 2`,
+    /// null for a disabled stop); `spec` has them in place.
+    static func parameters(_ variant: GridVariant, axes: [ParameterGrid.Axis] = []) -> JSONValue {
+        let p = variant.parameters
+        return .object(
+            [
+                ("fast", .integer(p.fast)), ("slow", .integer(p.slow)), ("threshold_bp", .number(p.thresholdBp)),
+                ("delay_bars", .integer(p.delayBars)), ("long_only", .bool(p.longOnly)),
+            ]
+                + axes.filter { !$0.parameter.isStrategy }.map {
+                    ($0.parameter.rawValue, .number(variant.value($0.parameter)))
+                })
     }
 
     /// Parameters as `parameters(_:)` wrote them (defaults for anything missing).
@@ -51,6 +58,17 @@ enum ResultEncoding {
             fast: params["fast"]?.integer ?? 1, slow: params["slow"]?.integer ?? 2,
             thresholdBp: params["threshold_bp"]?.number ?? 0,
             delayBars: params["delay_bars"]?.integer ?? 0, longOnly: params["long_only"]?.bool ?? true)
+    }
+
+    /// The variant a stored `params` object describes: its strategy parameters and, on `settings`,
+    /// the risk and execution values of the grid's axes (under their full paths; null = no stop).
+    static func storedVariant(_ params: JSONValue, settings: BacktestSettings) -> GridVariant {
+        var variant = GridVariant(parameters: storedParameters(params), settings: settings)
+        for name in GridParameter.allCases where !name.isStrategy {
+            guard let value = params[name.rawValue] else { continue }
+            variant.set(name, value.number ?? .nan)
+        }
+        return variant
     }
 
     static func validation(_ report: Validation.Report) -> JSONValue {
@@ -82,11 +100,11 @@ enum ResultEncoding {
 
     static func result(
         rank: Int, ranked: RankedVariant, series: OHLCVSeries, settings: BacktestSettings,
-        validation: Validation.Report?, ranking: Ranking = Ranking()
+        validation: Validation.Report?, ranking: Ranking = Ranking(), axes: [ParameterGrid.Axis] = []
     ) -> JSONValue {
         var members: [(String, JSONValue)] = [
             ("rank", .integer(rank)), ("variant_key", .string(ranked.variantKey)),
-            ("params", parameters(ranked.parameters)),
+            ("params", parameters(ranked.variant, axes: axes)),
             ("metrics", metrics(ranked.metrics)),
             ("report", report(ReportRow.rows(for: ranked.metrics, series: series, settings: settings))),
         ]
@@ -96,36 +114,55 @@ enum ResultEncoding {
         return .object(members)
     }
 
-    /// Counts and, for two-parameter grids, the total-return matrix (rows: first axis by name).
-    static func grid(_ grid: ParameterGrid, combinationIndex: [Int], totalReturns: [Double], skipped: Int) -> JSONValue
-    {
+    /// `trades` of a row ranked within `top_trades_n` (re-run in full: the grid keeps no trade), else nothing.
+    static func trades(
+        of ranked: RankedVariant, rank: Int, request: BacktestRequest, series: PreparedSeries,
+        settings: BacktestSettings
+    ) -> [(String, JSONValue)] {
+        guard rank <= request.topTradesN else { return [] }
+        let detailed = Backtester.detailed(ranked.parameters, on: series, settings: settings)
+        return [("trades", .array(detailed.trades.map { BacktestService.tradeDocument($0, series: series.series) }))]
+    }
+
+    /// Counts and the heatmap: total returns over the two chosen axes (`x` the rows, `y` the
+    /// columns), each cell the best (max) total return of the variants at that point over every
+    /// other axis; null where no variant was evaluated (fast ≥ slow).
+    static func grid(
+        _ grid: ParameterGrid, combinationIndex: [Int], totalReturns: [Double], skipped: Int, heatmap: HeatmapAxes?
+    ) -> JSONValue {
         var members: [(String, JSONValue)] = [
             ("parameters", .array(grid.axes.map { .string($0.parameter.rawValue) })),
             ("combinations", .integer(grid.combinationCount)), ("evaluated", .integer(totalReturns.count)),
             ("skipped", .integer(skipped)),
         ]
-        if grid.axes.count == 2 {
-            let rows = grid.axes[0].values
-            let columns = grid.axes[1].values
-            var matrix = [[JSONValue]](
-                repeating: [JSONValue](repeating: .null, count: columns.count), count: rows.count)
-            for (evaluated, combination) in combinationIndex.enumerated() {
-                matrix[combination / columns.count][combination % columns.count] = .number(totalReturns[evaluated])
-            }
-            members.append(
-                (
-                    "heatmap",
-                    .object([
-                        ("row_param", .string(grid.axes[0].parameter.rawValue)),
-                        ("col_param", .string(grid.axes[1].parameter.rawValue)),
-                        ("rows", .array(rows.map { .number($0) })),
-                        ("cols", .array(columns.map { .number($0) })), ("metric", "total_return_pct"),
-                        ("values", .array(matrix.map { .array($0) })),
-                    ])
-                ))
-        } else {
+        guard let heatmap, let x = grid.axes.firstIndex(where: { $0.parameter == heatmap.x }),
+            let y = grid.axes.firstIndex(where: { $0.parameter == heatmap.y })
+        else {
             members.append(("heatmap", .null))
+            return .object(members)
         }
+        let rows = grid.axes[x].values
+        let columns = grid.axes[y].values
+        var matrix = [[Double]](repeating: [Double](repeating: .nan, count: columns.count), count: rows.count)
+        for (evaluated, combination) in combinationIndex.enumerated() {
+            let row = grid.coordinate(of: combination, axis: x)
+            let column = grid.coordinate(of: combination, axis: y)
+            let value = totalReturns[evaluated]
+            // NaN never wins (`max` would keep whichever came first).
+            if matrix[row][column].isNaN || value > matrix[row][column] { matrix[row][column] = value }
+        }
+        func axisValue(_ value: Double) -> JSONValue { value.isNaN ? .null : .number(value) }
+        members.append(
+            (
+                "heatmap",
+                .object([
+                    ("row_param", .string(heatmap.x.rawValue)), ("col_param", .string(heatmap.y.rawValue)),
+                    ("rows", .array(rows.map(axisValue))), ("cols", .array(columns.map(axisValue))),
+                    ("metric", "total_return_pct"),
+                    ("aggregate", .string(grid.axes.count > 2 ? "max" : "none")),
+                    ("values", .array(matrix.map { .array($0.map(axisValue)) })),
+                ])
+            ))
         return .object(members)
     }
 }

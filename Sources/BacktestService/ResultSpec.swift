@@ -6,7 +6,10 @@ import BacktestEngine
 enum ResultSpec {
     private static let parser = RequestParser(maxGridVariants: 1, requiresData: true, jsonLimits: .unlimited)
 
-    static func make(_ parameters: DualSMAParameters, normalized: JSONValue, datasetID: String) -> JSONValue {
+    /// `settings`: the run's with the variant's risk and execution values (a grid may vary them).
+    static func make(
+        _ parameters: DualSMAParameters, settings: BacktestSettings, normalized: JSONValue, datasetID: String
+    ) -> JSONValue {
         var members: [(String, JSONValue)] = [("dataset_id", .string(datasetID))]
         for key in ["from", "to"] {
             if let bound = normalized[key], !bound.isNull { members.append((key, bound)) }
@@ -26,7 +29,9 @@ enum ResultSpec {
                     ),
                 ])
             ))
-        for key in ["execution", "risk", "validation", "year_days", "warmup_bars", "top_k", "seed"] {
+        members.append(("execution", RequestParser.executionJSON(settings)))
+        members.append(("risk", RequestParser.riskJSON(settings)))
+        for key in ["validation", "year_days", "warmup_bars", "top_k", "seed"] {
             if let value = normalized[key] { members.append((key, value)) }
         }
         // Through the parser: the spec is in normalized form exactly like a submitted request's.

@@ -21,7 +21,8 @@ extension RunExecutor {
         for ranked in top {
             reports.append(
                 try Validation.run(
-                    validation, parameters: ranked.parameters, on: series, settings: settings, isCancelled: isCancelled,
+                    validation, parameters: ranked.parameters, on: series, settings: ranked.settings(settings),
+                    isCancelled: isCancelled,
                     reRunDone: {
                         done += 1
                         let checkpoint =

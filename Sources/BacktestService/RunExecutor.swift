@@ -193,7 +193,9 @@ struct RunExecutor: Sendable {
                 code: "validation_error",
                 message: "the grid has more than max_grid_variants (\(configuration.maxGridVariants)) combinations")
         }
-        let expanded = grid.axes.isEmpty ? ([request.parameters], [0], 0) : grid.expand()
+        let expanded =
+            grid.axes.isEmpty
+            ? ([GridVariant(parameters: request.parameters, settings: settings)], [0], 0) : grid.expand()
         let bars = max(series.count, 1)
         var runner = GridRunner(workers: configuration.engineThreads)
         runner.chunkVariants = configuration.chunkVariants
@@ -216,7 +218,7 @@ struct RunExecutor: Sendable {
             progress: { progress.publish(done: $0.done, barsReached: $0.barsReached) },
             isCancelled: isCancelled,
             leaderChanged: { leader in
-                emit(run.id, "snapshot", .object([("best", Self.summary(leader))]))
+                emit(run.id, "snapshot", .object([("best", Self.summary(leader, axes: grid.axes))]))
             })
         // Before the validation stage: the grid's progress runs on into the windows' work.
         var analysis: WalkForwardOutcome?
@@ -235,30 +237,30 @@ struct RunExecutor: Sendable {
         }
         let rows = outcome.top.enumerated().map { index, ranked in
             var body = ResultEncoding.result(
-                rank: index + 1, ranked: ranked, series: series.series, settings: settings,
-                validation: validations[index], ranking: request.ranking)
+                rank: index + 1, ranked: ranked, series: series.series, settings: ranked.settings(settings),
+                validation: validations[index], ranking: request.ranking, axes: grid.axes)
             if case .object(let members) = body {
-                let spec = ResultSpec.make(ranked.parameters, normalized: request.normalized, datasetID: run.datasetID)
-                body = .object(members + [("spec", spec)])
+                let spec = ResultSpec.make(
+                    ranked.parameters, settings: ranked.settings(request.settings), normalized: request.normalized,
+                    datasetID: run.datasetID)
+                body = .object(
+                    members + [("spec", spec)]
+                        + ResultEncoding.trades(
+                            of: ranked, rank: index + 1, request: request, series: series,
+                            settings: ranked.settings(settings)))
             }
             return ResultRow(rank: index + 1, variantKey: ranked.variantKey, body: JSONWriter.compact(body))
         }
         var gridJSON = ResultEncoding.grid(
-            grid, combinationIndex: expanded.1, totalReturns: outcome.totalReturns, skipped: expanded.2)
-        if let walkForward = request.walkForward, let analysis {
+            grid, combinationIndex: expanded.1, totalReturns: outcome.totalReturns, skipped: expanded.2,
+            heatmap: request.heatmap)
+        if let walkForward = request.walkForward, let analysis, case .object(let members) = gridJSON {
             // Stored with the grid summary; `GET /runs/{id}/results` shows it as its own section.
-            if case .object(let members) = gridJSON {
-                gridJSON = .object(
-                    members + [
-                        (
-                            "walk_forward",
-                            ResultEncoding.walkForward(
-                                analysis, request: walkForward, series: series.series, settings: settings)
-                        )
-                    ])
-            }
+            let section = ResultEncoding.walkForward(
+                analysis, request: walkForward, series: series.series, axes: grid.axes)
+            gridJSON = .object(members + [("walk_forward", section)])
         }
-        let best = outcome.top.first.map(Self.summary) ?? .null
+        let best = outcome.top.first.map { Self.summary($0, axes: grid.axes) } ?? .null
         let completed: JSONValue = .object([
             ("status", "DONE"), ("evaluated", .integer(outcome.evaluated)), ("skipped", .integer(expanded.2)),
             ("best", best),
@@ -270,9 +272,10 @@ struct RunExecutor: Sendable {
     }
 
     /// Rank-1 style summary: key, parameters and metrics.
-    static func summary(_ ranked: RankedVariant) -> JSONValue {
+    static func summary(_ ranked: RankedVariant, axes: [ParameterGrid.Axis]) -> JSONValue {
         .object([
-            ("variant_key", .string(ranked.variantKey)), ("params", ResultEncoding.parameters(ranked.parameters)),
+            ("variant_key", .string(ranked.variantKey)),
+            ("params", ResultEncoding.parameters(ranked.variant, axes: axes)),
             ("metrics", ResultEncoding.metrics(ranked.metrics)),
         ])
     }

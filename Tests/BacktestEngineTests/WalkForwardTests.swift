@@ -64,12 +64,21 @@ import Testing
         var settings = BacktestSettings()
         settings.barSeconds = 3600
         settings.execution.feeBps = Double(generator.nextIndex(below: 3) * 5)
-        if generator.nextIndex(below: 2) == 1 { settings.risk.stopLossPct = 3 }
-        let variants = Self.grid(fasts: [2, 5, 9, 14], slows: [10, 20, 35, 60])
+        // Risk axes too: a stop-loss on or off per variant (each slice runs with its variant's own values).
+        let variants = Self.grid(fasts: [2, 5, 9, 14], slows: [10, 20, 35, 60]).flatMap { parameters in
+            [nil, 3.0].map { stop in
+                var variant = GridVariant(parameters: parameters, settings: settings)
+                variant.stopLossPct = stop
+                return variant
+            }
+        }
+        let keys: @Sendable (GridVariant) -> String = {
+            "fast=\($0.parameters.fast),slow=\($0.parameters.slow),stop=\($0.stopLossPct ?? -1)"
+        }
         let ranking = Ranking(
             objective: RankObjective.allCases[seed % RankObjective.allCases.count], minTrades: seed % 3)
         let outcome = try WalkForward.run(
-            variants, keys: Self.keys, on: Self.walk, settings: settings, configuration: configuration,
+            variants, keys: keys, on: Self.walk, settings: settings, configuration: configuration,
             ranking: ranking, runner: GridRunner(workers: 2))
         let windows = try configuration.windows(bars: Self.walk.count).get()
         #expect(outcome.windows.map(\.window) == windows)
@@ -78,8 +87,8 @@ import Testing
             let trainSlice = Self.slice(Self.walk, window.window.train)
             let ranked = variants.map {
                 RankedVariant(
-                    variantIndex: 0, parameters: $0, variantKey: Self.keys($0),
-                    metrics: Backtester.metrics($0, on: trainSlice, settings: settings))
+                    variantIndex: 0, variant: $0, variantKey: keys($0),
+                    metrics: Backtester.metrics($0.parameters, on: trainSlice, settings: $0.settings(settings)))
             }
             let best = try #require(ranked.min(by: ranking.ranksBefore))
             #expect(window.chosen.variantKey == best.variantKey)
@@ -89,10 +98,10 @@ import Testing
             #expect(warmup == min(window.chosen.parameters.slow, window.window.test.lowerBound))
             let slice = Self.slice(
                 Self.walk, (window.window.test.lowerBound - warmup)..<window.window.test.upperBound)
-            var single = settings
+            var single = window.chosen.settings(settings)
             single.warmupBars = warmup
             // The warm-up bars hold no position: the slice starts flat with the initial cash.
-            var whole = settings
+            var whole = window.chosen.settings(settings)
             whole.warmupBars = 0
             let unmeasured = Backtester.detailed(window.chosen.parameters, on: slice, settings: whole)
             #expect(unmeasured.positions.prefix(warmup).allSatisfy { $0 == 0 })
@@ -113,7 +122,7 @@ import Testing
                             shifted.exitBar = $0.exitBar.map { $0 - warmup }
                             return shifted
                         })
-                ], series: Self.walk.series.bars(window.window.test), settings: settings
+                ], series: Self.walk.series.bars(window.window.test), settings: whole
             ).metrics
             #expect(own.endValue == oos.endValue)
             #expect(own.totalTrades == oos.totalTrades && own.winRatePct == oos.winRatePct)

@@ -85,4 +85,43 @@ import Testing
             #expect(error.details.map(\.path) == ["warmup_bars"])
         }
     }
+
+    @Test func topTradesN_atMostTopK() throws {
+        #expect(try Self.parse(#","top_k":3,"top_trades_n":3"#).topTradesN == 3)
+        #expect(Self.refusal(#","top_k":3,"top_trades_n":4"#) == ["top_trades_n"])
+        #expect(Self.refusal(#","top_trades_n":-1"#) == ["top_trades_n"])
+        #expect(try Self.canonical(#","top_trades_n":0"#) == Self.canonical(""))
+        #expect(try Self.canonical(#","top_trades_n":2"#).contains(#""top_trades_n":2"#))
+    }
+
+    /// The top N rows carry the trades a single detailed run gives; row N + 1 carries none.
+    @Test func topTradesN_rowsCarryTheirTrades() throws {
+        let series = SyntheticSeries.randomWalk(bars: 400, seed: 9)
+        var csv = "timestamp,open,high,low,close,volume\n"
+        for t in 0..<series.count {
+            csv += "\(series.timestamps[t]),\(series.open[t]),\(series.high[t]),\(series.low[t]),\(series.close[t]),1\n"
+        }
+        let body =
+            #"{"strategy":{"name":"dual_sma"},"grid":{"fast":{"values":[2,3,5]},"slow":{"values":[10,20]}},"top_k":4,"top_trades_n":2}"#
+        let output = try OfflineBacktest.run(csv: Array(csv.utf8), request: Array(body.utf8), timeframe: "1h", top: 4)
+        let rows = try #require(output["results"]?.array)
+        #expect(rows.count == 4)
+        let prepared = PreparedSeries(series)
+        for (index, row) in rows.enumerated() {
+            let trades = row["trades"]?.array
+            if index < 2 {
+                let parameters = DualSMAParameters(
+                    fast: try #require(row["params"]?["fast"]?.integer),
+                    slow: try #require(row["params"]?["slow"]?.integer))
+                var settings = BacktestSettings()
+                settings.barSeconds = 3600
+                let expected = Backtester.detailed(parameters, on: prepared, settings: settings).trades
+                #expect(trades?.count == expected.count)
+                #expect(trades?.first?["entry_price"] == expected.first.map { .number($0.entryPrice) })
+                #expect(trades?.last?["pnl"] == expected.last.map { .number($0.pnl) })
+            } else {
+                #expect(trades == nil)
+            }
+        }
+    }
 }
