@@ -163,7 +163,7 @@ struct RunExecutor: Sendable {
         logger.info(Logger.Message(stringLiteral: message), metadata: metadata)
     }
 
-    private struct Outcome {
+    struct Outcome {
         let rows: [ResultRow]
         let grid: String
         let best: String
@@ -184,6 +184,9 @@ struct RunExecutor: Sendable {
     }
 
     private func evaluate(_ run: RunRecord, started: Date) throws -> Outcome {
+        if run.datasetID.contains(",") || Self.namesSeveralDatasets(run.request) {
+            return try evaluateMany(run, started: started)
+        }
         let (request, series, settings) = try datasets.inputs(forStoredRequest: run.request, datasetID: run.datasetID)
         let grid = request.grid
         // Checked at submission; checked again because a run stored by an older build, or before

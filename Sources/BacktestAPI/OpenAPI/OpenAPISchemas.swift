@@ -16,6 +16,7 @@ enum OpenAPISchemas {
             "Owner": {"name": "owner", "in": "query", "schema": {"type": "string"}, "description": "Admin keys only: one owner's resources."},
             "From": {"name": "from", "in": "query", "schema": {"anyOf": [{"type": "string", "format": "date-time"}, {"type": "string", "pattern": "^-?[0-9]{1,15}$"}]}, "description": "RFC 3339 or epoch milliseconds, inclusive."},
             "To": {"name": "to", "in": "query", "schema": {"anyOf": [{"type": "string", "format": "date-time"}, {"type": "string", "pattern": "^-?[0-9]{1,15}$"}]}, "description": "RFC 3339 or epoch milliseconds, inclusive."},
+            "Dataset": {"name": "dataset", "in": "query", "schema": {"type": "string"}, "description": "A run over several datasets: which one (0-based position or dataset id); the first by default."},
             "Variant": {"name": "variant", "in": "query", "schema": {"type": "string"}, "description": "A rank (1 = best) or a variant_key; rank 1 by default. On the equity of a walk-forward run, oos gives the stitched out-of-sample curve."}
           },
           "headers": {
@@ -60,7 +61,9 @@ enum OpenAPISchemas {
               "risk": {"type": ["object", "null"], "properties": {"name": {"type": ["string", "null"], "enum": ["fixed_fraction"]}, "params": {"type": "object", "properties": {"fraction": {"type": ["number", "null"]}, "max_leverage": {"type": ["number", "null"]}}}, "stop_loss_pct": {"type": ["number", "null"]}, "take_profit_pct": {"type": ["number", "null"]}}},
               "validation": {"type": ["object", "null"], "properties": {"permutation": {"type": ["object", "null"], "properties": {"n": {"type": ["integer", "null"], "minimum": 1}}}, "block_bootstrap": {"type": ["object", "null"], "properties": {"n": {"type": ["integer", "null"], "minimum": 1}, "block_size": {"type": ["integer", "null"], "minimum": 1}}}}},
               "year_days": {"type": ["number", "null"]}, "top_k": {"type": ["integer", "null"], "minimum": 1, "maximum": 1000}, "seed": {"type": ["integer", "null"], "minimum": 0, "maximum": 9007199254740991},
-              "walk_forward": {"$ref": "#/components/schemas/WalkForwardRequest"}}},
+              "walk_forward": {"$ref": "#/components/schemas/WalkForwardRequest"},
+              "datasets": {"type": ["array", "null"], "minItems": 1, "items": {"type": "string"}, "description": "Instead of one data selection: these datasets, each running every variant (at most max_datasets_per_run)."},
+              "symbols": {"type": ["array", "null"], "minItems": 1, "items": {"type": "object", "required": ["symbol", "timeframe"], "properties": {"symbol": {"type": "string"}, "timeframe": {"type": "string", "enum": ["1m", "5m", "15m", "30m", "1h", "4h", "1d", "1w", "1mo"]}, "from": {"type": ["string", "null"], "format": "date-time"}, "to": {"type": ["string", "null"], "format": "date-time"}}}, "description": "Like datasets, by symbol and timeframe (the newest dataset of each), each with its own window."}}},
             "WalkForwardRequest": {"type": ["object", "null"], "description": "Walk-forward analysis: per window rank the grid on train_bars bars by objective (default rank_by, with min_trades), run the best on the next test_bars bars; windows advance by step_bars (default test_bars, at least test_bars); anchored trains from the first bar. The windows must fit the selected bars (422 otherwise), at most 1000 windows.", "required": ["train_bars", "test_bars"], "properties": {
               "train_bars": {"type": "integer", "minimum": 2, "maximum": 100000000}, "test_bars": {"type": "integer", "minimum": 1, "maximum": 100000000},
               "step_bars": {"type": ["integer", "null"], "minimum": 1, "maximum": 100000000}, "anchored": {"type": ["boolean", "null"]},
