@@ -137,3 +137,47 @@ import Testing
         }
     }
 }
+
+/// The results of a walk-forward run and of a multi-dataset run are the same bytes whatever the
+/// engine's thread count and chunking.
+@Suite struct ResearchDeterminismTests {
+    static let bodies = [
+        WalkForwardAPITests.request,
+        #"{"symbols":\#(MultiDatasetTests.symbols),"strategy":{"name":"dual_sma"},"top_k":6,\#(MultiDatasetTests.grid)}"#,
+    ]
+
+    static func results(threads: Int, chunk: Int) async throws -> [String] {
+        let collected = Collected()
+        try await withRunningService(configure: {
+            $0.engineThreads = threads
+            $0.chunkVariants = chunk
+        }) { port, _ in
+            for body in Self.bodies {
+                let runID = try MultiDatasetTests.submit(port, body)
+                _ = try waitUntilFinished(port, runID)
+                let results = try call(port, "GET", "/runs/\(runID)/results").text
+                let curve = try call(port, "GET", "/runs/\(runID)/equity?variant=oos").text
+                // Run ids differ between the services; everything else must not.
+                collected.append(
+                    results.replacingOccurrences(of: runID, with: "run")
+                        + curve.replacingOccurrences(of: runID, with: "run"))
+            }
+        }
+        return collected.values
+    }
+
+    @Test func resultsAreIdenticalForAnyThreadCountAndChunking() async throws {
+        let one = try await Self.results(threads: 1, chunk: 4096)
+        let three = try await Self.results(threads: 3, chunk: 2)
+        #expect(one.count == 2)
+        #expect(one == three)
+    }
+}
+
+/// Strings gathered from the blocking test body.
+final class Collected: @unchecked Sendable {
+    private let lock = NSLock()
+    private var items: [String] = []
+    func append(_ value: String) { lock.withLock { items.append(value) } }
+    var values: [String] { lock.withLock { items } }
+}
