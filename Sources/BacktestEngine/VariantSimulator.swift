@@ -22,7 +22,8 @@ struct VariantSimulator {
     private let allIn: Bool
     private let stopLoss: Double?
     private let takeProfit: Double?
-    /// A fully invested long with no per-bar costs can skip the per-bar arithmetic between fills.
+    /// A fully invested long with no per-bar costs can skip the per-bar arithmetic between fills
+    /// (with stops too: the scan stops at a bar whose range reaches a level, and `step` fills it).
     private let segmentEligible: Bool
     private let hasStops: Bool
 
@@ -44,6 +45,9 @@ struct VariantSimulator {
     private var segmentStart = -1
     private var peakPrice = 0.0
     private var drawdownPrice = 0.0
+    // The levels of the segment's long position (±infinity without one), as `checkStops` computes them.
+    private var segmentStopPrice = -Double.infinity
+    private var segmentProfitPrice = Double.infinity
 
     init(parameters: DualSMAParameters, settings: BacktestSettings) {
         self.parameters = parameters
@@ -64,7 +68,7 @@ struct VariantSimulator {
         stopLoss = settings.risk.stopLossPct.map { $0 / 100 }
         takeProfit = settings.risk.takeProfitPct.map { $0 / 100 }
         hasStops = stopLoss != nil || takeProfit != nil
-        segmentEligible = allIn && !hasStops
+        segmentEligible = allIn
         cash = settings.execution.initialCash
         previousValue = settings.execution.initialCash
         accumulator = MetricsAccumulator(initialCash: settings.execution.initialCash)
@@ -81,10 +85,12 @@ struct VariantSimulator {
         series.close.withUnsafeBufferPointer { close in
             var t = range.lowerBound
             while t < range.upperBound {
-                if !R.recordsBars && !hasStops && t >= warmup && (position == 0 || segmentStart >= 0) {
+                // Flat bars cannot touch a stop, so they are scanned with stops too; a position
+                // with stops is checked bar by bar (segments are only for positions without stops).
+                if !R.recordsBars && t >= warmup && (position == 0 || segmentStart >= 0) {
                     var end = range.upperBound
                     if pendingHead < pending.count { end = min(end, pending[pendingHead].bar) }
-                    t = scan(from: t, to: end, close: close, fast: fast, slow: slow, base: base)
+                    t = scan(from: t, to: end, close: close, fast: fast, slow: slow, base: base, data: data)
                     if t >= range.upperBound { break }
                 }
                 step(t, close: close, fast: fast, slow: slow, base: base, last: last, data: data, recorder: &recorder)
@@ -97,7 +103,7 @@ struct VariantSimulator {
     /// long between fills. Returns the first bar that needs `step` (a new signal or `end`).
     @inline(__always) private mutating func scan(
         from start: Int, to end: Int, close: UnsafeBufferPointer<Double>, fast: UnsafeBufferPointer<Double>,
-        slow: UnsafeBufferPointer<Double>, base: Int
+        slow: UnsafeBufferPointer<Double>, base: Int, data: PreparedSeries
     ) -> Int {
         var above = previousAbove
         var below = previousBelow
@@ -117,12 +123,21 @@ struct VariantSimulator {
             var peak = peakPrice
             var floor = drawdownPrice
             var inDrawdown = accumulator.inDrawdown
+            let (stopPrice, profitPrice) = (segmentStopPrice, segmentProfitPrice)
+            let series = data.series
             while t < end {
                 let f = fast[t - base]
                 let s = slow[t - base]
                 let nowAbove = f > s * upper
                 let nowBelow = f < s * lower
                 if (nowAbove && !above) || (nowBelow && !below) { break }
+                // A bar that may trigger a stop (its open, low or high at a level) goes through `step`.
+                if hasStops
+                    && (min(series.open[t], series.low[t]) <= stopPrice
+                        || max(series.open[t], series.high[t]) >= profitPrice)
+                {
+                    break
+                }
                 above = nowAbove
                 below = nowBelow
                 let price = close[t]
@@ -275,6 +290,7 @@ struct VariantSimulator {
             fill = (profitLevel, .takeProfit)
         }
         guard let (price, reason) = fill else { return false }
+        endSegment(at: t, data: data)
         close(at: t, rawPrice: price, reason: reason, recorder: &recorder)
         return true
     }
@@ -334,6 +350,8 @@ struct VariantSimulator {
     /// and only the drawdown is followed bar by bar, in price space.
     private mutating func beginSegment(at start: Int) {
         segmentStart = start
+        segmentStopPrice = stopLoss.map { entryPrice * (1 - $0) } ?? -.infinity
+        segmentProfitPrice = takeProfit.map { entryPrice * (1 + $0) } ?? .infinity
         // Slightly conservative thresholds; the exact test happens in value space.
         peakPrice = accumulator.peakValue / position * (1 - 1e-12)
         drawdownPrice = accumulator.peakValue * (1 - accumulator.maxDrawdown) / position * (1 + 1e-12)

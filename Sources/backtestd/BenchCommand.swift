@@ -9,7 +9,11 @@ struct BenchCommand: ParsableCommand {
 
     @Option(help: "The GOOG daily CSV for case (a).") var data: String = "configs/samples/GOOG_1d.csv"
     @Option(help: "Worker threads (default: cores).") var workers: Int = ProcessInfo.processInfo.activeProcessorCount
-    @Option(help: "Which case: a, b, all, or wf (walk-forward over --data, not part of all).") var only: String = "all"
+    @Option(
+        help:
+            "Which case: a, b, stops (c: a stop-loss axis against the same grid without), all, or wf (walk-forward over --data, not part of all)."
+    )
+    var only: String = "all"
     @Option(help: "wf: train bars per window.") var trainBars: Int = 2000
     @Option(help: "wf: test bars per window.") var testBars: Int = 300
 
@@ -34,6 +38,41 @@ struct BenchCommand: ParsableCommand {
             }
             try measure("b: random walk 1,000,000 bars, 174 pairs", variants, series)
         }
+        if only == "stops" || only == "all" {
+            let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: data)))
+            for (label, series) in [
+                ("GOOG_1d", PreparedSeries(try CSVSeriesReader.read(bytes))),
+                ("random walk 100,000 bars", PreparedSeries(SyntheticSeries.randomWalk(bars: 100_000, seed: 42))),
+            ] {
+                try measureStops(label, series)
+            }
+        }
+    }
+
+    /// fast 2…50/2 × slow 10…300/10 with and without a stop-loss axis of 1, 2, 3, 5, 8 %.
+    private func measureStops(_ label: String, _ series: PreparedSeries) throws {
+        var settings = BacktestSettings()
+        settings.barSeconds = series.series.medianStepSeconds
+        let pairs: [ParameterGrid.Axis] = [
+            .init(parameter: .fast, values: stride(from: 2, through: 50, by: 2).map(Double.init)),
+            .init(parameter: .slow, values: stride(from: 10, through: 300, by: 10).map(Double.init)),
+        ]
+        let stops = ParameterGrid.Axis(parameter: .stopLossPct, values: [1, 2, 3, 5, 8])
+        var rates: [Double] = []
+        for (name, axes) in [("without stops", pairs), ("x stop_loss_pct 1,2,3,5,8", pairs + [stops])] {
+            let grid = ParameterGrid(base: DualSMAParameters(fast: 1, slow: 2), settings: settings, axes: axes)
+            let variants = grid.expand().variants
+            let started = Date()
+            let outcome = try GridRunner(workers: workers).run(
+                variants, keys: { grid.variantKey($0) }, on: series, settings: settings, topK: 10)
+            let seconds = Date().timeIntervalSince(started)
+            let rate = Double(outcome.evaluated) * Double(series.count) / seconds
+            rates.append(rate)
+            print(
+                "c: \(label) fast x slow \(name): variants=\(outcome.evaluated) bars=\(series.count) "
+                    + "wall_s=\(String(format: "%.3f", seconds)) bar_variants_per_s=\(String(format: "%.0f", rate))")
+        }
+        print("c: \(label) slowdown with stops = \(String(format: "%.2f", rates[0] / rates[1]))x")
     }
 
     /// Case wf: a walk-forward of a 40 × 100 grid (4,000 variants) over `data`.
