@@ -91,6 +91,27 @@ import Testing
         }
     }
 
+    /// With a risk axis the chosen variants carry their stop; the stitched curve replayed from the
+    /// stored choices ends where the analysis did, and each window's params name the stop.
+    @Test func riskAxes_areChosenAndReplayedPerWindow() async throws {
+        try await withRunningService { port, _ in
+            let body =
+                #"{"symbol":"GOOG","timeframe":"1d","strategy":{"name":"dual_sma"},"grid":{"fast":{"values":[5,10]},"slow":{"values":[50]},"risk.stop_loss_pct":{"values":[null,2,5]}},"walk_forward":{"train_bars":800,"test_bars":300,"anchored":true}}"#
+            let runID = try #require(try json(try call(port, "POST", "/backtests", body: body))["run_id"]?.string)
+            #expect(try waitUntilFinished(port, runID)["status"] == "DONE")
+            let section = try #require(try json(try call(port, "GET", "/runs/\(runID)/results"))["walk_forward"])
+            let windows = try #require(section["windows"]?.array)
+            #expect(windows.count == (2148 - 1100) / 300 + 1)
+            for window in windows {
+                #expect(window["params"]?["risk.stop_loss_pct"] != nil)
+                #expect(window["train"]?["first_bar"]?.integer == 0)
+            }
+            let curve = try json(try call(port, "GET", "/runs/\(runID)/equity?variant=oos&max_points=100000"))
+            #expect(curve["points"]?.integer == windows.count * 300)
+            #expect(curve["equity"]?.array?.last == section["overall"]?["out_of_sample"]?["end_value"])
+        }
+    }
+
     @Test func windowsThatDoNotFitTheData_are422AtTheLimit() async throws {
         try await withRunningService { port, _ in
             func submit(train: Int, test: Int) throws -> TestClient.Response {
