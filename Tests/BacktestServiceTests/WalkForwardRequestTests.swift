@@ -53,6 +53,23 @@ import Testing
         #expect(own.walkForward?.ranking.objective == .maxDrawdownPct)
     }
 
+    /// The offline command has one CSV and no catalog: it refuses what needs the server.
+    @Test func offline_refusesWalkForwardAndSeveralDatasets() {
+        let csv = Array("timestamp,open,high,low,close,volume\n1,1,1,1,1,1\n2,1,1,1,1,1\n".utf8)
+        for (body, path) in [
+            (String(decoding: Self.body(#"{"train_bars":400,"test_bars":100}"#), as: UTF8.self), "walk_forward"),
+            (#"{"symbols":[{"symbol":"A","timeframe":"1d"}],"strategy":{"name":"dual_sma"}}"#, "symbols"),
+            (#"{"datasets":["ds_a"],"strategy":{"name":"dual_sma"}}"#, "datasets"),
+        ] {
+            do {
+                _ = try OfflineBacktest.run(csv: csv, request: Array(body.utf8), timeframe: "1d", top: 1)
+                Issue.record("\(path) must be refused offline")
+            } catch {
+                #expect(error.details.map(\.path) == [path])
+            }
+        }
+    }
+
     @Test func everyBadField_isNamedByItsPath() {
         let details = Self.problems(
             #"{"train_bars":1,"test_bars":0,"step_bars":"x","anchored":3,"objective":"luck","extra":1}"#)
