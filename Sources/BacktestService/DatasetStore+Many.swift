@@ -6,7 +6,7 @@ extension DatasetStore {
     /// A stored run's request and, per entry in order, its bars and settings. `datasetIDs` is the
     /// run's `dataset_id`: the resolved ids joined by commas.
     func inputs(forStoredRequest text: String, datasetIDs: String) throws -> (
-        BacktestRequest, [(id: String, series: PreparedSeries, settings: BacktestSettings)]
+        BacktestRequest, [(dataset: DatasetRecord, series: PreparedSeries, settings: BacktestSettings)]
     ) {
         let request = try RequestParser(
             maxGridVariants: .max, requiresData: false, jsonLimits: .unlimited, maxDatasets: .max
@@ -15,7 +15,7 @@ extension DatasetStore {
         guard let items = request.datasets, items.count == ids.count else {
             throw ServiceError(code: "internal", message: "the run's datasets do not match its request")
         }
-        var inputs: [(String, PreparedSeries, BacktestSettings)] = []
+        var inputs: [(DatasetRecord, PreparedSeries, BacktestSettings)] = []
         for (item, id) in zip(items, ids) {
             let dataset = try record(id: id, scope: .any)
             var prepared = try series(id: id)
@@ -25,7 +25,7 @@ extension DatasetStore {
             }
             var settings = request.settings
             settings.barSeconds = Timeframe(rawValue: dataset.timeframe)?.seconds ?? prepared.series.medianStepSeconds
-            inputs.append((id, prepared, settings))
+            inputs.append((dataset, prepared, settings))
         }
         return (request, inputs)
     }

@@ -57,7 +57,8 @@ extension RunExecutor {
                 heatmap: request.heatmap)["heatmap"]
             sections.append(
                 .object([
-                    ("index", .integer(index)), ("dataset_id", .string(input.id)),
+                    ("index", .integer(index)), ("dataset_id", .string(input.dataset.id)),
+                    ("symbol", .string(input.dataset.symbol)), ("timeframe", .string(input.dataset.timeframe)),
                     ("bars", .integer(input.series.count)), ("top", .array(top)), ("heatmap", heatmap ?? .null),
                 ]))
         }
@@ -91,7 +92,7 @@ extension RunExecutor {
                     .array(
                         zip(inputs, perDataset).enumerated().map { position, pair in
                             .object([
-                                ("index", .integer(position)), ("dataset_id", .string(pair.0.id)),
+                                ("index", .integer(position)), ("dataset_id", .string(pair.0.dataset.id)),
                                 ("metrics", ResultEncoding.metrics(pair.1)),
                             ])
                         })

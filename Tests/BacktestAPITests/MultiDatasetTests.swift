@@ -24,6 +24,8 @@ import Testing
             let results = try json(try call(port, "GET", "/runs/\(runID)/results"))
             let sections = try #require(results["grid"]?["datasets"]?.array)
             #expect(sections.count == 3)
+            #expect(sections.map { $0["symbol"]?.string } == ["GOOG", "EURUSD", "GOOG"])
+            #expect(sections.map { $0["timeframe"]?.string } == ["1d", "1h", "1d"])
             let singles: [(String, String)] = [
                 (#""symbol":"GOOG","timeframe":"1d""#, "GOOG"), (#""symbol":"EURUSD","timeframe":"1h""#, "EURUSD"),
                 (
