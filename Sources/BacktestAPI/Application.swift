@@ -53,6 +53,7 @@ public enum Application {
         if settings.workers > 0 { configuration.workers = settings.workers }
         configuration.queueCapacity = settings.queueCapacity
         configuration.maxGridVariants = settings.maxGridVariants
+        configuration.maxDatasetsPerRun = settings.maxDatasetsPerRun
         configuration.retentionRuns = settings.retentionRuns
         configuration.samplesDirectory = settings.importSamples ? SamplesLocator.locate(settings.samplesDir) : nil
         configuration.maxRunAttempts = settings.maxRunAttempts

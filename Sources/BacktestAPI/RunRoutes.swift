@@ -38,7 +38,7 @@ enum RunRoutes {
         builder.authenticated("GET", "/runs/{id}/trades", access: access) { request, principal in
             Caching.immutableDocument(
                 try service.trades(
-                    id: request.parameter("id"), variant: request.query("variant"),
+                    id: request.parameter("id"), variant: request.query("variant"), dataset: request.query("dataset"),
                     limit: try request.integerQuery("limit", default: 100, 1...10_000),
                     offset: try request.integerQuery("offset", default: 0, 0...Int(Int32.max)),
                     from: try request.timeQuery("from"), to: try request.timeQuery("to"), caller: principal.caller),
@@ -47,7 +47,7 @@ enum RunRoutes {
         builder.authenticated("GET", "/runs/{id}/equity", access: access) { request, principal in
             Caching.immutableDocument(
                 try service.equity(
-                    id: request.parameter("id"), variant: request.query("variant"),
+                    id: request.parameter("id"), variant: request.query("variant"), dataset: request.query("dataset"),
                     maxPoints: try request.integerQuery("max_points", default: 1000, 2...100_000),
                     caller: principal.caller), for: request)
         }

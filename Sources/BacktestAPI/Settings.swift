@@ -27,6 +27,7 @@ public struct Settings: Sendable, Equatable {
     public var accessLog = true
     public var queueCapacity = 1_000
     public var maxGridVariants = 1_000_000
+    public var maxDatasetsPerRun = 10
     public var retentionRuns = 100
     public var importSamples = true
     /// Empty: found next to the working directory or the executable (`SamplesLocator`).
@@ -67,7 +68,8 @@ public struct Settings: Sendable, Equatable {
         "max_header_count", "max_body_bytes", "max_dataset_bytes", "max_buffered_body_bytes", "header_timeout_s",
         "body_timeout_s",
         "idle_timeout_s", "max_connections",
-        "shutdown_grace_s", "access_log", "queue_capacity", "max_grid_variants", "retention_runs", "import_samples",
+        "shutdown_grace_s", "access_log", "queue_capacity", "max_grid_variants", "max_datasets_per_run",
+        "retention_runs", "import_samples",
         "samples_dir", "max_run_attempts", "max_json_elements", "max_json_string_bytes", "max_validation_work",
         "durable_commits", "ws_echo_path", "ws_max_frame_bytes", "ws_max_message_bytes", "ws_ping_interval_s",
         "ws_pong_timeout_s", "ws_close_timeout_s", "rate_free_per_hour", "rate_pro_per_hour", "rate_admin_per_hour",
@@ -162,6 +164,7 @@ public struct Settings: Sendable, Equatable {
         case "access_log": accessLog = try bool()
         case "queue_capacity": queueCapacity = try int(1...1_000_000)
         case "max_grid_variants": maxGridVariants = try int(1...100_000_000)
+        case "max_datasets_per_run": maxDatasetsPerRun = try int(1...1000)
         case "retention_runs": retentionRuns = try int(1...1_000_000)
         case "import_samples": importSamples = try bool()
         case "samples_dir": samplesDir = text

@@ -4,6 +4,9 @@ public struct GridOutcome: Sendable {
     public let top: [RankedVariant]
     /// Every evaluated variant's total return [%], in evaluation order.
     public let totalReturns: [Double]
+    /// Every evaluated variant's value of the ranking objective (NaN: none), in evaluation order:
+    /// what a ranking across several datasets aggregates.
+    public let scores: [Double]
     public let evaluated: Int
 }
 
@@ -54,6 +57,7 @@ public struct GridRunner: Sendable {
         let n = data.count
         var top = TopK(capacity: topK, ranking: ranking)
         var totalReturns = [Double](repeating: .nan, count: variants.count)
+        var scores = [Double](repeating: .nan, count: variants.count)
         let totalWork = variants.count.saturatingMultiplied(by: n)
         var done = 0
         var leaderIndex = -1
@@ -80,6 +84,7 @@ public struct GridRunner: Sendable {
             for (offset, metric) in metrics.enumerated() {
                 let index = chunkStart + offset
                 totalReturns[index] = metric.totalReturnPct
+                scores[index] = ranking.objective.value(metric) ?? .nan
                 guard top.admits(metric) else { continue }
                 top.offer(
                     RankedVariant(
@@ -94,7 +99,7 @@ public struct GridRunner: Sendable {
             }
         }
         progress(GridProgress(done: totalWork, total: totalWork, barsReached: n))
-        return GridOutcome(top: top.items, totalReturns: totalReturns, evaluated: variants.count)
+        return GridOutcome(top: top.items, totalReturns: totalReturns, scores: scores, evaluated: variants.count)
     }
 
     private func runChunk(

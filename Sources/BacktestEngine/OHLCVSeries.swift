@@ -31,6 +31,13 @@ public struct OHLCVSeries: Sendable, Equatable {
             volume: Array(volume[lower..<upper]))
     }
 
+    /// The bars `range` (which must lie within the series).
+    public func bars(_ range: Range<Int>) -> OHLCVSeries {
+        OHLCVSeries(
+            timestamps: Array(timestamps[range]), open: Array(open[range]), high: Array(high[range]),
+            low: Array(low[range]), close: Array(close[range]), volume: Array(volume[range]))
+    }
+
     /// The bar indices with `from <= timestamp <= to` (empty when none).
     func indices(fromMilliseconds: Int64?, toMilliseconds: Int64?) -> Range<Int> {
         let lower = fromMilliseconds.map { bound in timestamps.firstIndex { $0 >= bound } ?? count } ?? 0

@@ -25,6 +25,10 @@ public struct BacktestRequest: Sendable {
     /// `rank_by` and `min_trades`.
     public var ranking: Ranking
     public var seed: UInt64
+    /// Several datasets (`datasets` or `symbols`) instead of `data`: every variant runs on each.
+    public var datasets: [DatasetItem]? = nil
+    /// Walk-forward analysis over the grid, when asked for.
+    public var walkForward: WalkForwardRequest? = nil
     /// The normalized request as JSON (what the input hash covers, with the dataset hash and engine version).
     public var normalized: JSONValue
 

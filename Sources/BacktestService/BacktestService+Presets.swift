@@ -31,7 +31,8 @@ extension BacktestService {
         let normalized: JSONValue
         do {
             normalized = try RequestParser(
-                maxGridVariants: configuration.maxGridVariants, requiresData: false, jsonLimits: .unlimited
+                maxGridVariants: configuration.maxGridVariants, requiresData: false, jsonLimits: .unlimited,
+                maxDatasets: configuration.maxDatasetsPerRun
             ).parse(config).normalized
         } catch {
             throw ServiceError(

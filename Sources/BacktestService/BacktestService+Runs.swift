@@ -116,10 +116,16 @@ extension BacktestService {
         }
         let rows: [ResultRow]
         do { rows = try catalog.results(runID: id, limit: limit) } catch { throw ServiceError.internalError }
-        return .object([
+        var members: [(String, JSONValue)] = [
             ("run_id", .string(id)), ("results", .array(rows.map { Self.stored($0.body) })),
             ("grid", Self.stored(run.grid)),
-        ])
+        ]
+        // A walk-forward analysis is stored with the grid summary and shown as its own section.
+        if let text = run.grid, text.contains("\"walk_forward\""), case .object(let grid) = Self.parseStored(text) {
+            members[2] = ("grid", .object(grid.filter { $0.0 != "walk_forward" }))
+            members.append(("walk_forward", grid.first { $0.0 == "walk_forward" }?.1 ?? .null))
+        }
+        return .object(members)
     }
 
     /// `POST /runs/{id}/cancel`: true when accepted (QUEUED or RUNNING), false when already finished.

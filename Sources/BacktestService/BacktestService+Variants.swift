@@ -5,8 +5,9 @@ import Foundation
 /// Trades and equity of one variant of a finished run, recomputed on request (never stored).
 extension BacktestService {
     /// The stored request, parameters of the chosen variant (rank number or `variant_key`; rank 1
-    /// by default), the bars and the settings it ran with.
-    func replay(id: String, variant: String?, caller: Caller) throws(ServiceError) -> (
+    /// by default), the bars and the settings it ran with. `dataset` picks one dataset of a run
+    /// over several (its 0-based position or its id; the first by default).
+    func replay(id: String, variant: String?, dataset: String? = nil, caller: Caller) throws(ServiceError) -> (
         String, DetailedRun, OHLCVSeries, BacktestSettings
     ) {
         let (run, rows) = try keptResults(id, caller: caller, what: "trades")
@@ -21,29 +22,42 @@ extension BacktestService {
         guard let chosen, let params = Self.parseStored(chosen.body)["params"] else {
             throw ServiceError.notFound("variant \(variant ?? "1") of run \(id) (only the top results are kept)")
         }
-        let parameters = DualSMAParameters(
-            fast: params["fast"]?.integer ?? 1, slow: params["slow"]?.integer ?? 2,
-            thresholdBp: params["threshold_bp"]?.number ?? 0,
-            delayBars: params["delay_bars"]?.integer ?? 0, longOnly: params["long_only"]?.bool ?? true)
+        let parameters = ResultEncoding.storedParameters(params)
         let series: PreparedSeries
         var settings: BacktestSettings
         do {
-            (_, series, settings) = try datasets.inputs(forStoredRequest: run.request, datasetID: run.datasetID)
+            (series, settings) = try inputs(of: run, dataset: dataset)
         } catch let error as ServiceError {
             throw error
         } catch {
             throw ServiceError.internalError
         }
         // The risk and execution values of the grid's axes are in `params` under their full paths.
-        var variant = GridVariant(parameters: parameters, settings: settings)
-        for name in GridParameter.allCases where !name.isStrategy {
-            guard let value = params[name.rawValue] else { continue }
-            variant.set(name, value.number ?? .nan)
-        }
-        settings = variant.settings(settings)
+        settings = ResultEncoding.storedVariant(params, settings: settings).settings(settings)
         return (
             chosen.variantKey, Backtester.detailed(parameters, on: series, settings: settings), series.series, settings
         )
+    }
+
+    /// The bars and settings of `run`, or of its dataset `dataset` (position or id) when it ran on several.
+    func inputs(of run: RunRecord, dataset: String?) throws -> (PreparedSeries, BacktestSettings) {
+        let ids = run.datasetID.split(separator: ",").map(String.init)
+        var position = 0
+        if let dataset {
+            if let number = Int(dataset), ids.indices.contains(number) {
+                position = number
+            } else if let found = ids.firstIndex(of: dataset) {
+                position = found
+            } else {
+                throw ServiceError.notFound("dataset \(dataset) of run \(run.id)")
+            }
+        }
+        guard RunExecutor.namesSeveralDatasets(run.request) else {
+            let (_, series, settings) = try datasets.inputs(forStoredRequest: run.request, datasetID: run.datasetID)
+            return (series, settings)
+        }
+        let (_, all) = try datasets.inputs(forStoredRequest: run.request, datasetIDs: run.datasetID)
+        return (all[position].series, all[position].settings)
     }
 
     /// A DONE run `caller` may read and its kept result rows; 409 before DONE (naming `what`).
@@ -58,12 +72,13 @@ extension BacktestService {
 
     /// `GET /runs/{id}/trades`.
     public func trades(
-        id: String, variant: String?, limit: Int, offset: Int, from: Int64?, to: Int64?, caller: Caller = .local
+        id: String, variant: String?, dataset: String? = nil, limit: Int, offset: Int, from: Int64?, to: Int64?,
+        caller: Caller = .local
     )
         throws(ServiceError)
         -> JSONValue
     {
-        let (key, detailed, series, _) = try replay(id: id, variant: variant, caller: caller)
+        let (key, detailed, series, _) = try replay(id: id, variant: variant, dataset: dataset, caller: caller)
         let selected = detailed.trades.filter { trade in
             let time = series.timestamps[trade.entryBar]
             return (from.map { time >= $0 } ?? true) && (to.map { time <= $0 } ?? true)
@@ -104,10 +119,12 @@ extension BacktestService {
     }
 
     /// `GET /runs/{id}/equity`, downsampled to at most `maxPoints`.
-    public func equity(id: String, variant: String?, maxPoints: Int, caller: Caller = .local) throws(ServiceError)
-        -> JSONValue
-    {
-        let (key, detailed, series, settings) = try replay(id: id, variant: variant, caller: caller)
+    public func equity(
+        id: String, variant: String?, dataset: String? = nil, maxPoints: Int, caller: Caller = .local
+    ) throws(ServiceError) -> JSONValue {
+        if variant == "oos" { return try walkForwardEquity(id: id, maxPoints: maxPoints, caller: caller) }
+        let (key, detailed, series, settings) = try replay(
+            id: id, variant: variant, dataset: dataset, caller: caller)
         let curves = Self.equityCurves(detailed, series: series, settings: settings)
         let keep = Downsampler.indices(
             count: detailed.equity.count, maxPoints: maxPoints, series: [curves.equity, curves.drawdownPct])

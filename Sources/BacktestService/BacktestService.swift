@@ -35,7 +35,9 @@ public final class BacktestService: Sendable {
         self.catalog = catalog
         keys = KeyDirectory(catalog: catalog)
         datasets = DatasetStore(catalog: catalog)
-        parser = RequestParser(maxGridVariants: configuration.maxGridVariants, jsonLimits: configuration.jsonLimits)
+        parser = RequestParser(
+            maxGridVariants: configuration.maxGridVariants, jsonLimits: configuration.jsonLimits,
+            maxDatasets: configuration.maxDatasetsPerRun)
         let maxAttempts = configuration.maxRunAttempts
         let recovery = try catalog.recoverInterrupted(
             at: Identifiers.now(), maxAttempts: maxAttempts,
@@ -121,19 +123,36 @@ public final class BacktestService: Sendable {
         }
         let (json, specHash) = try resolveSavedMode(try parser.json(body), caller: caller)
         let request = try parser.parse(json)
-        let dataset = try resolveDataset(request, caller)
-        var bars = dataset.rows
-        if request.isWindowed {
-            bars = try barCount(datasetID: dataset.id, from: request.fromMilliseconds, to: request.toMilliseconds)
-        }
-        try checkWindows(request, bars: bars)
+        let datasetID: String
+        let datasetSHA256: String
         let variants = request.gridAxes.isEmpty ? 1 : request.grid.validCount
-        try checkValidationWork(request, variants: variants, bars: bars)
-        let hash = InputHash.compute(normalized: request.normalized, datasetSHA256: dataset.sha256)
+        if let items = request.datasets {
+            // Several datasets: the run names them all, and the hash covers every content hash in order.
+            let resolved = try resolveDatasets(items, caller)
+            for (index, (_, bars)) in resolved.enumerated() {
+                try checkWindows(
+                    request, bars: bars,
+                    entry: "\(request.normalized["datasets"] == nil ? "symbols" : "datasets").\(index)")
+            }
+            datasetID = resolved.map(\.0.id).joined(separator: ",")
+            datasetSHA256 = resolved.map(\.0.sha256).joined(separator: ",")
+        } else {
+            let dataset = try resolveDataset(request, caller)
+            var bars = dataset.rows
+            if request.isWindowed {
+                bars = try barCount(datasetID: dataset.id, from: request.fromMilliseconds, to: request.toMilliseconds)
+            }
+            try checkWindows(request, bars: bars)
+            try Self.checkWalkForward(request, bars: bars)
+            try checkValidationWork(request, variants: variants, bars: bars)
+            datasetID = dataset.id
+            datasetSHA256 = dataset.sha256
+        }
+        let hash = InputHash.compute(normalized: request.normalized, datasetSHA256: datasetSHA256)
         let newRun = NewRun(
             id: Identifiers.make(prefix: "run_"), owner: caller.owner, inputHash: hash,
             idempotencyKey: idempotencyKey,
-            request: JSONWriter.compact(request.normalized), datasetID: dataset.id, variants: variants,
+            request: JSONWriter.compact(request.normalized), datasetID: datasetID, variants: variants,
             engineVersion: InputHash.engineVersion, createdAt: Identifiers.now(),
             queuedEventData: #"{"status":"QUEUED"}"#, specHash: specHash)
         let outcome: InsertOutcome
@@ -226,9 +245,12 @@ public final class BacktestService: Sendable {
     }
 
     /// `slow ≤ n`, `delay_bars < n` and `warmup_bars < n` on the selected bars (ENGINE.md: `1 ≤ fast < slow ≤ n`).
-    private func checkWindows(_ request: BacktestRequest, bars: Int) throws(ServiceError) {
+    /// `entry`: the `datasets`/`symbols` entry the bars are of (named in the messages).
+    private func checkWindows(_ request: BacktestRequest, bars: Int, entry: String? = nil) throws(ServiceError) {
         guard bars >= 2 else {
-            throw ServiceError.validation([.init(path: "from", message: "selects fewer than 2 bars")])
+            throw ServiceError.validation([
+                .init(path: entry ?? "from", message: "selects fewer than 2 bars")
+            ])
         }
         var largest = request.parameters.slow
         var path = "strategy.params.slow"
@@ -237,11 +259,16 @@ public final class BacktestService: Sendable {
             path = "grid.slow"
         }
         if largest > bars {
-            throw ServiceError.validation([.init(path: path, message: "must be at most the \(bars) bars selected")])
+            throw ServiceError.validation([
+                .init(
+                    path: path, message: "must be at most the \(bars) bars selected\(entry.map { " by \($0)" } ?? "")")
+            ])
         }
         if request.settings.warmupBars >= bars {
             throw ServiceError.validation([
-                .init(path: "warmup_bars", message: "must be less than the \(bars) bars selected")
+                .init(
+                    path: "warmup_bars",
+                    message: "must be less than the \(bars) bars selected\(entry.map { " by \($0)" } ?? "")")
             ])
         }
     }

@@ -156,7 +156,9 @@ public final class DatasetStore: Sendable {
     func inputs(forStoredRequest text: String, datasetID: String) throws -> (
         BacktestRequest, PreparedSeries, BacktestSettings
     ) {
-        let request = try RequestParser(maxGridVariants: .max, requiresData: false, jsonLimits: .unlimited).parse(
+        let request = try RequestParser(
+            maxGridVariants: .max, requiresData: false, jsonLimits: .unlimited, maxDatasets: .max
+        ).parse(
             Array(text.utf8))
         // Checked when the run was accepted; the run itself is only ever reached by its owner.
         let dataset = try record(id: datasetID, scope: .any)

@@ -15,6 +15,14 @@ public enum OfflineBacktest {
         }
         var request = try RequestParser(maxGridVariants: maxGridVariants, requiresData: false).parse(body)
         if let top { request.topK = top }
+        // The offline command reads one CSV and prints the grid's results: these need the server.
+        let many = request.normalized["symbols"] != nil ? "symbols" : "datasets"
+        for (present, path) in [(request.walkForward != nil, "walk_forward"), (request.datasets != nil, many)]
+        where present {
+            throw ServiceError.validation([
+                .init(path: path, message: "is not available offline; submit it to a server")
+            ])
+        }
         if request.isWindowed {
             series = series.slice(fromMilliseconds: request.fromMilliseconds, toMilliseconds: request.toMilliseconds)
         }

@@ -5,6 +5,8 @@ import BacktestEngine
 public struct RequestParser: Sendable {
     /// The most grid combinations a request may ask for (checked before any work).
     public var maxGridVariants: Int
+    /// The most entries of `datasets` or `symbols`.
+    public var maxDatasets: Int
     /// Whether the data selection is required (the offline CLI supplies its own data).
     public var requiresData: Bool
     /// The JSON budget of a client's body (stored requests are parsed without one).
@@ -19,9 +21,11 @@ public struct RequestParser: Sendable {
     public static let maxAxisValues = 100_000
 
     public init(
-        maxGridVariants: Int = 1_000_000, requiresData: Bool = true, jsonLimits: JSONParser.Limits = .init()
+        maxGridVariants: Int = 1_000_000, requiresData: Bool = true, jsonLimits: JSONParser.Limits = .init(),
+        maxDatasets: Int = 10
     ) {
         self.maxGridVariants = maxGridVariants
+        self.maxDatasets = maxDatasets
         self.requiresData = requiresData
         self.jsonLimits = jsonLimits
     }
@@ -45,7 +49,9 @@ public struct RequestParser: Sendable {
         var problems: [ServiceError.Detail] = []
         var root = ObjectReader(json, path: "", problems: &problems)
 
-        let data = readData(&root)
+        let (datasetItems, datasetsJSON) = readDatasets(&root, problems: &problems)
+        let multi = root.raw("datasets") != nil || root.raw("symbols") != nil
+        let data = multi ? DataPart() : readData(&root)
 
         var strategy = ObjectReader(root.raw("strategy"), path: "strategy", problems: &problems)
         if root.raw("strategy") == nil { problems.append(.init(path: "strategy", message: "is required")) }
@@ -79,7 +85,15 @@ public struct RequestParser: Sendable {
                 ?? .totalReturnPct,
             minTrades: root.integer("min_trades", default: 0, 0...Self.maxMinTrades))
         let seed = root.integer("seed", default: 42, 0...9_007_199_254_740_991)
+        let (walkForward, walkForwardJSON) = readWalkForward(
+            root.raw("walk_forward"), ranking: ranking, problems: &problems)
         let heatmap = readHeatmap(root.raw("heatmap"), axes: axes, problems: &problems)
+        if multi {
+            // Each of these looks at one series; a run over several has no single one to show.
+            if walkForward != nil { root.fail("walk_forward", "not with datasets or symbols") }
+            if validation != nil { root.fail("validation", "not with datasets or symbols") }
+            if topTradesN > 0 { root.fail("top_trades_n", "not with datasets or symbols") }
+        }
         if let problem = gridProblem(axes, base: parameters) { problems.append(problem) }
         params.finish(into: &problems)
         strategy.finish(into: &problems)
@@ -116,8 +130,10 @@ public struct RequestParser: Sendable {
                     : [("heatmap", .object([("x", .string(chosen.x.rawValue)), ("y", .string(chosen.y.rawValue))]))]
             } ?? []
 
+        // Only a walk-forward request names it: the input hashes of other requests stay as they were.
+        let walkForwardMember: [(String, JSONValue)] = walkForward == nil ? [] : [("walk_forward", walkForwardJSON)]
         let normalized: JSONValue = .object(
-            data.json + [
+            data.json + datasetsJSON + [
                 ("strategy", .object([("name", "dual_sma"), ("params", .object(paramsJSON))])),
                 ("grid", Self.gridJSON(axes)),
                 ("execution", Self.executionJSON(settings)),
@@ -127,11 +143,13 @@ public struct RequestParser: Sendable {
                 ("top_k", .integer(topK)),
                 ("seed", .integer(seed)),
             ] + Self.rankingJSON(ranking) + Self.warmupJSON(settings)
-                + (topTradesN > 0 ? [("top_trades_n", .integer(topTradesN))] : []) + heatmapJSON)
+                + (topTradesN > 0 ? [("top_trades_n", .integer(topTradesN))] : []) + heatmapJSON + walkForwardMember)
         var request = BacktestRequest(
             data: data.selection, fromMilliseconds: data.fromMilliseconds, toMilliseconds: data.toMilliseconds,
             parameters: parameters, gridAxes: axes, settings: settings, validation: validation, topK: topK,
             ranking: ranking, seed: UInt64(seed), normalized: normalized)
+        request.walkForward = walkForward
+        request.datasets = datasetItems
         request.validation?.seed = UInt64(seed)
         request.topTradesN = topTradesN
         request.heatmap = heatmap

@@ -52,6 +52,25 @@ enum ResultEncoding {
                 })
     }
 
+    /// Parameters as `parameters(_:)` wrote them (defaults for anything missing).
+    static func storedParameters(_ params: JSONValue) -> DualSMAParameters {
+        DualSMAParameters(
+            fast: params["fast"]?.integer ?? 1, slow: params["slow"]?.integer ?? 2,
+            thresholdBp: params["threshold_bp"]?.number ?? 0,
+            delayBars: params["delay_bars"]?.integer ?? 0, longOnly: params["long_only"]?.bool ?? true)
+    }
+
+    /// The variant a stored `params` object describes: its strategy parameters and, on `settings`,
+    /// the risk and execution values of the grid's axes (under their full paths; null = no stop).
+    static func storedVariant(_ params: JSONValue, settings: BacktestSettings) -> GridVariant {
+        var variant = GridVariant(parameters: storedParameters(params), settings: settings)
+        for name in GridParameter.allCases where !name.isStrategy {
+            guard let value = params[name.rawValue] else { continue }
+            variant.set(name, value.number ?? .nan)
+        }
+        return variant
+    }
+
     static func validation(_ report: Validation.Report) -> JSONValue {
         func percentiles(_ p: Validation.Percentiles) -> JSONValue {
             .object([("p5", .number(p.p5)), ("p50", .number(p.p50)), ("p95", .number(p.p95))])

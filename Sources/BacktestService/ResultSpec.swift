@@ -4,15 +4,23 @@ import BacktestEngine
 /// by id (a newer upload under the same symbol cannot change it), its window, every parameter and
 /// every default explicit, no grid — which, posted as it is, reproduces the row's metrics.
 enum ResultSpec {
-    private static let parser = RequestParser(maxGridVariants: 1, requiresData: true, jsonLimits: .unlimited)
+    private static let parser = RequestParser(
+        maxGridVariants: 1, requiresData: true, jsonLimits: .unlimited, maxDatasets: .max)
 
     /// `settings`: the run's with the variant's risk and execution values (a grid may vary them).
     static func make(
         _ parameters: DualSMAParameters, settings: BacktestSettings, normalized: JSONValue, datasetID: String
     ) -> JSONValue {
-        var members: [(String, JSONValue)] = [("dataset_id", .string(datasetID))]
-        for key in ["from", "to"] {
-            if let bound = normalized[key], !bound.isNull { members.append((key, bound)) }
+        var members: [(String, JSONValue)] = []
+        if let many = normalized["datasets"] ?? normalized["symbols"] {
+            // A run over several datasets: the same list (by id, so newer uploads cannot change it).
+            let ids = datasetID.split(separator: ",").map { JSONValue.string(String($0)) }
+            members.append(normalized["datasets"] != nil ? ("datasets", .array(ids)) : ("symbols", many))
+        } else {
+            members.append(("dataset_id", .string(datasetID)))
+            for key in ["from", "to"] {
+                if let bound = normalized[key], !bound.isNull { members.append((key, bound)) }
+            }
         }
         members.append(
             (

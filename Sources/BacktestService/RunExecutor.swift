@@ -163,7 +163,7 @@ struct RunExecutor: Sendable {
         logger.info(Logger.Message(stringLiteral: message), metadata: metadata)
     }
 
-    private struct Outcome {
+    struct Outcome {
         let rows: [ResultRow]
         let grid: String
         let best: String
@@ -184,6 +184,9 @@ struct RunExecutor: Sendable {
     }
 
     private func evaluate(_ run: RunRecord, started: Date) throws -> Outcome {
+        if run.datasetID.contains(",") || Self.namesSeveralDatasets(run.request) {
+            return try evaluateMany(run, started: started)
+        }
         let (request, series, settings) = try datasets.inputs(forStoredRequest: run.request, datasetID: run.datasetID)
         let grid = request.grid
         // Checked at submission; checked again because a run stored by an older build, or before
@@ -201,44 +204,35 @@ struct RunExecutor: Sendable {
         runner.chunkVariants = configuration.chunkVariants
         runner.stepBarVariants = configuration.stepBarVariants
         runner.executor = engineThreads
-        var lastCheckpoint = 0
         let isCancelled = { cancellations.reason(run.id) != nil }
+        // A walk-forward's windows come after the grid: progress counts the work of both.
+        let walkForwardWork =
+            request.walkForward.flatMap { walkForward in
+                try? walkForward.configuration.windows(bars: series.count).get()
+            }.map { WalkForward.work($0, variants: expanded.0.count) } ?? 0
+        let gridWork = expanded.0.count.saturatingMultiplied(by: series.count)
+        var progress = RunProgress(
+            executor: self, runID: run.id, started: started, bars: bars,
+            total: gridWork.saturatingAdding(walkForwardWork),
+            timestamps: expanded.0.count == 1 && walkForwardWork == 0 ? series.series.timestamps : nil)
         let outcome = try runner.run(
             expanded.0, keys: { grid.variantKey($0) }, on: series, settings: settings, topK: request.topK,
             ranking: request.ranking,
-            progress: { report in
-                let (done, total) = (report.done, report.total)
-                let checkpoint = done / max(1, configuration.progressEveryBarVariants)
-                guard checkpoint > lastCheckpoint, done < total else { return }
-                lastCheckpoint = checkpoint
-                let doneVariants = done / bars
-                let totalVariants = total / bars
-                let elapsed = Date().timeIntervalSince(started)
-                let eta = done > 0 ? elapsed * Double(total - done) / Double(done) : 0
-                do {
-                    try retry.run(run.id, "update progress") {
-                        try catalog.updateProgress(runID: run.id, done: doneVariants, total: totalVariants)
-                    }
-                } catch {
-                    cancellations.request(run.id, .catalogFailure)
-                }
-                var fields: [(String, JSONValue)] = [
-                    ("done", .integer(doneVariants)), ("total", .integer(totalVariants)),
-                    ("pct", .number((10_000 * Double(done) / Double(max(total, 1))).rounded() / 100)),
-                    ("eta_s", .number((eta * 10).rounded() / 10)),
-                ]
-                // One backtest walks the bars in order: the bar timestamp it reached says where it is.
-                // (A grid runs many variants over the same bars: no date means anything there.)
-                if expanded.0.count == 1, report.barsReached > 0, report.barsReached <= series.count {
-                    let reached = series.series.timestamps[report.barsReached - 1]
-                    fields.append(("date", .string(TimestampParser.format(milliseconds: reached))))
-                }
-                emit(run.id, "progress", .object(fields))
-            },
+            progress: { progress.publish(done: $0.done, barsReached: $0.barsReached) },
             isCancelled: isCancelled,
             leaderChanged: { leader in
                 emit(run.id, "snapshot", .object([("best", Self.summary(leader, axes: grid.axes))]))
             })
+        // Before the validation stage: the grid's progress runs on into the windows' work.
+        var analysis: WalkForwardOutcome?
+        if let walkForward = request.walkForward {
+            analysis = try WalkForward.run(
+                expanded.0, keys: { grid.variantKey($0) }, on: series, settings: settings,
+                configuration: walkForward.configuration, ranking: walkForward.ranking,
+                runner: runner,
+                progress: { progress.publish(done: gridWork.saturatingAdding($0.done), barsReached: $0.barsReached) },
+                isCancelled: isCancelled)
+        }
         var validations: [Validation.Report?] = outcome.top.map { _ in nil }
         if let validation = request.validation {
             validations = try validate(
@@ -260,9 +254,15 @@ struct RunExecutor: Sendable {
             }
             return ResultRow(rank: index + 1, variantKey: ranked.variantKey, body: JSONWriter.compact(body))
         }
-        let gridJSON = ResultEncoding.grid(
+        var gridJSON = ResultEncoding.grid(
             grid, combinationIndex: expanded.1, totalReturns: outcome.totalReturns, skipped: expanded.2,
             heatmap: request.heatmap)
+        if let walkForward = request.walkForward, let analysis, case .object(let members) = gridJSON {
+            // Stored with the grid summary; `GET /runs/{id}/results` shows it as its own section.
+            let section = ResultEncoding.walkForward(
+                analysis, request: walkForward, series: series.series, axes: grid.axes)
+            gridJSON = .object(members + [("walk_forward", section)])
+        }
         let best = outcome.top.first.map { Self.summary($0, axes: grid.axes) } ?? .null
         let completed: JSONValue = .object([
             ("status", "DONE"), ("evaluated", .integer(outcome.evaluated)), ("skipped", .integer(expanded.2)),

@@ -15,6 +15,8 @@ public struct ServiceConfiguration: Sendable {
     public var queueCapacity: Int = 1000
     /// Most grid combinations per request (default 1,000,000).
     public var maxGridVariants: Int = 1_000_000
+    /// Most entries of a request's `datasets` or `symbols` (default 10).
+    public var maxDatasetsPerRun: Int = 10
     /// Finished runs kept (default 100).
     public var retentionRuns: Int = 100
     /// Folder of `SYMBOL_TIMEFRAME.csv` samples imported at start-up (nil: none).

@@ -9,10 +9,16 @@ struct BenchCommand: ParsableCommand {
 
     @Option(help: "The GOOG daily CSV for case (a).") var data: String = "configs/samples/GOOG_1d.csv"
     @Option(help: "Worker threads (default: cores).") var workers: Int = ProcessInfo.processInfo.activeProcessorCount
-    @Option(help: "Which case: a, b, stops (c: a stop-loss axis against the same grid without) or all.")
+    @Option(
+        help:
+            "Which case: a, b, stops (c: a stop-loss axis against the same grid without), all, or wf (walk-forward over --data, not part of all)."
+    )
     var only: String = "all"
+    @Option(help: "wf: train bars per window.") var trainBars: Int = 2000
+    @Option(help: "wf: test bars per window.") var testBars: Int = 300
 
     func run() throws {
+        if only == "wf" { return try walkForward() }
         if only == "a" || only == "all" {
             let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: data)))
             let series = PreparedSeries(try CSVSeriesReader.read(bytes))
@@ -76,6 +82,30 @@ struct BenchCommand: ParsableCommand {
                     + "wall_s=\(String(format: "%.3f", seconds)) bar_variants_per_s=\(String(format: "%.0f", rate))")
         }
         print("c: \(label) slowdown with stops = \(String(format: "%.2f", rates[0] / rates[1]))x")
+    }
+
+    /// Case wf: a walk-forward of a 40 × 100 grid (4,000 variants) over `data`.
+    private func walkForward() throws {
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: data)))
+        let series = PreparedSeries(try CSVSeriesReader.read(bytes))
+        var variants: [DualSMAParameters] = []
+        for fast in 2...41 {
+            for slow in stride(from: 50, through: 545, by: 5) { variants.append(.init(fast: fast, slow: slow)) }
+        }
+        var settings = BacktestSettings()
+        settings.barSeconds = series.series.medianStepSeconds
+        let configuration = WalkForwardConfiguration(trainBars: trainBars, testBars: testBars)
+        let started = Date()
+        let outcome = try WalkForward.run(
+            variants, keys: { "fast=\($0.fast),slow=\($0.slow)" }, on: series, settings: settings,
+            configuration: configuration, runner: GridRunner(workers: workers))
+        let seconds = Date().timeIntervalSince(started)
+        let work = try WalkForward.work(configuration.windows(bars: series.count).get(), variants: variants.count)
+        print(
+            "wf: \(data) variants=\(variants.count) bars=\(series.count) windows=\(outcome.windows.count) "
+                + "wall_s=\(String(format: "%.3f", seconds)) bar_variants_per_s=\(String(format: "%.0f", Double(work) / seconds)) "
+                + "oos_return_pct=\(String(format: "%.4f", outcome.stitched.metrics.totalReturnPct)) "
+                + "parameter_changes=\(outcome.parameterChanges)")
     }
 
     private func measure(_ name: String, _ variants: [DualSMAParameters], _ series: PreparedSeries) throws {

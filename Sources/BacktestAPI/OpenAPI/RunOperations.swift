@@ -78,7 +78,7 @@ enum RunOperations {
                 "GET", "/runs/{id}/trades", id: "getTrades", tag: "results", summary: "Trades of a ranked variant"
             )
             .with(parameters: [
-                APIOperation.parameter("RunID"), APIOperation.parameter("Variant"),
+                APIOperation.parameter("RunID"), APIOperation.parameter("Variant"), APIOperation.parameter("Dataset"),
                 APIOperation.integerQuery("limit", 1...10_000, default: 100), APIOperation.parameter("Offset"),
                 APIOperation.parameter("From"), APIOperation.parameter("To"), APIOperation.parameter("Owner"),
             ])
@@ -93,7 +93,7 @@ enum RunOperations {
                 summary: "Equity, drawdown and buy-and-hold, downsampled"
             )
             .with(parameters: [
-                APIOperation.parameter("RunID"), APIOperation.parameter("Variant"),
+                APIOperation.parameter("RunID"), APIOperation.parameter("Variant"), APIOperation.parameter("Dataset"),
                 APIOperation.integerQuery("max_points", 2...100_000, default: 1000), APIOperation.parameter("Owner"),
             ])
             .ok(
