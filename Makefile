@@ -6,7 +6,8 @@ DATA_DIR ?= ./var
 FUZZ_SECONDS ?= 60
 BENCH_SECONDS ?= 10
 SWIFT ?= swift
-APT_PACKAGES := libsqlite3-dev zlib1g-dev sqlite3 curl wrk
+# libpq-dev: the PostgreSQL catalog's client; postgresql: the throwaway clusters the tests start.
+APT_PACKAGES := libsqlite3-dev zlib1g-dev sqlite3 libpq-dev postgresql curl wrk
 # Only `make browser` needs these (large): installed by that target, not by every build.
 BROWSER_APT_PACKAGES := chromium chromium-driver
 

@@ -1,6 +1,8 @@
 /// Per-run event logs (`seq` from 0): what SSE replays.
 extension Catalog {
-    static func appendEvent(_ database: Database, runID: String, type: String, timestamp: String, data: String) throws
+    static func appendEvent(
+        _ database: any CatalogConnection, runID: String, type: String, timestamp: String, data: String
+    ) throws
         -> EventRecord
     {
         let next = try database.prepare("SELECT COALESCE(MAX(seq) + 1, 0) FROM events WHERE run_id = ?").bind(
