@@ -1,0 +1,56 @@
+import BacktestService
+import Foundation
+import TestSupport
+import Testing
+
+/// The whole service on the PostgreSQL catalog (a fresh database of the test cluster): what
+/// `RunLifecycleTests` checks on SQLite, end to end through HTTP.
+@Suite struct PostgresServiceTests {
+    @Test func run_goesQueuedRunningDone_andSSEReplaysTheLog_onPostgres() async throws {
+        try await withPostgresDatabase { url in
+            try await withRunningService(configure: {
+                $0.catalogURL = url
+                $0.progressEveryBarVariants = 20_000
+                $0.chunkVariants = 8
+            }) { port, _ in
+                let submitted = try call(
+                    port, "POST", "/backtests", body: smallGrid, headers: ["Idempotency-Key: pg-1"])
+                #expect(submitted.status == 202)
+                let runID = try #require(try json(submitted)["run_id"]?.string)
+                let run = try waitUntilFinished(port, runID)
+                #expect(run["status"] == "DONE")
+                #expect(run["progress"]?["pct"] == 100)
+                #expect(run["best"]?["variant_key"]?.string != nil)
+                let (events, _) = frames(try call(port, "GET", "/runs/\(runID)/events").text)
+                #expect(events.map(\.id) == Array(0..<events.count))
+                #expect(events.first?.data["data"]?["status"] == "QUEUED")
+                #expect(events.last?.type == "completed")
+                #expect(events.contains { $0.type == "progress" })
+                let after = frames(try call(port, "GET", "/runs/\(runID)/events", headers: ["Last-Event-ID: 1"]).text)
+                #expect(after.events.map(\.id) == Array(2..<events.count))
+                // The same request again is the same run (the unique index decided once).
+                let again = try call(port, "POST", "/backtests", body: smallGrid, headers: ["Idempotency-Key: pg-1"])
+                #expect(try json(again)["run_id"]?.string == runID)
+                let results = try json(try call(port, "GET", "/runs/\(runID)/results"))
+                #expect(results["results"]?.array?.isEmpty == false)
+                // Datasets (the samples imported at start-up) and a candle window read from the bytea.
+                let datasets = try json(try call(port, "GET", "/datasets"))
+                let first = try #require(datasets["datasets"]?.array?.first?["dataset_id"]?.string)
+                let candles = try call(port, "GET", "/datasets/\(first)/candles?limit=5")
+                #expect(candles.status == 200)
+                #expect(try json(candles)["candles"]?.array?.count == 5)
+            }
+        }
+    }
+}
+
+/// Runs `body` with the URL of a fresh database on the test cluster (nothing, loudly, without one).
+func withPostgresDatabase(_ test: String = #function, _ body: @escaping (String) async throws -> Void) async throws {
+    guard let cluster = PostgresCluster.shared else {
+        FileHandle.standardError.write(Data("SKIPPED (PostgreSQL is not installed): \(test)\n".utf8))
+        return
+    }
+    let name = try cluster.createDatabase()
+    defer { cluster.dropDatabase(name) }
+    try await body(cluster.url(database: name))
+}
