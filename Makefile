@@ -11,7 +11,7 @@ APT_PACKAGES := libsqlite3-dev zlib1g-dev sqlite3 libpq-dev postgresql curl wrk
 # Only `make browser` needs these (large): installed by that target, not by every build.
 BROWSER_APT_PACKAGES := chromium chromium-driver
 
-.PHONY: deps build build-release run test unit smoke conformance lint browser bench-http bench bench-csv fuzz autobahn venv clean
+.PHONY: deps build build-release run test unit smoke conformance lint browser bench-http bench-catalog bench bench-csv fuzz autobahn venv clean
 
 ## deps: install what a clean Debian machine lacks (needs root for apt-get)
 deps:
@@ -78,6 +78,10 @@ lint:
 ## bench-http: wrk against GET /healthz (64 and 256 keep-alive connections, 64 with Connection: close)
 bench-http: build-release
 	bash Tests/Bench/bench-http.sh .build/release/backtestd $(BENCH_SECONDS)
+
+## bench-catalog: POST /backtests p50/p99 on the SQLite catalog vs PostgreSQL (a throwaway local cluster)
+bench-catalog: build-release
+	bash Tests/Bench/bench-catalog.sh .build/release/backtestd
 
 ## bench: engine throughput (bar-variants/s, wall time, peak RSS)
 bench: build-release
