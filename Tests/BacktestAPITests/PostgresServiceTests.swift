@@ -42,6 +42,74 @@ import Testing
             }
         }
     }
+
+    /// Three services on one PostgreSQL database stand for three nodes behind a load balancer:
+    /// 50 identical submissions at once, round robin over them, make one run (one 202, 49 replays
+    /// naming it), which one node's worker runs to DONE and every node reports the same.
+    @Test func fiftyIdenticalPostsOverThreeNodes_makeOneRun() async throws {
+        try await withPostgresDatabase { url in
+            try await withRunningService(configure: { $0.catalogURL = url }) { portA, _ in
+                try withRunningServiceBlocking(catalogURL: url) { portB in
+                    try withRunningServiceBlocking(catalogURL: url) { portC in
+                        let ports = [portA, portB, portC]
+                        let answers = Answers()
+                        DispatchQueue.concurrentPerform(iterations: 50) { index in
+                            guard
+                                let response = try? call(
+                                    ports[index % 3], "POST", "/backtests", body: smallGrid,
+                                    headers: ["Idempotency-Key: fifty"]),
+                                let runID = try? json(response)["run_id"]?.string
+                            else { return }
+                            answers.add(response.status, runID)
+                        }
+                        let all = answers.all
+                        #expect(all.count == 50)
+                        #expect(all.filter { $0.0 == 202 }.count == 1)
+                        #expect(all.filter { $0.0 == 200 }.count == 49)
+                        #expect(Set(all.map(\.1)).count == 1)
+                        let runID = try #require(all.first?.1)
+                        #expect(try waitUntilFinished(portB, runID)["status"] == "DONE")
+                        for port in ports {
+                            let runs = try json(try call(port, "GET", "/runs"))
+                            #expect(runs["runs"]?.array?.map { $0["run_id"]?.string } == [runID])
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// (status, run id) answers gathered across threads.
+private final class Answers: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [(Int, String)] = []
+    func add(_ status: Int, _ runID: String) { lock.withLock { stored.append((status, runID)) } }
+    var all: [(Int, String)] { lock.withLock { stored } }
+}
+
+/// A second or third node for a test already inside `withRunningService`: the same service and
+/// server on `catalogURL`, from blocking code.
+func withRunningServiceBlocking(catalogURL: String, _ body: @escaping @Sendable (UInt16) throws -> Void) throws {
+    let done = DispatchSemaphore(value: 0)
+    let box = ErrorBox()
+    Task {
+        do {
+            try await withRunningService(configure: { $0.catalogURL = catalogURL }) { port, _ in try body(port) }
+        } catch {
+            box.set(error)
+        }
+        done.signal()
+    }
+    done.wait()
+    if let error = box.error { throw error }
+}
+
+private final class ErrorBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: (any Error)?
+    func set(_ error: any Error) { lock.withLock { stored = error } }
+    var error: (any Error)? { lock.withLock { stored } }
 }
 
 /// Runs `body` with the URL of a fresh database on the test cluster (nothing, loudly, without one).

@@ -56,6 +56,15 @@ import Testing
         }
     }
 
+    @Test func anUnreachableServerFailsTheOpenWithoutShowingThePassword() throws {
+        let url = "postgresql://app:pw-secret@127.0.0.1:1/backtestd?connect_timeout=2"
+        let error = #expect(throws: PostgresError.self) { try Catalog(location: .postgres(url: url)) }
+        #expect(error?.code == "catalog.unavailable")
+        #expect(error?.sqlState == "08001")
+        #expect(error?.description.contains("pw-secret") == false)
+        #expect(CatalogLocation.postgres(url: url).description.contains("pw-secret") == false)
+    }
+
     @Test func aConnectionTheServerDropsIsReopenedForTheNextCall() throws {
         try withTemporaryCatalog(.postgres) { catalog, location in
             _ = try catalog.insertRun(.make(id: "r1", hash: "1"), queueCapacity: 10)
