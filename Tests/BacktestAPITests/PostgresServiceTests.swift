@@ -43,6 +43,23 @@ import Testing
         }
     }
 
+    /// `backtestd verify` walks a chain whose rows are in PostgreSQL (`BACKTESTD_CATALOG_URL`)
+    /// and whose files are in the data directory.
+    @Test func verify_walksTheChainOfAPostgresCatalog() async throws {
+        try await withPostgresDatabase { url in
+            let directory = Paths.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            try await withRunningService(configure: { $0.catalogURL = url }, directory: directory, keepDirectory: true)
+            { port, _ in
+                for seed in 61...62 { _ = try Artifacts.finishedRun(port, seededGrid(seed)) }
+            }
+            let outcome = try runBinary(
+                ["verify", "--data-dir", directory], environment: ["BACKTESTD_CATALOG_URL": url])
+            #expect(outcome.status == 0)
+            #expect(outcome.stdout.hasPrefix("ok: 2 manifests"))
+        }
+    }
+
     /// Three services on one PostgreSQL database stand for three nodes behind a load balancer:
     /// 50 identical submissions at once, round robin over them, make one run (one 202, 49 replays
     /// naming it), which one node's worker runs to DONE and every node reports the same.
