@@ -56,26 +56,28 @@ extension Catalog {
                 guard admit() else { return .notAdmitted }
                 // The unique indexes decide, not the look-ups above: another node (PostgreSQL) may
                 // have inserted the same input or key since; then nothing is inserted and its run
-                // is the answer.
-                try database.prepare(
+                // is the answer. RETURNING hands back the new row without a second round trip.
+                let insert = try database.prepare(
                     """
                     INSERT INTO runs (id, owner, status, input_hash, idempotency_key, request, dataset_id, variants,
                                       engine_version, created_at, progress_total, spec_hash)
                     VALUES (?, ?, 'QUEUED', ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT DO NOTHING
+                    RETURNING \(Self.runColumns)
                     """
                 ).bind(
                     .text(run.id), .text(run.owner), .text(run.inputHash), .optional(run.idempotencyKey),
                     .text(run.request),
                     .text(run.datasetID), .integer(run.variants), .text(run.engineVersion), .text(run.createdAt),
                     .integer(run.variants), .optional(run.specHash)
-                ).run()
-                if database.changes == 0 { return try Self.conflictingRun(database, run) }
-                let event = try Self.appendEvent(
-                    database, runID: run.id, type: "stage", timestamp: run.createdAt, data: run.queuedEventData)
-                guard let created = try Self.fetchRun(database, where: "id = ?", .text(run.id)) else {
-                    throw SQLiteError(message: "inserted run vanished")
-                }
+                )
+                guard try insert.step() else { return try Self.conflictingRun(database, run) }
+                let created = Self.runRecord(insert)
+                // A new run's log is empty: its first event is seq 0.
+                let event = try Self.insertEvent(
+                    database,
+                    EventRecord(
+                        runID: run.id, seq: 0, type: "stage", timestamp: run.createdAt, data: run.queuedEventData))
                 return .created(created, event)
             }
         }
