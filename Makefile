@@ -6,11 +6,12 @@ DATA_DIR ?= ./var
 FUZZ_SECONDS ?= 60
 BENCH_SECONDS ?= 10
 SWIFT ?= swift
-APT_PACKAGES := libsqlite3-dev zlib1g-dev sqlite3 curl wrk
+# libpq-dev: the PostgreSQL catalog's client; postgresql: the throwaway clusters the tests start.
+APT_PACKAGES := libsqlite3-dev zlib1g-dev sqlite3 libpq-dev postgresql curl wrk
 # Only `make browser` needs these (large): installed by that target, not by every build.
 BROWSER_APT_PACKAGES := chromium chromium-driver
 
-.PHONY: deps build build-release run test unit smoke conformance lint browser bench-http bench bench-csv fuzz autobahn venv clean
+.PHONY: deps build build-release run test unit smoke conformance lint browser bench-http bench-catalog bench bench-csv fuzz autobahn venv clean
 
 ## deps: install what a clean Debian machine lacks (needs root for apt-get)
 deps:
@@ -79,6 +80,10 @@ lint:
 ## bench-http: wrk against GET /healthz (64 and 256 keep-alive connections, 64 with Connection: close)
 bench-http: build-release
 	bash Tests/Bench/bench-http.sh .build/release/backtestd $(BENCH_SECONDS)
+
+## bench-catalog: POST /backtests p50/p99 on the SQLite catalog vs PostgreSQL (a throwaway local cluster)
+bench-catalog: build-release
+	bash Tests/Bench/bench-catalog.sh .build/release/backtestd
 
 ## bench: engine throughput (bar-variants/s, wall time, peak RSS)
 bench: build-release

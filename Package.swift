@@ -18,6 +18,7 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CSystemLinux", path: "Sources/CSystemLinux"),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "Sockets", dependencies: ["CSystemLinux"], swiftSettings: strict),
         .target(
@@ -29,7 +30,7 @@ let package = Package(
             ],
             swiftSettings: strict),
         .target(name: "BacktestEngine", swiftSettings: strict),
-        .target(name: "Catalog", dependencies: ["CSQLite"], swiftSettings: strict),
+        .target(name: "Catalog", dependencies: ["CSQLite", "CLibPQ"], swiftSettings: strict),
         .target(
             name: "BacktestService",
             dependencies: [
@@ -59,7 +60,7 @@ let package = Package(
         .testTarget(
             name: "HTTPServerTests", dependencies: ["HTTPServer", "Sockets", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "BacktestEngineTests", dependencies: ["BacktestEngine"], swiftSettings: strict),
-        .testTarget(name: "CatalogTests", dependencies: ["Catalog"], swiftSettings: strict),
+        .testTarget(name: "CatalogTests", dependencies: ["Catalog", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "BacktestServiceTests",
             dependencies: ["BacktestService", "BacktestEngine", "Catalog", "TestSupport"],

@@ -61,6 +61,7 @@ public enum Application {
             maxElements: settings.maxJSONElements, maxStringBytes: settings.maxJSONStringBytes)
         configuration.maxValidationWork = settings.maxValidationWork
         configuration.durableCommits = settings.durableCommits
+        configuration.catalogURL = settings.catalogUrl
         return configuration
     }
 

@@ -7,6 +7,8 @@ public struct Settings: Sendable, Equatable {
     public var host = "127.0.0.1"
     public var port = 8080
     public var dataDir = "./var"
+    /// `sqlite:` (`catalog.sqlite` in `data_dir`), `sqlite:/path`, or `postgres://…` (shared by nodes).
+    public var catalogUrl = "sqlite:"
     /// 0 means one per core.
     public var eventLoops = 0
     /// 0 means one per core.
@@ -64,7 +66,8 @@ public struct Settings: Sendable, Equatable {
 
     /// The keys a config file and `BACKTESTD_<KEY>` may set.
     public static let keys = [
-        "host", "port", "data_dir", "event_loops", "workers", "max_request_line_bytes", "max_header_bytes",
+        "host", "port", "data_dir", "catalog_url", "event_loops", "workers", "max_request_line_bytes",
+        "max_header_bytes",
         "max_header_count", "max_body_bytes", "max_dataset_bytes", "max_buffered_body_bytes", "header_timeout_s",
         "body_timeout_s",
         "idle_timeout_s", "max_connections",
@@ -173,6 +176,12 @@ public struct Settings: Sendable, Equatable {
         case "max_json_string_bytes": maxJSONStringBytes = try int(1...1 << 34)
         case "max_validation_work": maxValidationWork = try int(1...Int.max)
         case "durable_commits": durableCommits = try bool()
+        case "catalog_url":
+            let schemes = ["sqlite:/", "postgres://", "postgresql://"]
+            guard text == "sqlite:" || schemes.contains(where: { text.hasPrefix($0) && text.count > $0.count }) else {
+                throw Invalid(message: "\(source): catalog_url must be sqlite:, sqlite:/path or postgres://…")
+            }
+            catalogUrl = text
         case "ws_echo_path":
             guard text.isEmpty || (text.hasPrefix("/") && text.utf8.allSatisfy({ $0 > 32 && $0 < 127 })) else {
                 throw Invalid(message: "\(source): ws_echo_path must be empty or a path starting with /")

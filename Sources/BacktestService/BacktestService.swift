@@ -29,9 +29,10 @@ public final class BacktestService: Sendable {
         let metrics = ServiceMetrics(factory: configuration.metricsFactory ?? NOOPMetricsHandler.instance)
         self.metrics = metrics
         try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+        guard let location = CatalogLocation(url: configuration.catalogURL, dataDirectory: configuration.dataDirectory)
+        else { throw ServiceError(code: "invalid_configuration", message: "catalog_url is not sqlite: or postgres://") }
         let catalog = try Catalog(
-            path: configuration.dataDirectory + "/catalog.sqlite", durableCommits: configuration.durableCommits,
-            faults: configuration.catalogFaults)
+            location: location, durableCommits: configuration.durableCommits, faults: configuration.catalogFaults)
         self.catalog = catalog
         keys = KeyDirectory(catalog: catalog)
         datasets = DatasetStore(catalog: catalog)

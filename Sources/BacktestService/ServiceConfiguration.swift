@@ -5,8 +5,11 @@ import Metrics
 
 /// Settings of the service layer.
 public struct ServiceConfiguration: Sendable {
-    /// Folder of the catalog (`catalog.sqlite`).
+    /// Folder of the SQLite catalog (`catalog.sqlite`), uploads and artifacts.
     public var dataDirectory: String
+    /// Where the catalog lives: `sqlite:` (default, in `dataDirectory`), `sqlite:/path`, or a
+    /// PostgreSQL URI (`postgres://…`), see `CatalogLocation`.
+    public var catalogURL = "sqlite:"
     /// Runs executed at once (default: cores).
     public var workers: Int = max(1, ProcessInfo.processInfo.activeProcessorCount)
     /// Engine threads per run (default: cores).

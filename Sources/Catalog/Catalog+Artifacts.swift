@@ -25,13 +25,13 @@ public struct ChainRecord: Sendable, Equatable {
 extension Catalog {
     static let chainColumns = "run_id, owner, manifest_hash, chain_prev, created_at, deleted_at"
 
-    static func chainRecord(_ s: Statement) -> ChainRecord {
+    static func chainRecord(_ s: any CatalogStatement) -> ChainRecord {
         ChainRecord(
             runID: s.text(0) ?? "", owner: s.text(1) ?? "", manifestHash: s.text(2) ?? "", chainPrev: s.text(3),
             createdAt: s.text(4) ?? "", deletedAt: s.text(5))
     }
 
-    static func insertChainLink(_ database: Database, _ link: ChainRecord) throws {
+    static func insertChainLink(_ database: any CatalogConnection, _ link: ChainRecord) throws {
         try database.prepare(
             "INSERT INTO artifact_chain (run_id, owner, manifest_hash, chain_prev, created_at) VALUES (?, ?, ?, ?, ?)"
         ).bind(
@@ -42,10 +42,10 @@ extension Catalog {
 
     /// Marks the links of deleted runs (at the catalog's clock, in the service's timestamp form);
     /// the rows stay so the chain remains walkable.
-    static func tombstoneChainLinks(_ database: Database, runIDs: [String]) throws {
+    static func tombstoneChainLinks(_ database: any CatalogConnection, runIDs: [String]) throws {
         let update = try database.prepare(
             """
-            UPDATE artifact_chain SET deleted_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+            UPDATE artifact_chain SET deleted_at = \(database.dialect.nowTimestamp)
             WHERE run_id = ? AND deleted_at IS NULL
             """)
         for id in runIDs { try update.bind(.text(id)).run() }

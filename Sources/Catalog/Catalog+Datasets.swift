@@ -2,7 +2,7 @@
 extension Catalog {
     static let datasetColumns = "id, owner, symbol, timeframe, rows, first_ms, last_ms, sha256, created_at"
 
-    static func datasetRecord(_ s: Statement) -> DatasetRecord {
+    static func datasetRecord(_ s: any CatalogStatement) -> DatasetRecord {
         DatasetRecord(
             id: s.text(0) ?? "", owner: s.text(1) ?? "", symbol: s.text(2) ?? "", timeframe: s.text(3) ?? "",
             rows: s.int(4),

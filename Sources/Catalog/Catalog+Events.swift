@@ -1,15 +1,24 @@
 /// Per-run event logs (`seq` from 0): what SSE replays.
 extension Catalog {
-    static func appendEvent(_ database: Database, runID: String, type: String, timestamp: String, data: String) throws
+    static func appendEvent(
+        _ database: any CatalogConnection, runID: String, type: String, timestamp: String, data: String
+    ) throws
         -> EventRecord
     {
         let next = try database.prepare("SELECT COALESCE(MAX(seq) + 1, 0) FROM events WHERE run_id = ?").bind(
             .text(runID))
         _ = try next.step()
-        let seq = next.int(0)
+        return try insertEvent(
+            database, EventRecord(runID: runID, seq: next.int(0), type: type, timestamp: timestamp, data: data))
+    }
+
+    /// Stores `event` at its own seq (the caller knows it is the next one).
+    static func insertEvent(_ database: any CatalogConnection, _ event: EventRecord) throws -> EventRecord {
         try database.prepare("INSERT INTO events (run_id, seq, type, ts, data) VALUES (?, ?, ?, ?, ?)")
-            .bind(.text(runID), .integer(seq), .text(type), .text(timestamp), .text(data)).run()
-        return EventRecord(runID: runID, seq: seq, type: type, timestamp: timestamp, data: data)
+            .bind(
+                .text(event.runID), .integer(event.seq), .text(event.type), .text(event.timestamp), .text(event.data)
+            ).run()
+        return event
     }
 
     /// Appends one event to a run; nil when the run no longer exists (deleted), which is not an

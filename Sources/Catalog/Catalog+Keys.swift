@@ -3,7 +3,7 @@
 extension Catalog {
     static let keyColumns = "id, owner, tier, prefix, created_at, last_used_at, revoked_at"
 
-    static func keyRecord(_ s: Statement, from column: Int32 = 0) -> KeyRecord {
+    static func keyRecord(_ s: any CatalogStatement, from column: Int32 = 0) -> KeyRecord {
         KeyRecord(
             id: s.text(column) ?? "", owner: s.text(column + 1) ?? "", tier: s.text(column + 2) ?? "",
             prefix: s.text(column + 3) ?? "", createdAt: s.text(column + 4) ?? "", lastUsedAt: s.text(column + 5),

@@ -2,7 +2,7 @@
 extension Catalog {
     static let presetColumns = "id, owner, name, config, spec_hash, created_at"
 
-    static func presetRecord(_ s: Statement) -> PresetRecord {
+    static func presetRecord(_ s: any CatalogStatement) -> PresetRecord {
         PresetRecord(
             id: s.text(0) ?? "", owner: s.text(1) ?? "", name: s.text(2) ?? "", config: s.text(3) ?? "{}",
             specHash: s.text(4) ?? "", createdAt: s.text(5) ?? "")

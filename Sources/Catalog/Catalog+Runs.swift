@@ -5,7 +5,7 @@ extension Catalog {
         started_at, finished_at, progress_done, progress_total, error, grid, best, attempts, spec_hash
         """
 
-    static func runRecord(_ s: Statement) -> RunRecord {
+    static func runRecord(_ s: any CatalogStatement) -> RunRecord {
         RunRecord(
             id: s.text(0) ?? "", owner: s.text(1) ?? "", status: RunStatus(rawValue: s.text(2) ?? "") ?? .error,
             inputHash: s.text(3) ?? "", idempotencyKey: s.text(4), request: s.text(5) ?? "{}",
@@ -16,62 +16,11 @@ extension Catalog {
             best: s.text(16), attempts: s.int(17), specHash: s.text(18))
     }
 
-    static func fetchRun(_ database: Database, where clause: String, _ values: SQLValue...) throws -> RunRecord? {
+    static func fetchRun(_ database: any CatalogConnection, where clause: String, _ values: SQLValue...) throws
+        -> RunRecord?
+    {
         let statement = try database.prepare("SELECT \(runColumns) FROM runs WHERE \(clause)").bind(values)
         return try statement.step() ? runRecord(statement) : nil
-    }
-
-    /// Inserts a QUEUED run with its first event, unless the same input or key exists, the queue
-    /// already holds `queueCapacity` runs, the owner has `maxActive` runs QUEUED or RUNNING, or
-    /// `admit` refuses. `admit` runs inside the transaction, after the checks that answer a replay,
-    /// so a replay never spends what it guards (a rate limit), and a refusal stores nothing.
-    public func insertRun(
-        _ run: NewRun, queueCapacity: Int, maxActive: Int? = nil, admit: () -> Bool = { true }
-    ) throws -> InsertOutcome {
-        try durableWrite { database in
-            try database.transaction {
-                if let key = run.idempotencyKey,
-                    let existing = try Self.fetchRun(
-                        database, where: "owner = ? AND idempotency_key = ?", .text(run.owner), .text(key))
-                {
-                    return existing.inputHash == run.inputHash ? .existing(existing) : .keyReused(existing)
-                }
-                if let existing = try Self.fetchRun(
-                    database, where: "owner = ? AND input_hash = ?", .text(run.owner), .text(run.inputHash))
-                {
-                    return .existing(existing)
-                }
-                let count = try database.prepare("SELECT COUNT(*) FROM runs WHERE status = 'QUEUED'")
-                _ = try count.step()
-                if count.int(0) >= queueCapacity { return .queueFull(queued: count.int(0)) }
-                if let maxActive {
-                    let active = try database.prepare(
-                        "SELECT COUNT(*) FROM runs WHERE owner = ? AND status IN ('QUEUED', 'RUNNING')"
-                    ).bind(.text(run.owner))
-                    _ = try active.step()
-                    if active.int(0) >= maxActive { return .quotaFull(active: active.int(0)) }
-                }
-                guard admit() else { return .notAdmitted }
-                try database.prepare(
-                    """
-                    INSERT INTO runs (id, owner, status, input_hash, idempotency_key, request, dataset_id, variants,
-                                      engine_version, created_at, progress_total, spec_hash)
-                    VALUES (?, ?, 'QUEUED', ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """
-                ).bind(
-                    .text(run.id), .text(run.owner), .text(run.inputHash), .optional(run.idempotencyKey),
-                    .text(run.request),
-                    .text(run.datasetID), .integer(run.variants), .text(run.engineVersion), .text(run.createdAt),
-                    .integer(run.variants), .optional(run.specHash)
-                ).run()
-                let event = try Self.appendEvent(
-                    database, runID: run.id, type: "stage", timestamp: run.createdAt, data: run.queuedEventData)
-                guard let created = try Self.fetchRun(database, where: "id = ?", .text(run.id)) else {
-                    throw SQLiteError(message: "inserted run vanished")
-                }
-                return .created(created, event)
-            }
-        }
     }
 
     /// Takes the oldest QUEUED run, marks it RUNNING and records the event (FIFO, crash-safe:
@@ -81,7 +30,10 @@ extension Catalog {
     )? {
         try write { database in
             try database.transaction {
-                guard let run = try Self.fetchRun(database, where: "status = 'QUEUED' ORDER BY ord LIMIT 1") else {
+                guard
+                    let run = try Self.fetchRun(
+                        database, where: "status = 'QUEUED' ORDER BY ord LIMIT 1" + database.dialect.claimLock)
+                else {
                     return nil
                 }
                 try database.prepare(
@@ -145,7 +97,7 @@ extension Catalog {
     public func releaseAttempt(runID: String) throws {
         try write { database in
             try database.prepare(
-                "UPDATE runs SET attempts = MAX(attempts - 1, 0) WHERE id = ? AND status = 'RUNNING'"
+                "UPDATE runs SET attempts = \(database.dialect.greatest("attempts - 1", "0")) WHERE id = ? AND status = 'RUNNING'"
             ).bind(.text(runID)).run()
         }
     }
@@ -270,7 +222,7 @@ extension Catalog {
         try write { database in
             try database.transaction {
                 let statement = try database.prepare(
-                    "SELECT id FROM runs WHERE status IN ('DONE', 'ERROR', 'CANCELLED') ORDER BY ord DESC LIMIT -1 OFFSET ?"
+                    "SELECT id FROM runs WHERE status IN ('DONE', 'ERROR', 'CANCELLED') ORDER BY ord DESC \(database.dialect.unlimited) OFFSET ?"
                 ).bind(.integer(keep))
                 var ids: [String] = []
                 while try statement.step() { ids.append(statement.text(0) ?? "") }

@@ -1,41 +1,67 @@
 import Dispatch
 import Foundation
+import Synchronization
 
-/// The SQLite catalog: runs (the work queue), their events and results, and datasets.
+/// The catalog: runs (the work queue), their events and results, datasets, keys, presets and the
+/// artifact chain, on SQLite (embedded, the default) or PostgreSQL (shared by many nodes).
 ///
-/// One write connection owned by a serial queue, one read connection owned by another
-/// (WAL lets reads proceed during writes). Every call is synchronous and short.
+/// Every operation is written once against `CatalogConnection` and `SQLDialect`. One write
+/// connection owned by a serial queue, read connections owned by others (SQLite: one, WAL lets
+/// it read during writes; PostgreSQL: a small pool). Every call is synchronous and short.
 ///
 /// `@unchecked Sendable`: each connection is touched only inside `sync` on its own serial queue.
 public final class Catalog: @unchecked Sendable {
-    private let writer: Database
-    private let reader: Database
+    private let writer: any CatalogConnection
+    private let readers: [(connection: any CatalogConnection, queue: DispatchQueue)]
+    private let nextReader = Atomic<Int>(0)
     private let writeQueue = DispatchQueue(label: "backtestd.catalog.write")
-    private let readQueue = DispatchQueue(label: "backtestd.catalog.read")
     private let faults: CatalogFaults?
     private let durableCommits: Bool
-    private let checkpointer: Checkpointer
-    public let path: String
+    private let checkpointer: Checkpointer?
+    /// Where it lives (printable: a PostgreSQL password is redacted by `description`).
+    public let location: CatalogLocation
 
-    /// Opens or creates the catalog at `path` and applies pending migrations. `durableCommits`
-    /// fsyncs the commits that answer a client (see `durableWrite`); `faults` makes chosen
-    /// writes fail (tests only).
-    public init(path: String, durableCommits: Bool = true, faults: CatalogFaults? = nil) throws {
-        self.path = path
-        self.durableCommits = durableCommits
-        self.faults = faults
-        writer = try Database(path: path)
-        try Migrations.apply(to: writer)
-        writer.releaseStatements()
-        try writer.execute("PRAGMA wal_autocheckpoint=0")
-        reader = try Database(path: path)
-        checkpointer = try Checkpointer(path: path)
+    /// Opens or creates the SQLite catalog at `path` (see `init(location:…)`).
+    public convenience init(path: String, durableCommits: Bool = true, faults: CatalogFaults? = nil) throws {
+        try self.init(location: .sqlite(path: path), durableCommits: durableCommits, faults: faults)
     }
 
-    /// Copies the WAL into the database file now (it happens every second anyway): the WAL's
-    /// frames and how many of them the database file now holds.
+    /// Opens the catalog at `location` and applies pending migrations. `durableCommits` fsyncs the
+    /// SQLite commits that answer a client (see `durableWrite`; PostgreSQL commits are durable as
+    /// configured on the server); `faults` makes chosen writes fail (tests only). `readConnections`
+    /// sizes PostgreSQL's read pool.
+    public init(
+        location: CatalogLocation, durableCommits: Bool = true, faults: CatalogFaults? = nil, readConnections: Int = 2
+    ) throws {
+        self.location = location
+        self.durableCommits = durableCommits
+        self.faults = faults
+        switch location {
+        case .sqlite(let path):
+            let writer = try Database(path: path)
+            try Migrations.apply(to: writer)
+            writer.releaseStatements()
+            try writer.execute("PRAGMA wal_autocheckpoint=0")
+            self.writer = writer
+            readers = [(try Database(path: path), DispatchQueue(label: "backtestd.catalog.read"))]
+            checkpointer = try Checkpointer(path: path)
+        case .postgres(let url):
+            let writer = try PostgresConnection(url: url)
+            try Migrations.apply(to: writer)
+            writer.releaseStatements()
+            self.writer = writer
+            readers = try (0..<max(1, readConnections)).map { index in
+                (try PostgresConnection(url: url), DispatchQueue(label: "backtestd.catalog.read.\(index)"))
+            }
+            checkpointer = nil
+        }
+    }
+
+    /// SQLite: copies the WAL into the database file now (it happens every second anyway): the
+    /// WAL's frames and how many of them the database file now holds. PostgreSQL: (0, 0), the
+    /// server checkpoints on its own.
     @discardableResult
-    public func checkpoint() throws -> (walFrames: Int, copied: Int) { try checkpointer.checkpointNow() }
+    public func checkpoint() throws -> (walFrames: Int, copied: Int) { try checkpointer?.checkpointNow() ?? (0, 0) }
 
     /// The schema version in force.
     public func schemaVersion() throws -> Int {
@@ -46,7 +72,7 @@ public final class Catalog: @unchecked Sendable {
     }
 
     /// Runs `body` on the write connection; `label` names the call for fault injection.
-    func write<T>(_ label: String = #function, _ body: (Database) throws -> T) throws -> T {
+    func write<T>(_ label: String = #function, _ body: (any CatalogConnection) throws -> T) throws -> T {
         try writeQueue.sync {
             try faults?.check(label)
             defer { writer.releaseStatements() }
@@ -54,21 +80,24 @@ public final class Catalog: @unchecked Sendable {
         }
     }
 
-    /// A write whose commit answers a client: fsynced before it returns (`synchronous=FULL` for
-    /// this transaction only), so what a 2xx promised survives power loss, not only a crash.
-    func durableWrite<T>(_ label: String = #function, _ body: (Database) throws -> T) throws -> T {
+    /// A write whose commit answers a client: fsynced before it returns (SQLite: `synchronous=FULL`
+    /// for this transaction only), so what a 2xx promised survives power loss, not only a crash.
+    func durableWrite<T>(_ label: String = #function, _ body: (any CatalogConnection) throws -> T) throws -> T {
         try write(label) { database in
-            guard durableCommits else { return try body(database) }
+            guard durableCommits, database.dialect == .sqlite else { return try body(database) }
             try database.execute("PRAGMA synchronous=FULL")
             defer { try? database.execute("PRAGMA synchronous=NORMAL") }
             return try body(database)
         }
     }
 
-    func read<T>(_ body: (Database) throws -> T) throws -> T {
-        try readQueue.sync {
-            defer { reader.releaseStatements() }
-            return try body(reader)
+    /// Runs `body` on a read connection (round robin over the pool).
+    func read<T>(_ body: (any CatalogConnection) throws -> T) throws -> T {
+        let index = nextReader.add(1, ordering: .relaxed).oldValue
+        let reader = readers[(index % readers.count + readers.count) % readers.count]
+        return try reader.queue.sync {
+            defer { reader.connection.releaseStatements() }
+            return try body(reader.connection)
         }
     }
 

@@ -2,7 +2,8 @@ import CSQLite
 import Foundation
 
 /// One SQLite connection. Not `Sendable`: it is owned by one serial queue (see `Catalog`).
-final class Database {
+final class Database: CatalogConnection {
+    var dialect: SQLDialect { .sqlite }
     private(set) var handle: OpaquePointer?
     /// Prepared once per SQL text; reset after every catalog call (`releaseStatements`) so no
     /// statement keeps a read snapshot open.
@@ -24,7 +25,8 @@ final class Database {
         sqlite3_extended_result_codes(connection, 1)
         sqlite3_busy_timeout(connection, busyTimeoutMilliseconds)
         if !readOnly {
-            let mode = try scalarText("PRAGMA journal_mode=WAL")
+            let pragma = try prepareStatement("PRAGMA journal_mode=WAL")
+            let mode = try pragma.step() ? pragma.text(0) : nil
             guard mode?.lowercased() == "wal" else {
                 throw SQLiteError(message: "journal_mode=WAL was refused (got \(mode ?? "nothing"))")
             }
@@ -55,7 +57,9 @@ final class Database {
         }
     }
 
-    func prepare(_ sql: String) throws(SQLiteError) -> Statement {
+    func prepare(_ sql: String) throws(SQLiteError) -> any CatalogStatement { try prepareStatement(sql) }
+
+    private func prepareStatement(_ sql: String) throws(SQLiteError) -> Statement {
         let statement: Statement
         if let cached = statements[sql] {
             statement = cached
@@ -72,11 +76,6 @@ final class Database {
     func releaseStatements() {
         for statement in inUse { statement.reset() }
         inUse.removeAll(keepingCapacity: true)
-    }
-
-    func scalarText(_ sql: String) throws(SQLiteError) -> String? {
-        let statement = try prepare(sql)
-        return try statement.step() ? statement.text(0) : nil
     }
 
     var changes: Int { Int(sqlite3_changes(handle)) }

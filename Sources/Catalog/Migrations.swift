@@ -1,6 +1,15 @@
-/// Versioned schema changes, applied in order in one transaction at start-up.
+/// Versioned schema changes, applied in order in one transaction at start-up: SQLite's history
+/// here, PostgreSQL's in `Migrations+Postgres.swift` (it starts at the schema SQLite reached).
 enum Migrations {
-    static let all: [String] = [
+    /// The migrations of `dialect`.
+    static func all(_ dialect: SQLDialect) -> [String] {
+        switch dialect {
+        case .sqlite: return sqlite
+        case .postgres: return postgres
+        }
+    }
+
+    static let sqlite: [String] = [
         """
         CREATE TABLE datasets (
             id TEXT PRIMARY KEY,
@@ -140,10 +149,13 @@ enum Migrations {
         """,
     ]
 
-    /// Brings `database` to the newest version; returns the version reached.
+    /// Brings `database` to the newest version; returns the version reached. On PostgreSQL a
+    /// transaction-scoped advisory lock makes nodes starting together migrate one at a time.
     @discardableResult
-    static func apply(to database: Database) throws -> Int {
-        try database.transaction {
+    static func apply(to database: any CatalogConnection) throws -> Int {
+        let all = all(database.dialect)
+        return try database.transaction {
+            if database.dialect == .postgres { try database.execute("SELECT pg_advisory_xact_lock(\(advisoryLock))") }
             try database.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
             let statement = try database.prepare("SELECT version FROM schema_version")
             var current = 0
@@ -164,4 +176,7 @@ enum Migrations {
             return all.count
         }
     }
+
+    /// The advisory lock key migrations hold (an arbitrary constant: "btd" in ASCII).
+    static let advisoryLock = 0x62_74_64
 }

@@ -1,7 +1,7 @@
 import CSQLite
 
 /// A failed SQLite call: a stable code, the extended result code and the SQL — never bound values.
-public struct SQLiteError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct SQLiteError: CatalogFailure, Equatable {
     /// `catalog.busy`, `catalog.constraint`, `catalog.io`, `catalog.sqlite`, …
     public let code: String
     public let resultCode: Int32

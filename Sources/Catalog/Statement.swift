@@ -2,8 +2,8 @@ import CSQLite
 
 private let transientDestructor = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
-/// A prepared statement; finalized when released. Not `Sendable`, like its connection.
-final class Statement {
+/// A prepared SQLite statement; finalized when released. Not `Sendable`, like its connection.
+final class Statement: CatalogStatement {
     private let database: Database
     private var handle: OpaquePointer?
     let sql: String
@@ -25,12 +25,7 @@ final class Statement {
 
     /// Binds values to `?` placeholders in order.
     @discardableResult
-    func bind(_ values: SQLValue...) throws(SQLiteError) -> Statement {
-        try bind(values)
-    }
-
-    @discardableResult
-    func bind(_ values: [SQLValue]) throws(SQLiteError) -> Statement {
+    func bind(_ values: [SQLValue]) throws(SQLiteError) -> any CatalogStatement {
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)
         for (offset, value) in values.enumerated() {
@@ -61,11 +56,6 @@ final class Statement {
         }
     }
 
-    /// Runs to completion, ignoring rows.
-    func run() throws(SQLiteError) {
-        while try step() {}
-    }
-
     func isNull(_ column: Int32) -> Bool { sqlite3_column_type(handle, column) == SQLITE_NULL }
     func int(_ column: Int32) -> Int { Int(sqlite3_column_int64(handle, column)) }
     func double(_ column: Int32) -> Double { sqlite3_column_double(handle, column) }
@@ -80,15 +70,4 @@ final class Statement {
         guard count > 0, let pointer = sqlite3_column_blob(handle, column) else { return [] }
         return [UInt8](UnsafeRawBufferPointer(start: pointer, count: count))
     }
-}
-
-/// A value bound to a statement.
-enum SQLValue {
-    case null
-    case integer(Int)
-    case real(Double)
-    case text(String)
-    case blob([UInt8])
-
-    static func optional(_ text: String?) -> SQLValue { text.map { .text($0) } ?? .null }
 }

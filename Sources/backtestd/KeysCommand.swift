@@ -18,7 +18,10 @@ struct CatalogLocation: ParsableArguments {
     @Option(name: .customLong("data-dir"), help: "Directory of the catalog (default ./var).") var dataDir: String?
     @Option(help: "JSON config file; unknown keys are an error.") var config: String?
 
-    func dataDirectory() throws -> String {
+    func dataDirectory() throws -> String { try settings().dataDir }
+
+    /// The settings these options, the config file and the environment give.
+    func settings() throws -> Settings {
         var settings = Settings()
         do {
             if let config { try settings.apply(configFile: config) }
@@ -27,14 +30,22 @@ struct CatalogLocation: ParsableArguments {
         } catch let error as Settings.Invalid {
             throw ValidationError(error.message)
         }
-        return settings.dataDir
+        return settings
     }
 
     /// The catalog, created with its directory when `create` is true; otherwise it must exist
     /// (a typo in `--data-dir` must not silently make an empty catalog).
     func open(create: Bool) throws -> Catalog {
-        let directory = try dataDirectory()
-        let path = directory + "/catalog.sqlite"
+        let settings = try settings()
+        let directory = settings.dataDir
+        if settings.catalogUrl.hasPrefix("postgres") {
+            // A PostgreSQL catalog is created by whoever opens it first, so `create` changes nothing.
+            do { return try Catalog(location: .postgres(url: settings.catalogUrl)) } catch {
+                throw KeysFailure(message: "cannot open the PostgreSQL catalog: \(error)")
+            }
+        }
+        let path =
+            settings.catalogUrl == "sqlite:" ? directory + "/catalog.sqlite" : String(settings.catalogUrl.dropFirst(7))
         do {
             if create {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

@@ -16,6 +16,20 @@ import Testing
         #expect(settings.serverConfiguration.limits.maxBodyBytes == 10 * 1024 * 1024)
     }
 
+    @Test func catalogURL_takesSQLiteOrPostgresAndNothingElse() throws {
+        var settings = Settings()
+        #expect(settings.catalogUrl == "sqlite:")
+        for good in ["sqlite:", "sqlite:/tmp/c.sqlite", "postgres://u@h:5432/db", "postgresql://h/db"] {
+            try settings.set("catalog_url", good, source: "test")
+            #expect(settings.catalogUrl == good)
+        }
+        for bad in ["", "sqlite", "sqlite:relative", "postgres://", "mysql://h/db", "file:/x"] {
+            #expect(throws: Settings.Invalid.self, "\(bad)") { try settings.set("catalog_url", bad, source: "test") }
+        }
+        #expect(settings.catalogUrl == "postgresql://h/db")
+        #expect(Application.serviceConfiguration(settings).catalogURL == "postgresql://h/db")
+    }
+
     @Test func unknownKeysAndBadValues_areErrorsNotIgnored() throws {
         var settings = Settings()
         #expect(throws: Settings.Invalid.self) { try settings.apply(configFile: try file(#"{"port": 1, "prot": 2}"#)) }

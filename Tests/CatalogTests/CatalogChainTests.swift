@@ -13,8 +13,9 @@ import Testing
                 runID: id, owner: "local", manifestHash: "m-\(id)", chainPrev: prev, createdAt: "t"))
     }
 
-    @Test func theLinkIsRecordedWithDoneAndOnlyThen() throws {
-        try withTemporaryCatalog { catalog, _ in
+    @Test(arguments: Backend.allCases)
+    func theLinkIsRecordedWithDoneAndOnlyThen(_ backend: Backend) throws {
+        try withTemporaryCatalog(backend) { catalog, _ in
             #expect(try catalog.chainHead(owner: "local") == nil)
             _ = try catalog.insertRun(.make(id: "r0", hash: "0"), queueCapacity: 10)
             #expect(try Self.finish(catalog, "r0", prev: nil) != nil)
@@ -30,8 +31,9 @@ import Testing
         }
     }
 
-    @Test func deletionAndRetentionLeaveTombstones() throws {
-        try withTemporaryCatalog { catalog, _ in
+    @Test(arguments: Backend.allCases)
+    func deletionAndRetentionLeaveTombstones(_ backend: Backend) throws {
+        try withTemporaryCatalog(backend) { catalog, _ in
             for index in 0..<4 {
                 _ = try catalog.insertRun(.make(id: "r\(index)", hash: "\(index)"), queueCapacity: 10)
                 _ = try Self.finish(catalog, "r\(index)", prev: index == 0 ? nil : "m-r\(index - 1)")

@@ -11,8 +11,9 @@ import Testing
             failedData: { #"{"attempts":\#($0)}"# }, failedMessage: { "interrupted \($0) times" })
     }
 
-    @Test func aRunInterruptedOnEveryAttemptEndsAsErrorAtTheLimit() throws {
-        try withTemporaryCatalog { catalog, _ in
+    @Test(arguments: Backend.allCases)
+    func aRunInterruptedOnEveryAttemptEndsAsErrorAtTheLimit(_ backend: Backend) throws {
+        try withTemporaryCatalog(backend) { catalog, _ in
             _ = try catalog.insertRun(.make(id: "poison", hash: "p"), queueCapacity: 10)
             // Attempts 1 and 2 (below the limit of 3) go back to the queue.
             for attempt in 1...2 {
@@ -34,8 +35,9 @@ import Testing
         }
     }
 
-    @Test func aGracefulShutdownGivesTheAttemptBack() throws {
-        try withTemporaryCatalog { catalog, _ in
+    @Test(arguments: Backend.allCases)
+    func aGracefulShutdownGivesTheAttemptBack(_ backend: Backend) throws {
+        try withTemporaryCatalog(backend) { catalog, _ in
             _ = try catalog.insertRun(.make(id: "r", hash: "r"), queueCapacity: 10)
             _ = try catalog.claimNextQueued(at: "t", eventData: { _ in "{}" })
             try catalog.releaseAttempt(runID: "r")
@@ -46,16 +48,16 @@ import Testing
 }
 
 @Suite struct CatalogFaultTests {
-    private func withFaultyCatalog(_ body: (Catalog, CatalogFaults) throws -> Void) throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
+    private func withFaultyCatalog(
+        _ backend: Backend = .sqlite, test: String = #function, _ body: (Catalog, CatalogFaults) throws -> Void
+    ) throws {
         let faults = CatalogFaults()
-        try body(try Catalog(path: directory.appendingPathComponent("catalog.sqlite").path, faults: faults), faults)
+        try withTemporaryCatalog(backend, faults: faults, test: test) { catalog, _ in try body(catalog, faults) }
     }
 
-    @Test func theNthWriteFailsWithTheChosenCodeAndNothingElse() throws {
-        try withFaultyCatalog { catalog, faults in
+    @Test(arguments: Backend.allCases)
+    func theNthWriteFailsWithTheChosenCodeAndNothingElse(_ backend: Backend) throws {
+        try withFaultyCatalog(backend) { catalog, faults in
             faults.failWrites(startingAt: 2, resultCode: SQLITE_FULL)
             _ = try catalog.insertRun(.make(id: "a", hash: "a"), queueCapacity: 10)
             do {
@@ -72,8 +74,9 @@ import Testing
         }
     }
 
-    @Test func appendingToADeletedRunIsNotAnError() throws {
-        try withFaultyCatalog { catalog, _ in
+    @Test(arguments: Backend.allCases)
+    func appendingToADeletedRunIsNotAnError(_ backend: Backend) throws {
+        try withFaultyCatalog(backend) { catalog, _ in
             _ = try catalog.insertRun(.make(id: "gone", hash: "g"), queueCapacity: 10)
             try catalog.deleteRun(id: "gone", owner: "local")
             #expect(try catalog.appendEvent(runID: "gone", type: "progress", timestamp: "t", data: "{}") == nil)

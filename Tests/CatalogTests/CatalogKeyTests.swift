@@ -11,8 +11,9 @@ extension KeyRecord {
 }
 
 @Suite struct CatalogKeyTests {
-    @Test func keys_areStoredByHashListedOldestFirstAndCounted() throws {
-        try withTemporaryCatalog { catalog, _ in
+    @Test(arguments: Backend.allCases)
+    func keys_areStoredByHashListedOldestFirstAndCounted(_ backend: Backend) throws {
+        try withTemporaryCatalog(backend) { catalog, _ in
             #expect(try catalog.keyCount() == 0)
             #expect(try catalog.keys().isEmpty)
             try catalog.insertKey(.make(id: "key_b", createdAt: "2026-01-02T00:00:00.000Z"), hash: "hash-b")
@@ -26,21 +27,25 @@ extension KeyRecord {
         }
     }
 
-    @Test func insertKey_refusesADuplicateHashOrID() throws {
-        try withTemporaryCatalog { catalog, _ in
+    @Test(arguments: Backend.allCases)
+    func insertKey_refusesADuplicateHashOrID(_ backend: Backend) throws {
+        try withTemporaryCatalog(backend) { catalog, _ in
             try catalog.insertKey(.make(id: "key_1", createdAt: "t"), hash: "same")
-            #expect(throws: SQLiteError.self) {
+            let sameHash = #expect(throws: (any Error).self) {
                 try catalog.insertKey(.make(id: "key_2", createdAt: "t"), hash: "same")
             }
-            #expect(throws: SQLiteError.self) {
+            #expect((sameHash as? any CatalogFailure)?.isConstraintViolation == true)
+            let sameID = #expect(throws: (any Error).self) {
                 try catalog.insertKey(.make(id: "key_1", createdAt: "t"), hash: "other")
             }
+            #expect((sameID as? any CatalogFailure)?.isConstraintViolation == true)
             #expect(try catalog.keyCount() == 1)
         }
     }
 
-    @Test func keysMatching_findsByIDOrPrefix() throws {
-        try withTemporaryCatalog { catalog, _ in
+    @Test(arguments: Backend.allCases)
+    func keysMatching_findsByIDOrPrefix(_ backend: Backend) throws {
+        try withTemporaryCatalog(backend) { catalog, _ in
             try catalog.insertKey(.make(id: "key_1", prefix: "bt_aaaaaa", createdAt: "1"), hash: "h1")
             try catalog.insertKey(.make(id: "key_2", prefix: "bt_aaaaaa", createdAt: "2"), hash: "h2")
             try catalog.insertKey(.make(id: "key_3", prefix: "bt_bbbbbb", createdAt: "3"), hash: "h3")
@@ -53,8 +58,9 @@ extension KeyRecord {
         }
     }
 
-    @Test func revokeKey_marksItOnceLeavesItListedAndEndsItsSessions() throws {
-        try withTemporaryCatalog { catalog, _ in
+    @Test(arguments: Backend.allCases)
+    func revokeKey_marksItOnceLeavesItListedAndEndsItsSessions(_ backend: Backend) throws {
+        try withTemporaryCatalog(backend) { catalog, _ in
             try catalog.insertKey(.make(id: "key_1", createdAt: "1"), hash: "h1")
             try catalog.insertKey(.make(id: "key_2", createdAt: "2"), hash: "h2")
             try catalog.insertSession(hash: "s1", keyID: "key_1", createdAt: "t", expiresMilliseconds: 100)
@@ -70,8 +76,9 @@ extension KeyRecord {
         }
     }
 
-    @Test func touchKey_recordsTheLastUse() throws {
-        try withTemporaryCatalog { catalog, _ in
+    @Test(arguments: Backend.allCases)
+    func touchKey_recordsTheLastUse(_ backend: Backend) throws {
+        try withTemporaryCatalog(backend) { catalog, _ in
             try catalog.insertKey(.make(id: "key_1", createdAt: "1"), hash: "h1")
             #expect(try catalog.keys().first?.lastUsedAt == nil)
             try catalog.touchKey(id: "key_1", at: "2026-05-05T00:00:00.000Z")
@@ -81,8 +88,9 @@ extension KeyRecord {
         }
     }
 
-    @Test func sessions_areFoundExtendedDeletedAndExpiredAtTheirInstant() throws {
-        try withTemporaryCatalog { catalog, _ in
+    @Test(arguments: Backend.allCases)
+    func sessions_areFoundExtendedDeletedAndExpiredAtTheirInstant(_ backend: Backend) throws {
+        try withTemporaryCatalog(backend) { catalog, _ in
             try catalog.insertSession(hash: "s1", keyID: "key_1", createdAt: "t", expiresMilliseconds: 1_000)
             try catalog.insertSession(hash: "s2", keyID: "key_1", createdAt: "t", expiresMilliseconds: 2_000)
             try catalog.insertSession(hash: "s3", keyID: "key_2", createdAt: "t", expiresMilliseconds: 3_000)
@@ -102,8 +110,9 @@ extension KeyRecord {
         }
     }
 
-    @Test func activeRunCount_countsQueuedAndRunningOfOneOwner() throws {
-        try withTemporaryCatalog { catalog, _ in
+    @Test(arguments: Backend.allCases)
+    func activeRunCount_countsQueuedAndRunningOfOneOwner(_ backend: Backend) throws {
+        try withTemporaryCatalog(backend) { catalog, _ in
             func run(_ owner: String, _ hash: String) -> NewRun {
                 NewRun(
                     id: "run_\(owner)_\(hash)", owner: owner, inputHash: hash, idempotencyKey: nil, request: "{}",

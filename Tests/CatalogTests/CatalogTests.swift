@@ -1,14 +1,41 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Catalog
 
-func withTemporaryCatalog(_ body: (Catalog, String) throws -> Void) throws {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: directory) }
-    let path = directory.appendingPathComponent("catalog.sqlite").path
-    try body(try Catalog(path: path), path)
+/// The two catalog backends every backend-neutral test runs on.
+enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case sqlite, postgres
+    var testDescription: String { rawValue }
+}
+
+/// A fresh catalog on `backend` (a temporary SQLite file, or a fresh database of the test
+/// cluster) and where it lives (the SQLite path or the PostgreSQL URL), removed afterwards.
+func withTemporaryCatalog(
+    _ backend: Backend = .sqlite, faults: CatalogFaults? = nil, test: String = #function,
+    _ body: (Catalog, String) throws -> Void
+) throws {
+    switch backend {
+    case .sqlite:
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("catalog.sqlite").path
+        try body(try Catalog(path: path, faults: faults), path)
+    case .postgres:
+        try PostgresCluster.withDatabase(test) { url in
+            try body(try Catalog(location: .postgres(url: url), faults: faults), url)
+        }
+    }
+}
+
+/// Opens the catalog a test's `withTemporaryCatalog` made again (a second process would).
+func reopen(_ backend: Backend, _ location: String) throws -> Catalog {
+    switch backend {
+    case .sqlite: return try Catalog(path: location)
+    case .postgres: return try Catalog(location: .postgres(url: location))
+    }
 }
 
 extension NewRun {
@@ -20,18 +47,23 @@ extension NewRun {
 }
 
 @Suite struct CatalogTests {
-    @Test func catalog_usesWALAndReopensAtTheSameSchemaVersion() throws {
-        try withTemporaryCatalog { catalog, path in
-            let mode = try catalog.read { try $0.scalarText("PRAGMA journal_mode") }
-            #expect(mode == "wal")
-            #expect(try catalog.schemaVersion() == Migrations.all.count)
-            let again = try Catalog(path: path)
-            #expect(try again.schemaVersion() == Migrations.all.count)
+    @Test(arguments: Backend.allCases)
+    func catalog_usesWALAndReopensAtTheSameSchemaVersion(_ backend: Backend) throws {
+        try withTemporaryCatalog(backend) { catalog, location in
+            let dialect: SQLDialect = backend == .sqlite ? .sqlite : .postgres
+            if backend == .sqlite {
+                let mode = try catalog.read { try $0.scalarText("PRAGMA journal_mode") }
+                #expect(mode == "wal")
+            }
+            #expect(try catalog.schemaVersion() == Migrations.all(dialect).count)
+            let again = try reopen(backend, location)
+            #expect(try again.schemaVersion() == Migrations.all(dialect).count)
         }
     }
 
-    @Test func insert_decidesCreatedExistingAndKeyReused() throws {
-        try withTemporaryCatalog { catalog, _ in
+    @Test(arguments: Backend.allCases)
+    func insert_decidesCreatedExistingAndKeyReused(_ backend: Backend) throws {
+        try withTemporaryCatalog(backend) { catalog, _ in
             guard
                 case .created(let run, let event) = try catalog.insertRun(.make(hash: "a", key: "k"), queueCapacity: 10)
             else {
@@ -46,16 +78,18 @@ extension NewRun {
         }
     }
 
-    @Test func insert_refusesPastTheQueueCapacity() throws {
-        try withTemporaryCatalog { catalog, _ in
+    @Test(arguments: Backend.allCases)
+    func insert_refusesPastTheQueueCapacity(_ backend: Backend) throws {
+        try withTemporaryCatalog(backend) { catalog, _ in
             _ = try catalog.insertRun(.make(hash: "1"), queueCapacity: 2)
             _ = try catalog.insertRun(.make(hash: "2"), queueCapacity: 2)
             #expect(try catalog.insertRun(.make(hash: "3"), queueCapacity: 2) == .queueFull(queued: 2))
         }
     }
 
-    @Test func concurrentIdenticalInserts_createOneRun() throws {
-        try withTemporaryCatalog { catalog, _ in
+    @Test(arguments: Backend.allCases)
+    func concurrentIdenticalInserts_createOneRun(_ backend: Backend) throws {
+        try withTemporaryCatalog(backend) { catalog, _ in
             let created = Mutexed(0)
             DispatchQueue.concurrentPerform(iterations: 50) { _ in
                 if case .created = try? catalog.insertRun(.make(hash: "same"), queueCapacity: 100) { created.add(1) }
@@ -66,8 +100,9 @@ extension NewRun {
         }
     }
 
-    @Test func claim_isFIFOAndFinishIsAtomicWithItsTerminalEvent() throws {
-        try withTemporaryCatalog { catalog, _ in
+    @Test(arguments: Backend.allCases)
+    func claim_isFIFOAndFinishIsAtomicWithItsTerminalEvent(_ backend: Backend) throws {
+        try withTemporaryCatalog(backend) { catalog, _ in
             _ = try catalog.insertRun(.make(id: "r1", hash: "1"), queueCapacity: 10)
             _ = try catalog.insertRun(.make(id: "r2", hash: "2"), queueCapacity: 10)
             let first = try #require(try catalog.claimNextQueued(at: "t", eventData: { _ in "{}" }))
@@ -90,8 +125,9 @@ extension NewRun {
         }
     }
 
-    @Test func requeue_returnsInterruptedRunsToTheQueueWithAnEvent() throws {
-        try withTemporaryCatalog { catalog, _ in
+    @Test(arguments: Backend.allCases)
+    func requeue_returnsInterruptedRunsToTheQueueWithAnEvent(_ backend: Backend) throws {
+        try withTemporaryCatalog(backend) { catalog, _ in
             _ = try catalog.insertRun(.make(id: "r1", hash: "1"), queueCapacity: 10)
             _ = try catalog.claimNextQueued(at: "t", eventData: { _ in "{}" })
             let recovery = try catalog.recoverInterrupted(
@@ -104,8 +140,9 @@ extension NewRun {
         }
     }
 
-    @Test func retention_keepsTheNewestFinishedRuns() throws {
-        try withTemporaryCatalog { catalog, _ in
+    @Test(arguments: Backend.allCases)
+    func retention_keepsTheNewestFinishedRuns(_ backend: Backend) throws {
+        try withTemporaryCatalog(backend) { catalog, _ in
             for index in 0..<5 {
                 _ = try catalog.insertRun(.make(id: "r\(index)", hash: "\(index)"), queueCapacity: 10)
                 _ = try catalog.finishRun(
@@ -119,10 +156,11 @@ extension NewRun {
         }
     }
 
-    @Test func transaction_rollsBackAndRethrowsTheFirstError() throws {
-        try withTemporaryCatalog { catalog, _ in
+    @Test(arguments: Backend.allCases)
+    func transaction_rollsBackAndRethrowsTheFirstError(_ backend: Backend) throws {
+        try withTemporaryCatalog(backend) { catalog, _ in
             _ = try catalog.insertRun(.make(id: "r1", hash: "1"), queueCapacity: 10)
-            #expect(throws: SQLiteError.self) {
+            let error = #expect(throws: (any Error).self) {
                 try catalog.write { database in
                     try database.transaction {
                         try database.prepare("UPDATE runs SET status = 'DONE' WHERE id = ?").bind(.text("r1")).run()
@@ -130,12 +168,14 @@ extension NewRun {
                     }
                 }
             }
+            #expect((error as? any CatalogFailure)?.isConstraintViolation == true)
             #expect(try catalog.run(id: "r1", owner: "local")?.status == .queued)
         }
     }
 
-    @Test func errors_carryTheSQLAndExtendedCodeButNotBoundValues() throws {
-        try withTemporaryCatalog { catalog, _ in
+    @Test(arguments: Backend.allCases)
+    func errors_carryTheSQLAndExtendedCodeButNotBoundValues(_ backend: Backend) throws {
+        try withTemporaryCatalog(backend) { catalog, _ in
             do {
                 try catalog.write { database in
                     try database.prepare(
@@ -144,17 +184,19 @@ extension NewRun {
                     .bind(.text("secret-value")).run()
                 }
                 Issue.record("foreign key must fail")
-            } catch let error as SQLiteError {
+            } catch let error as any CatalogFailure {
                 #expect(error.code == "catalog.constraint")
-                #expect(error.resultCode == 787)  // SQLITE_CONSTRAINT_FOREIGNKEY
+                #expect((error as? SQLiteError)?.resultCode ?? 787 == 787)  // SQLITE_CONSTRAINT_FOREIGNKEY
+                #expect((error as? PostgresError)?.sqlState ?? "23503" == "23503")  // foreign_key_violation
                 #expect(error.sql?.contains("INSERT INTO events") == true)
                 #expect(!error.description.contains("secret-value"))
             }
         }
     }
 
-    @Test func datasets_areIdempotentByHashAndResolveNewest() throws {
-        try withTemporaryCatalog { catalog, _ in
+    @Test(arguments: Backend.allCases)
+    func datasets_areIdempotentByHashAndResolveNewest(_ backend: Backend) throws {
+        try withTemporaryCatalog(backend) { catalog, _ in
             func make(_ id: String, _ hash: String) -> DatasetRecord {
                 DatasetRecord(
                     id: id, owner: "local", symbol: "GOOG", timeframe: "1d", rows: 1, firstMilliseconds: 0,
@@ -169,8 +211,9 @@ extension NewRun {
         }
     }
 
-    @Test func datasets_sameBytesUnderAnotherSymbolOrTimeframeAreNewDatasets() throws {
-        try withTemporaryCatalog { catalog, _ in
+    @Test(arguments: Backend.allCases)
+    func datasets_sameBytesUnderAnotherSymbolOrTimeframeAreNewDatasets(_ backend: Backend) throws {
+        try withTemporaryCatalog(backend) { catalog, _ in
             func make(_ id: String, _ symbol: String, _ timeframe: String) -> DatasetRecord {
                 DatasetRecord(
                     id: id, owner: "local", symbol: symbol, timeframe: timeframe, rows: 1, firstMilliseconds: 0,
@@ -194,7 +237,7 @@ extension NewRun {
         do {
             // A catalog written by the first schema version, holding one dataset.
             let old = try Database(path: path)
-            try old.execute(Migrations.all[0])
+            try old.execute(Migrations.sqlite[0])
             try old.execute(
                 "CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version VALUES (1)")
             try old.execute(
@@ -205,7 +248,7 @@ extension NewRun {
             old.releaseStatements()
         }
         let catalog = try Catalog(path: path)
-        #expect(try catalog.schemaVersion() == Migrations.all.count)
+        #expect(try catalog.schemaVersion() == Migrations.sqlite.count)
         #expect(try catalog.datasetBars(id: "ds_old") == [1, 2])
         #expect(try catalog.newestDataset(owner: "local", symbol: "GOOG", timeframe: "1d")?.id == "ds_old")
         let record = DatasetRecord(

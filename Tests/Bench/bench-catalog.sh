@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# POST /backtests (a new run each time) against two servers side by side, one on the SQLite catalog
+# (durable_commits on) and one on PostgreSQL (a throwaway local cluster with its default
+# durability: fsync and synchronous_commit on), requests interleaved one by one so both see the
+# same machine noise.
+#   Tests/Bench/bench-catalog.sh path/to/backtestd [requests per server]
+set -euo pipefail
+binary=${1:-.build/release/backtestd}
+count=${2:-500}
+here=$(cd "$(dirname "$0")" && pwd)
+pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+[ -x "$pgbin/initdb" ] || { echo "PostgreSQL is not installed (make deps installs it)"; exit 1; }
+sqlite_dir=$(mktemp -d -p "${BENCH_DIR:-$PWD}")
+pg_dir=$(mktemp -d)
+port_a=$(( 30000 + RANDOM % 10000 ))
+port_b=$(( port_a + 10001 ))
+pg_port=$(( port_b + 1 ))
+# initdb refuses root: as root the cluster runs as Debian's postgres user.
+as_pg=()
+if [ "$(id -u)" = 0 ]; then as_pg=(runuser -u postgres --); chown postgres "$pg_dir"; fi
+"${as_pg[@]}" "$pgbin/initdb" -D "$pg_dir/data" -U postgres --auth=trust --encoding=UTF8 --locale=C >/dev/null
+"${as_pg[@]}" "$pgbin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w \
+  -o "-p $pg_port -k $pg_dir -c listen_addresses=127.0.0.1" start >/dev/null
+"$pgbin/createdb" -h 127.0.0.1 -p "$pg_port" -U postgres bench
+start() { # data-dir port catalog_url
+  BACKTESTD_ACCESS_LOG=false BACKTESTD_WORKERS=1 BACKTESTD_CATALOG_URL=$3 \
+    BACKTESTD_SAMPLES_DIR="$here/../../configs/samples" \
+    "$binary" serve --host 127.0.0.1 --port "$2" --data-dir "$1" >/dev/null 2>&1 &
+}
+start "$sqlite_dir" "$port_a" "sqlite:"
+server_a=$!
+start "$sqlite_dir/pg" "$port_b" "postgres://postgres@127.0.0.1:$pg_port/bench"
+server_b=$!
+cleanup() {
+  kill $server_a $server_b 2>/dev/null; wait $server_a $server_b 2>/dev/null || true
+  "${as_pg[@]}" "$pgbin/pg_ctl" -D "$pg_dir/data" -m fast -w stop >/dev/null || true
+  rm -rf "$sqlite_dir" "$pg_dir"
+}
+trap cleanup EXIT
+for port in $port_a $port_b; do
+  for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+done
+python3 - "$port_a" "$port_b" "$count" <<'PY'
+import http.client, json, sys, time
+port_a, port_b, count = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+latencies = {port_a: [], port_b: []}
+connections = {port: http.client.HTTPConnection("127.0.0.1", port) for port in latencies}
+for i in range(count):
+    for port in (port_a, port_b) if i % 2 == 0 else (port_b, port_a):
+        body = json.dumps({"symbol": "GOOG", "timeframe": "1d", "seed": 1000 + i,
+                           "strategy": {"name": "dual_sma", "params": {"fast": 10, "slow": 50}}})
+        start = time.perf_counter()
+        connections[port].request("POST", "/backtests", body, {"Content-Type": "application/json"})
+        response = connections[port].getresponse(); response.read()
+        assert response.status == 202, (port, response.status)
+        latencies[port].append((time.perf_counter() - start) * 1000)
+def pct(values, q):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+a, b = latencies[port_a], latencies[port_b]
+print(f"requests per server: {count}")
+print(f"SQLite catalog:     p50 {pct(a, .5):.2f} ms  p99 {pct(a, .99):.2f} ms")
+print(f"PostgreSQL catalog: p50 {pct(b, .5):.2f} ms  p99 {pct(b, .99):.2f} ms")
+print(f"p99 PostgreSQL / SQLite: {pct(b, .99) / pct(a, .99):.2f}x")
+PY
