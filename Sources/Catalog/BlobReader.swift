@@ -47,6 +47,23 @@ public final class BlobReader {
         return words
     }
 
+    /// `count` bytes from byte `offset`; nil when they are not all inside the blob.
+    public func bytes(from offset: Int, count: Int) throws(SQLiteError) -> [UInt8]? {
+        guard offset >= 0, count >= 0 else { return nil }
+        let (end, overflow) = offset.addingReportingOverflow(count)
+        guard !overflow, end <= byteCount, count <= Int(Int32.max) else { return nil }
+        guard count > 0 else { return [] }
+        var status: Int32 = SQLITE_OK
+        let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            status = sqlite3_blob_read(handle, buffer.baseAddress, Int32(count), Int32(offset))
+            initialized = status == SQLITE_OK ? count : 0
+        }
+        guard status == SQLITE_OK else {
+            throw SQLiteError(resultCode: status, message: "blob read failed", sql: nil)
+        }
+        return bytes
+    }
+
     /// One little-endian 64-bit word.
     public func word(_ index: Int) throws(SQLiteError) -> UInt64? { try words(from: index, count: 1)?.first }
 }
