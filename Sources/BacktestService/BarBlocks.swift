@@ -43,8 +43,10 @@ enum BarBlocks {
         let count = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
         let blockBars = Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: 16, as: UInt32.self)))
         let blocks = Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: 20, as: UInt32.self)))
-        // Every bar takes at least one byte, so a count above the size is damage.
-        guard count <= UInt64(byteCount), (1...maxBlockBars).contains(blockBars) else { return nil }
+        // A bar takes at least six bytes (a timestamp varint but for each block's first, and at
+        // least a byte in each of five columns), so a larger count is damage: a damaged count can
+        // never size the decoded columns beyond 8× the blob.
+        guard count <= UInt64(byteCount / 6), (1...maxBlockBars).contains(blockBars) else { return nil }
         guard blocks == (Int(count) + blockBars - 1) / blockBars,
             blocks <= (byteCount - headerBytes) / indexEntryBytes
         else { return nil }

@@ -143,6 +143,19 @@ import Testing
             return copy
         }
         #expect(BarsCodec.decode(patched(8, [UInt8](repeating: 0xFF, count: 8))) == nil)
+        // A count the blob's size cannot hold (more than a bar per six bytes), at N and N + 1.
+        let dense = BarBlocks.encode(series([5, 6]) { _ in 1 }, blockBars: 2)
+        #expect(dense.count == BarBlocks.headerBytes + BarBlocks.indexEntryBytes + 16)
+        func counted(_ count: UInt64, blockBars: UInt32) -> [UInt8] {
+            var copy = dense
+            withUnsafeBytes(of: count.littleEndian) { copy.replaceSubrange(8..<16, with: $0) }
+            withUnsafeBytes(of: blockBars.littleEndian) { copy.replaceSubrange(16..<20, with: $0) }
+            return copy
+        }
+        let limit = UInt64(dense.count / 6)
+        // At the bound the header passes and the block, too short for its bars, is refused; past it the header is.
+        #expect(BarsCodec.decode(counted(limit, blockBars: UInt32(limit))) == nil)
+        #expect(BarsCodec.decode(counted(limit + 1, blockBars: UInt32(limit + 1))) == nil)
         #expect(BarsCodec.decode(patched(16, [0, 0, 0, 0])) == nil)
         #expect(BarsCodec.decode(patched(16, [0xFF, 0xFF, 0xFF, 0xFF])) == nil)
         #expect(BarsCodec.decode(patched(20, [0xFF, 0xFF, 0xFF, 0x7F])) == nil)
