@@ -22,6 +22,9 @@ public struct GridRunner: Sendable {
     public var chunkVariants = 4096
     /// Bytes of SMA rows per block.
     public var blockBytes = 16 << 20
+    /// Bytes of SMA rows per block when each chunk computes its own: small enough that the rows
+    /// stay in a core's L2 cache while every variant of the chunk reads its two of them.
+    public var cachedBlockBytes = 1 << 20
     /// Bar-variants per step between progress reports and cancellation checks (≈15 ms of work
     /// on one core of this machine class); blocks shrink to keep a step at most this size.
     public var stepBarVariants = 8_000_000
@@ -114,7 +117,7 @@ public struct GridRunner: Sendable {
         let stepBars = max(1024, stepBarVariants / max(1, chunk.count))
         let blockLength =
             shared.map { _ in min(n, stepBars) }
-            ?? max(1024, min(n, blockBytes / 8 / max(1, windows.count), stepBars))
+            ?? max(1024, min(n, min(blockBytes, cachedBlockBytes) / 8 / max(1, windows.count), stepBars))
         var simulators = chunk.map { VariantSimulator(parameters: $0.parameters, settings: $0.settings(settings)) }
         let parallelism = min(workers, chunk.count)
         var blockStart = 0

@@ -78,12 +78,13 @@ struct MetricsAccumulator {
     }
 
     /// Adds the returns of bars `from...through` of a fully invested long, from prefix sums.
-    mutating func addReturnSums(_ sums: [[Double]], from: Int, through: Int) {
-        sumReturns += sums[0][through + 1] - sums[0][from]
-        sumSquares += sums[1][through + 1] - sums[1][from]
-        sumDownsideSquares += sums[2][through + 1] - sums[2][from]
-        sumGains += sums[3][through + 1] - sums[3][from]
-        sumLosses += sums[4][through + 1] - sums[4][from]
+    mutating func addReturnSums(_ sums: [ReturnSums], from: Int, through: Int) {
+        let (start, end) = (sums[from], sums[through + 1])
+        sumReturns += end.returns - start.returns
+        sumSquares += end.squares - start.squares
+        sumDownsideSquares += end.downsideSquares - start.downsideSquares
+        sumGains += end.gains - start.gains
+        sumLosses += end.losses - start.losses
     }
 
     mutating func addClosedTrade(pnl: Double, returnFraction: Double, bars: Int) {

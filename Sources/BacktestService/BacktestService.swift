@@ -35,7 +35,8 @@ public final class BacktestService: Sendable {
             location: location, durableCommits: configuration.durableCommits, faults: configuration.catalogFaults)
         self.catalog = catalog
         keys = KeyDirectory(catalog: catalog)
-        datasets = DatasetStore(catalog: catalog)
+        let engineThreads = BackgroundThreads(threads: configuration.engineThreads - 1)
+        datasets = DatasetStore(catalog: catalog, executor: engineThreads)
         parser = RequestParser(
             maxGridVariants: configuration.maxGridVariants, jsonLimits: configuration.jsonLimits,
             maxDatasets: configuration.maxDatasetsPerRun)
@@ -72,7 +73,7 @@ public final class BacktestService: Sendable {
         let executor = RunExecutor(
             catalog: catalog, datasets: datasets, hub: hub, cancellations: cancellations,
             finishedDocuments: finishedDocuments,
-            engineThreads: BackgroundThreads(threads: configuration.engineThreads - 1), configuration: configuration,
+            engineThreads: engineThreads, configuration: configuration,
             logger: logger, metrics: metrics, artifacts: ArtifactWriter(store: artifactStore, locks: ChainLocks()))
         self.executor = executor
         let hub = self.hub

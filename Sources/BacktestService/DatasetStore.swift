@@ -12,7 +12,11 @@ public final class DatasetStore: Sendable {
     private static let cacheSize = 4
     private static let cacheBars = 8_000_000
 
-    init(catalog: Catalog) {
+    /// Runs the parallel coding of stored bars (the service's engine threads; see `BarBlocks.encode`).
+    private let executor: any ParallelExecutor
+
+    init(catalog: Catalog, executor: any ParallelExecutor) {
+        self.executor = executor
         self.catalog = catalog
     }
 
@@ -89,7 +93,7 @@ public final class DatasetStore: Sendable {
             symbol: symbol, timeframe: resolved, rows: series.count,
             firstMilliseconds: series.timestamps.first ?? 0, lastMilliseconds: series.timestamps.last ?? 0,
             sha256: sha256, createdAt: Identifiers.now())
-        let bars = BarsCodec.encode(series)
+        let bars = BarsCodec.encode(series, executor: executor)
         _ = consume series
         do { return try catalog.insertDataset(record, bars: bars) } catch {
             throw ServiceError.catalogRefused(error, "the dataset")
@@ -178,7 +182,9 @@ public final class DatasetStore: Sendable {
         if let hit = cache.withLock({ $0.first { $0.0 == id }?.1 }) { return hit }
         let blob: [UInt8]?
         do { blob = try catalog.datasetBars(id: id) } catch { throw ServiceError.internalError }
-        guard let blob, let series = BarsCodec.decode(blob) else { throw ServiceError.notFound("dataset \(id)") }
+        guard let blob, let series = BarsCodec.decode(blob, executor: executor) else {
+            throw ServiceError.notFound("dataset \(id)")
+        }
         let prepared = PreparedSeries(series)
         cache.withLock { entries in
             entries.insert((id, prepared), at: 0)

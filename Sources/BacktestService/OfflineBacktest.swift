@@ -7,12 +7,32 @@ public enum OfflineBacktest {
     public static func run(
         csv: [UInt8], request body: [UInt8], timeframe: String?, top: Int?, maxGridVariants: Int = 1_000_000
     ) throws(ServiceError) -> JSONValue {
-        var series: OHLCVSeries
-        do { series = try CSVSeriesReader.read(csv) } catch {
+        let parsed = csv.withUnsafeBytes { bytes in Result { () throws(ServiceError) in try read(bytes) } }
+        return try run(
+            series: parsed.get(), request: body, timeframe: timeframe, top: top, maxGridVariants: maxGridVariants)
+    }
+
+    /// The same with the CSV parsed straight from the mapped file (never copied onto the heap).
+    public static func run(
+        csvPath: String, request body: [UInt8], timeframe: String?, top: Int?, maxGridVariants: Int = 1_000_000
+    ) throws(ServiceError) -> JSONValue {
+        let series = try MappedFile.withContents(of: csvPath) { bytes throws(ServiceError) in try read(bytes) }
+        return try run(
+            series: series, request: body, timeframe: timeframe, top: top, maxGridVariants: maxGridVariants)
+    }
+
+    private static func read(_ bytes: UnsafeRawBufferPointer) throws(ServiceError) -> OHLCVSeries {
+        do { return try CSVSeriesReader.read(bytes) } catch {
             throw ServiceError(
                 code: "validation_error", message: error.message,
                 details: error.problems.map { .init(path: $0.path, message: $0.message) })
         }
+    }
+
+    private static func run(
+        series parsed: OHLCVSeries, request body: [UInt8], timeframe: String?, top: Int?, maxGridVariants: Int
+    ) throws(ServiceError) -> JSONValue {
+        var series = parsed
         var request = try RequestParser(maxGridVariants: maxGridVariants, requiresData: false).parse(body)
         if let top { request.topK = top }
         // The offline command reads one CSV and prints the grid's results: these need the server.

@@ -51,6 +51,26 @@ public final class BlobReader {
         return words
     }
 
+    /// `count` bytes from byte `offset`; nil when they are not all inside the blob.
+    public func bytes(from offset: Int, count: Int) throws -> [UInt8]? {
+        guard offset >= 0, count >= 0 else { return nil }
+        let (end, overflow) = offset.addingReportingOverflow(count)
+        guard !overflow, end <= byteCount, count <= Int(Int32.max) else { return nil }
+        guard count > 0 else { return [] }
+        var failure: (any Error)?
+        let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            do {
+                try source(offset, UnsafeMutableRawBufferPointer(buffer))
+                initialized = count
+            } catch {
+                failure = error
+                initialized = 0
+            }
+        }
+        if let failure { throw failure }
+        return bytes
+    }
+
     /// One little-endian 64-bit word.
     public func word(_ index: Int) throws -> UInt64? { try words(from: index, count: 1)?.first }
 }

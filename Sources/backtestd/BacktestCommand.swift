@@ -17,7 +17,11 @@ struct BacktestCommand: ParsableCommand {
     @Option(help: "Most grid combinations allowed, checked before any work.") var maxVariants = 1_000_000
 
     func run() throws {
-        guard let csv = FileManager.default.contents(atPath: data) else {
+        // Mapped, not read: the parser reads the page cache in place.
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: data, isDirectory: &isDirectory), !isDirectory.boolValue,
+            FileManager.default.isReadableFile(atPath: data)
+        else {
             return try fail(.badRequest("cannot read \(data)"))
         }
         guard let body = FileManager.default.contents(atPath: request) else {
@@ -25,7 +29,7 @@ struct BacktestCommand: ParsableCommand {
         }
         do {
             let document = try OfflineBacktest.run(
-                csv: [UInt8](csv), request: [UInt8](body), timeframe: timeframe, top: all ? nil : top,
+                csvPath: data, request: [UInt8](body), timeframe: timeframe, top: all ? nil : top,
                 maxGridVariants: maxVariants)
             print(JSONWriter.compact(document))
         } catch {

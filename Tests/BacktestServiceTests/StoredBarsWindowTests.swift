@@ -19,9 +19,17 @@ import Testing
         try body(catalog)
     }
 
-    @Test func randomWindowsMatchTheDecodedSeries() throws {
+    /// In the compact layout (blocks of the default size and of 64 bars) and in the first one.
+    @Test(arguments: ["compact", "small blocks", "raw"])
+    func randomWindowsMatchTheDecodedSeries(layout: String) throws {
         let series = SyntheticSeries.randomWalk(bars: 5000, seed: 3)
-        try withStored(BarsCodec.encode(series)) { catalog in
+        let blob =
+            switch layout {
+            case "compact": BarsCodec.encode(series)
+            case "small blocks": BarBlocks.encode(series, blockBars: 64)
+            default: BarsCodec.encodeRaw(series)
+            }
+        try withStored(blob) { catalog in
             var random = SeededGenerator(seed: 9)
             let first = series.timestamps[0]
             let span = series.timestamps[series.count - 1] - first
@@ -41,14 +49,41 @@ import Testing
                 #expect(window.0 == expected.count)
                 let shown = min(limit, expected.count)
                 #expect(window.1.timestamps == Array(expected.timestamps.prefix(shown)))
+                #expect(window.1.open == Array(expected.open.prefix(shown)))
+                #expect(window.1.high == Array(expected.high.prefix(shown)))
+                #expect(window.1.low == Array(expected.low.prefix(shown)))
                 #expect(window.1.close == Array(expected.close.prefix(shown)))
                 #expect(window.1.volume == Array(expected.volume.prefix(shown)))
             }
         }
     }
 
+    @Test func aCompactBlobWithADamagedIndexOrBlockIsRefused() throws {
+        let series = SyntheticSeries.randomWalk(bars: 500, seed: 4)
+        var blob = BarBlocks.encode(series, blockBars: 100)
+        // The third block's offset before the second's.
+        let third = BarBlocks.headerBytes + 2 * BarBlocks.indexEntryBytes
+        blob.replaceSubrange(third..<third + 8, with: [UInt8](repeating: 0, count: 8))
+        try withStored(blob) { catalog in
+            let refused = try catalog.withDatasetBars(id: "ds_w") { try StoredBarsWindow($0) == nil }
+            #expect(refused == true)
+        }
+        // A block cut short: the window over it throws instead of inventing bars.
+        var short = BarBlocks.encode(series, blockBars: 100)
+        short.removeLast(3)
+        try withStored(short) { catalog in
+            let outcome = try catalog.withDatasetBars(id: "ds_w") { reader -> Bool in
+                guard let stored = try StoredBarsWindow(reader) else { return false }
+                #expect(try stored.bars(0..<10).count == 10)
+                #expect(throws: DamagedBlob.self) { try stored.bars(450..<500) }
+                return true
+            }
+            #expect(outcome == true)
+        }
+    }
+
     @Test func aBlobShorterThanItsCountIsRefusedNotTrusted() throws {
-        var blob = BarsCodec.encode(SyntheticSeries.randomWalk(bars: 10, seed: 1))
+        var blob = BarsCodec.encodeRaw(SyntheticSeries.randomWalk(bars: 10, seed: 1))
         blob.removeLast(8)
         try withStored(blob) { catalog in
             let refused = try catalog.withDatasetBars(id: "ds_w") { try StoredBarsWindow($0) == nil }
