@@ -79,6 +79,7 @@ def walk_forward_run(driver, wait, shots, base):
     check("the best row's trades come from the results (top_trades_n)", source == "results", source)
     check("no NaN, undefined or null on the walk-forward run page", not bad_words(driver), bad_words(driver))
     shots.take("7-walk-forward")
+    shots.phone("7-walk-forward")
     return run_id
 
 
@@ -132,6 +133,7 @@ def multi_dataset_run(driver, wait, shots, base):
     wait.until(lambda d: d.execute_script(DRAWN, "equity-chart") > 100)
     check("no NaN, undefined or null on the multi-dataset run page", not bad_words(driver), bad_words(driver))
     shots.take("8-multi-dataset")
+    shots.phone("8-multi-dataset")
     return run_id
 
 

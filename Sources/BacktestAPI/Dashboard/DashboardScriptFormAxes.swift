@@ -6,6 +6,9 @@ extension DashboardScript {
     static let formAxes = #"""
         const RANK_BY = ['total_return_pct', 'sharpe_ratio', 'sortino_ratio', 'calmar_ratio', 'profit_factor',
           'max_drawdown_pct', 'cagr_pct'];
+        const RANK_LABEL = { total_return_pct: 'Total return %', sharpe_ratio: 'Sharpe ratio', sortino_ratio: 'Sortino ratio',
+          calmar_ratio: 'Calmar ratio', profit_factor: 'Profit factor', max_drawdown_pct: 'Max drawdown %', cagr_pct: 'CAGR %' };
+        function rankLabel(k) { return RANK_LABEL[k] || humanize(k); }
         // The risk and execution axes of a grid, by their full paths; the stops may list null (disabled).
         const EXTRA_AXES = [['risk.stop_loss_pct', 'Stop loss (%)', true], ['risk.take_profit_pct', 'Take profit (%)', true],
           ['risk.params.fraction', 'Position fraction', false], ['execution.fee_bps', 'Fee (bps)', false],
@@ -28,7 +31,7 @@ extension DashboardScript {
 
         function rankSelect(id, blank) {
           return el('select', { id }, el('option', { value: '' }, blank),
-            RANK_BY.map((k) => el('option', { value: k }, humanize(k) + (k === 'max_drawdown_pct' ? ' (smallest first)' : ''))));
+            RANK_BY.map((k) => el('option', { value: k }, rankLabel(k) + (k === 'max_drawdown_pct' ? ' (smallest first)' : ''))));
         }
 
         function researchFields(field, num) {

@@ -73,7 +73,7 @@ extension DashboardScript {
           });
           return el('section', { id: 'aggregate-section' },
             el('h2', {}, 'Aggregate ranking across ' + fmtInt(view.sets.length) + ' datasets'),
-            el('p', { class: 'muted' }, 'By the mean of ', el('strong', {}, humanize(objective)),
+            el('p', { class: 'muted' }, 'By the mean of ', el('strong', {}, rankLabel(objective)),
               objective === 'max_drawdown_pct' ? ' (smallest first)' : ' (largest first)', ' over the datasets; click a row to show it on the dataset on show.'),
             el('table', { id: 'aggregate' }, el('thead', {}, el('tr', {}, heads.map((h, i) => el('th', { class: i === 1 ? '' : 'num' }, h)))),
               el('tbody', {}, body)));

@@ -127,7 +127,7 @@ extension DashboardScript {
           return 'Heatmap: ' + humanize(heat.metric || 'total_return_pct') + ' by ' + heat.row_param + ' \u00d7 ' + heat.col_param + how;
         }
         function rankNote(view) {
-          return el('p', { id: 'rank-note', class: 'muted' }, 'Ranked by ', el('strong', {}, humanize(view.rankBy)),
+          return el('p', { id: 'rank-note', class: 'muted' }, 'Ranked by ', el('strong', {}, rankLabel(view.rankBy)),
             view.rankBy === 'max_drawdown_pct' ? ' (smallest first)' : ' (largest first)',
             view.minTrades > 0 ? '; variants with fewer than ' + fmtInt(view.minTrades) + ' closed trades rank last, marked \u201cbelow min trades\u201d.' : '.');
         }
@@ -171,7 +171,9 @@ extension DashboardScript {
           const note = el('span', { id: 'variant-preset-message', role: 'status' });
           const save = el('button', { id: 'variant-preset-save', on: { click: async () => {
             const v = view.selected;
-            if (!v || !v.spec) { note.className = 'err'; note.textContent = 'No variant selected.'; return; }
+            if (!v) { note.className = 'err'; note.textContent = 'No variant selected.'; return; }
+            // A dataset's own top-K rows carry no spec: the aggregate ranking's rows do.
+            if (!v.spec) { note.className = 'err'; note.textContent = 'This row has no spec to save; pick it in the aggregate ranking.'; return; }
             if (!name.value.trim()) { note.className = 'err'; note.textContent = 'Name the preset first.'; return; }
             const r = await api('POST', '/presets', { name: name.value.trim(), config: v.spec });
             note.className = r.ok ? 'ok' : 'err';

@@ -47,7 +47,8 @@ extension DashboardScript {
         function boundsText(b) {
           if (!b) return DASH;
           return [el('div', { class: 'nowrap' }, fmtTime(b.start) + ' \u2013'), el('div', { class: 'nowrap' }, fmtTime(b.end)),
-            el('div', { class: 'muted nowrap' }, fmtInt(b.bars) + ' bars (' + fmtInt(b.first_bar) + '\u2013' + fmtInt(b.last_bar) + ')')];
+            el('div', { class: 'muted nowrap', title: 'bars ' + fmtInt(b.first_bar) + '\u2013' + fmtInt(b.last_bar) + ' of the selection' },
+              fmtInt(b.bars) + ' bars')];
         }
 
         function walkForwardSection(view, wf) {
@@ -64,17 +65,15 @@ extension DashboardScript {
             el('tr', {}, el('th', {}, k), el('td', { class: 'num' }, v)))));
           const heads = ['#', 'Train', 'Test', 'Chosen parameters', 'IS ' + humanize(objective), 'IS return',
             'OOS return', 'OOS Sharpe', 'OOS max DD', 'OOS trades'];
+          // Columns 5, 7 and 9 give way on a phone.
+          const cls = (i) => (i > 3 || i === 0 ? 'num' : '') + ([5, 7, 9].includes(i) ? ' wide' : '');
           const windows = (wf.windows || []).map((w) => {
             const is = w.in_sample || {}, os = w.out_of_sample || {};
-            return el('tr', { class: 'wf-window' }, el('td', { class: 'num' }, fmtInt(w.index + 1)),
-              el('td', {}, boundsText(w.train)), el('td', {}, boundsText(w.test)),
-              el('td', {}, keyText(w.variant_key).replace(/,/g, ', ')),
-              el('td', { class: 'num' }, metricText(objective, is[objective])),
-              el('td', { class: 'num' }, metricText('total_return_pct', is.total_return_pct)),
-              el('td', { class: 'num' }, metricText('total_return_pct', os.total_return_pct)),
-              el('td', { class: 'num' }, metricText('sharpe_ratio', os.sharpe_ratio)),
-              el('td', { class: 'num' }, metricText('max_drawdown_pct', os.max_drawdown_pct)),
-              el('td', { class: 'num' }, metricText('total_trades', os.total_trades)));
+            return el('tr', { class: 'wf-window' }, [fmtInt(w.index + 1), boundsText(w.train), boundsText(w.test),
+              keyText(w.variant_key).replace(/,/g, ', '), metricText(objective, is[objective]),
+              metricText('total_return_pct', is.total_return_pct), metricText('total_return_pct', os.total_return_pct),
+              metricText('sharpe_ratio', os.sharpe_ratio), metricText('max_drawdown_pct', os.max_drawdown_pct),
+              metricText('total_trades', os.total_trades)].map((cell, i) => el('td', { class: cls(i) }, cell)));
           });
           const chart = el('canvas', { id: 'oos-chart', width: '560', height: '300', tabindex: '0', 'data-legend': 'oos-legend',
             'aria-label': 'Stitched out-of-sample equity: wheel or + - to zoom, 0 to reset' });
@@ -82,12 +81,12 @@ extension DashboardScript {
             el('h2', {}, 'Walk-forward analysis'),
             el('p', { class: 'muted', id: 'wf-config' }, 'Train ' + fmtInt(wf.train_bars) + ' bars, test ' + fmtInt(wf.test_bars)
               + ' bars, step ' + fmtInt(wf.step_bars) + (wf.anchored ? ', anchored' : ', rolling') + '; each window picks the best by '
-              + humanize(objective) + (wf.min_trades > 0 ? ' (at least ' + fmtInt(wf.min_trades) + ' closed trades)' : '') + '.'),
+              + rankLabel(objective) + (wf.min_trades > 0 ? ' (at least ' + fmtInt(wf.min_trades) + ' closed trades)' : '') + '.'),
             el('div', { class: 'grid2' },
               el('div', {}, el('h3', {}, 'Overall (out of sample)'), overall),
               el('div', {}, el('h3', {}, 'Stitched out-of-sample equity'), chart, el('div', { id: 'oos-legend', class: 'muted' }))),
             el('h3', {}, 'Windows'),
-            el('table', { id: 'wf-windows' }, el('thead', {}, el('tr', {}, heads.map((h, i) => el('th', { class: i > 3 || i === 0 ? 'num' : '' }, h)))),
+            el('table', { id: 'wf-windows' }, el('thead', {}, el('tr', {}, heads.map((h, i) => el('th', { class: cls(i) }, h)))),
               el('tbody', {}, windows)));
           api('GET', '/runs/' + view.id + '/equity?variant=oos&max_points=800').then((r) => {
             if (!chart.isConnected) return;
