@@ -46,6 +46,7 @@ extension DashboardScript {
           document.getElementById('heat-title').textContent = heatTitle(d.heatmap, null) + ' \u2014 ' + datasetName(d);
           const info = document.getElementById('heat-info');
           delete info.dataset.hovered;
+          document.getElementById('top-dataset').textContent = 'on ' + datasetShort(d) + ' ';
           setKids(view.topBox, topTable(view));
           drawHeatmap(view.heat, view.heatData, (params) => openCell(view, params), null);
           if (view.ranked.length) selectVariant(view, view.ranked[0]);
