@@ -15,6 +15,7 @@ import Testing
             for part in [
                 "function showHome", "function showNewBacktest", "function showRun", "function topTable",
                 "function drawHeatmap", "function renderEquity", "function showDatasets", "function showCompare",
+                "function researchFields", "function walkForwardSection", "function aggregateSection",
             ] {
                 #expect(html.components(separatedBy: part).count == 2, "\(part) once")
             }

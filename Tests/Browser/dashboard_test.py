@@ -8,7 +8,8 @@ Datasets (a bad upload's lines inline, a good upload with its progress bar, the 
 form (the server's 422 next to each field, save as preset, a double click making one run), the run
 followed to 100 %, its page (heatmap, equity, report, trades with paging and a date filter, heatmap
 click, top-K sorting by mouse and keyboard, zoom, save the variant as a preset), a second run
-cancelled, two runs compared. Fails on any console error nobody expected and on any request to
+cancelled, two runs compared; without keys also a walk-forward run and a run over two datasets with
+a stop-loss axis (dashboard_research.py). Fails on any console error nobody expected and on any request to
 another origin. Screenshots of each screen (1280 wide, and 390 wide for a phone) go to
 SCREENSHOT_DIR (default .build/screenshots).
 """
@@ -25,6 +26,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from browser_support import DRAWN, Shots, audit, bad_words, check, chromium, failures, fetch_json, fill, set_value
+from dashboard_research import check_research
 from dashboard_run_page import check_run_page
 
 arguments = sys.argv[1:]
@@ -192,6 +194,9 @@ try:
     check_run_page(driver, wait, shots, run_id)
     total = fetch_json(driver, "GET", "/runs?limit=5")["data"]["total"]
     check("a double click made exactly one run", total == 1, total)
+    # Once is enough: the keyed pass covers the same pages signed in.
+    if not key:
+        check_research(driver, wait, shots, base)
 
     # A second, large run (about 500,000 variants over 5,000 bars) cancelled from its page.
     driver.get(base + "/#/new")

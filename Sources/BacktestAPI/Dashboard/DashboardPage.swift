@@ -3,7 +3,8 @@ enum DashboardPage {
     static var html: String {
         let scripts = [
             DashboardScript.core, DashboardScript.runs, DashboardScript.form, DashboardScript.formFields,
-            DashboardScript.runPage, DashboardScript.runTables, DashboardScript.charts, DashboardScript.equityChart,
+            DashboardScript.formAxes, DashboardScript.runPage, DashboardScript.runTables, DashboardScript.charts,
+            DashboardScript.equityChart, DashboardScript.walkForward, DashboardScript.multiDataset,
             DashboardScript.datasets, DashboardScript.compare,
         ]
         return shell.replacingOccurrences(of: "/*STYLE*/", with: DashboardStyle.css)

@@ -8,6 +8,7 @@ enum DashboardScript {
         function el(tag, attrs, ...kids) {
           const node = document.createElement(tag);
           for (const [k, v] of Object.entries(attrs || {})) {
+            if (v === null || v === undefined) continue;
             if (k === 'on') { for (const [ev, fn] of Object.entries(v)) node.addEventListener(ev, fn); }
             else if (k === 'class') node.className = v;
             else node.setAttribute(k, v);
@@ -60,6 +61,8 @@ enum DashboardScript {
           if (n < 1048576) return fmtNum(n / 1024, 1) + ' KiB';
           return fmtNum(n / 1048576, 1) + ' MiB';
         }
+        // A disabled stop is null in a variant key: it reads "off" on screen (the key itself is kept for requests).
+        function keyText(key) { return typeof key === 'string' ? key.replace(/=null(?=,|$)/g, '=off') : DASH; }
         function humanize(key) { return String(key).replace(/_/g, ' ').replace(/\bpct\b/, '%'); }
 
         // Same-origin only; writes always say JSON so a cookie-authenticated request is accepted.

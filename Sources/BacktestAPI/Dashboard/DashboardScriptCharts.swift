@@ -31,13 +31,15 @@ extension DashboardScript {
         }
 
         const heatCursor = new WeakMap();
+        // A disabled stop is null on its axis.
+        function heatLabel(v) { return v === null ? 'off' : fmtValue(v); }
 
         // `selected`: the params of the variant on show, outlined when it is a cell of this grid.
         function drawHeatmap(canvas, heat, open, selected) {
           redraws.set(canvas.id, () => drawHeatmap(canvas, heat, open, selected));
-          const info = document.getElementById('heat-info');
+          const info = document.getElementById(canvas.dataset.info || 'heat-info');
           if (!heat || !Array.isArray(heat.values) || !Array.isArray(heat.rows) || !Array.isArray(heat.cols)) {
-            info.textContent = 'A heatmap needs a grid over exactly two parameters.';
+            info.textContent = 'No heatmap for this run: it needs two grid axes (by default fast \u00d7 slow; any two axes can be chosen in the form).';
             canvas.hidden = true;
             return;
           }
@@ -53,9 +55,9 @@ extension DashboardScript {
           ctx.textAlign = 'right'; ctx.textBaseline = 'middle';
           // Labels thin out when the cells are too small to hold one each.
           const rowEvery = Math.max(1, Math.ceil(14 / ch)), colEvery = Math.max(1, Math.ceil(30 / cw));
-          heat.rows.forEach((r, i) => { if (i % rowEvery === 0) ctx.fillText(fmtValue(r), left - 6, top + i * ch + ch / 2); });
+          heat.rows.forEach((r, i) => { if (i % rowEvery === 0) ctx.fillText(heatLabel(r), left - 6, top + i * ch + ch / 2); });
           ctx.textAlign = 'center'; ctx.textBaseline = 'top';
-          heat.cols.forEach((c, j) => { if (j % colEvery === 0) ctx.fillText(fmtValue(c), left + j * cw + cw / 2, H - bottom + 4); });
+          heat.cols.forEach((c, j) => { if (j % colEvery === 0) ctx.fillText(heatLabel(c), left + j * cw + cw / 2, H - bottom + 4); });
           ctx.textAlign = 'left';
           ctx.fillText(humanize(heat.col_param || 'columns') + ' \u2192', left, H - 16);
           ctx.textAlign = 'center';
@@ -85,8 +87,8 @@ extension DashboardScript {
           const describe = (i, j) => {
             const v = heat.values[i] ? heat.values[i][j] : null;
             info.dataset.hovered = '1';
-            info.textContent = (heat.row_param || 'row') + ' ' + fmtValue(heat.rows[i]) + ', ' + (heat.col_param || 'col') + ' '
-              + fmtValue(heat.cols[j]) + ': ' + (isNum(v) ? fmtPct(v) : 'skipped');
+            info.textContent = (heat.row_param || 'row') + ' ' + heatLabel(heat.rows[i]) + ', ' + (heat.col_param || 'col') + ' '
+              + heatLabel(heat.cols[j]) + ': ' + (isNum(v) ? fmtPct(v) : 'skipped');
           };
           const redraw = () => drawHeatmap(canvas, heat, open, selected);
           canvas.onfocus = redraw;

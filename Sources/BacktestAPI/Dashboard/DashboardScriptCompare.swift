@@ -24,7 +24,7 @@ extension DashboardScript {
             const req = (x.run && x.run.request) || {};
             if (key === 'data') return req.symbol ? req.symbol + ' ' + (req.timeframe || '') : (x.run && x.run.dataset_id) || DASH;
             if (key === 'variants') return fmtInt(x.run && x.run.variants);
-            if (key === 'best') return x.best ? x.best.variant_key.replace(/,/g, ', ') : (x.error || DASH);
+            if (key === 'best') return x.best ? keyText(x.best.variant_key).replace(/,/g, ', ') : (x.error || DASH);
             if (key === 'duration') return x.run ? runDuration(x.run) : DASH;
             if (key === 'total_trades') return fmtInt(m[key]);
             if (key === 'end_value') return fmtNum(m[key], 2);
@@ -37,7 +37,7 @@ extension DashboardScript {
             loaded.map((x) => el('td', { class: 'num' }, cell(x, key)))));
           const canvas = el('canvas', { id: 'compare-chart', width: '1100', height: '380', 'aria-label': 'Equity curves of the compared runs' });
           const legend = el('div', { id: 'compare-legend' }, loaded.map((x, i) => el('span', {},
-            el('span', { class: 'swatch', style: 'background:' + PALETTE[i] }), x.id + (x.best ? ' (' + x.best.variant_key + ')' : ''))));
+            el('span', { class: 'swatch', style: 'background:' + PALETTE[i] }), x.id + (x.best ? ' (' + keyText(x.best.variant_key) + ')' : ''))));
           setKids(app,
             el('section', {}, el('h2', {}, 'Compare ' + loaded.length + ' runs: the best variant of each'),
               el('table', { id: 'compare' }, el('thead', {}, head), el('tbody', {}, rows))),

@@ -92,7 +92,7 @@ extension DashboardScript {
           if (!st) return;
           const data = st.data;
           const equity = series(data, 'equity'), bench = series(data, 'benchmark'), dd = series(data, 'drawdown');
-          const legend = document.getElementById('equity-legend');
+          const legend = document.getElementById(canvas.dataset.legend || 'equity-legend');
           const n = equity.length;
           fitCanvas(canvas, 0.64, 260);
           const ctx = canvas.getContext('2d');
@@ -157,7 +157,7 @@ extension DashboardScript {
           ctx.textBaseline = 'top';
           ctx.textAlign = 'left'; ctx.fillText(fmtTime(t[i0]).slice(0, 10), left, H - 12);
           ctx.textAlign = 'right'; ctx.fillText(fmtTime(t[i1]).slice(0, 10), W - right, H - 12);
-          legend.textContent = (typeof data.variant_key === 'string' ? data.variant_key + ': ' : '')
+          legend.textContent = (typeof data.variant_key === 'string' ? keyText(data.variant_key) + ': ' : '')
             + 'strategy (blue) ' + fmtNum(equity[i1]) + ' \u00b7 buy & hold (grey) ' + fmtNum(bench[i1])
             + ' \u00b7 drawdown (red) \u2212' + fmtPct(ddMax) + ' \u00b7 max drawdown span (shaded) \u2212' + fmtPct(depth)
             + (depth > 0 ? ' from ' + fmtTime(t[peak]).slice(0, 10) + ' to ' + fmtTime(t[trough]).slice(0, 10) : '')

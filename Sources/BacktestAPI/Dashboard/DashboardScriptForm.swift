@@ -55,11 +55,13 @@ extension DashboardScript {
           const submit = el('button', { class: 'primary', type: 'submit', id: 'submit' }, 'Run backtest');
           const update = () => {
             const c = countVariants(parseAxis(f.fast.value), parseAxis(f.slow.value));
-            count.textContent = c ? fmtInt(c.run) + ' variants (' + fmtInt(c.skipped) + ' skipped: fast \u2265 slow)'
-              : 'Axes: values "5,10,20" or a range "5-50:5".';
+            // Every value of every other axis runs with every fast < slow pair, so the count stays exact.
+            const k = f.research.factor();
+            f.research.refreshHeatmap();
+            count.textContent = c && k !== null ? fmtInt(c.run * k) + ' variants (' + fmtInt(c.skipped * k) + ' skipped: fast \u2265 slow)'
+              : (f.research.problem() || 'Axes: values "5,10,20" or a range "5-50:5".');
           };
-          f.fast.addEventListener('input', update);
-          f.slow.addEventListener('input', update);
+          [f.fast, f.slow, ...f.research.inputs()].forEach((n) => n.addEventListener('input', update));
           update();
           const clear = () => {
             form.querySelectorAll('[data-path]').forEach((n) => { n.textContent = ''; });
@@ -70,7 +72,7 @@ extension DashboardScript {
             if (submit.disabled) return;
             clear();
             const body = f.body();
-            if (!body) { message.textContent = 'Both grid axes need values or a range.'; return; }
+            if (!body) { message.textContent = f.research.problem() || 'Both grid axes need values or a range.'; return; }
             // One key per submission: a double click or a retry finds the same run instead of a second one.
             submit.disabled = true;
             const r = await api('POST', '/backtests', body, { 'Idempotency-Key': crypto.randomUUID() });

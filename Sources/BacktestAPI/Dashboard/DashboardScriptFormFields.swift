@@ -39,6 +39,9 @@ extension DashboardScript {
           f.block_size = num('block_size', { min: '1', step: '1', placeholder: 'auto' });
           f.top_k = num('top_k', { min: '1', max: '1000', value: '10' });
           f.seed = num('seed', { min: '0', step: '1', value: '42' });
+          f.research = researchFields(field, num);
+          f.walkForward = walkForwardFields(field, num);
+          f.multi = multiDatasetFields(field, datasets);
           // Blank optional numbers are left out; the server applies its defaults.
           const value = (node) => (node.value.trim() === '' ? undefined : Number(node.value));
           const prune = (o) => {
@@ -47,7 +50,7 @@ extension DashboardScript {
           };
           f.body = () => {
             const fast = parseAxis(f.fast.value), slow = parseAxis(f.slow.value);
-            if (!fast || !slow) return null;
+            if (!fast || !slow || f.research.problem()) return null;
             const body = {};
             if (f.dataset.value) body.dataset_id = f.dataset.value;
             else { body.symbol = f.symbol.value; body.timeframe = f.timeframe.value; }
@@ -66,6 +69,9 @@ extension DashboardScript {
             const topK = value(f.top_k), seed = value(f.seed);
             if (topK !== undefined) body.top_k = topK;
             if (seed !== undefined) body.seed = seed;
+            f.research.body(body);
+            f.walkForward.body(body);
+            f.multi.body(body);
             return body;
           };
           // A preset's config back into the fields; what it leaves out goes back to the defaults above.
@@ -100,11 +106,15 @@ extension DashboardScript {
             put(f.bootstrap_n, val.block_bootstrap && val.block_bootstrap.n);
             put(f.block_size, val.block_bootstrap && val.block_bootstrap.block_size);
             put(f.top_k, c.top_k, '10'); put(f.seed, c.seed, '42');
+            f.research.fill(c);
+            f.walkForward.fill(c);
+            f.multi.fill(c);
           };
           f.layout = (count) => [
             el('fieldset', {}, el('legend', {}, 'Data'), field('dataset_id', 'Dataset', f.dataset),
               field('symbol', 'Symbol', f.symbol), field('timeframe', 'Timeframe', f.timeframe),
               field('from', 'From', f.from), field('to', 'To', f.to)),
+            f.multi.layout(),
             el('fieldset', {}, el('legend', {}, 'Strategy: dual SMA crossover'),
               field('grid.fast', 'Fast SMA', f.fast), field('grid.slow', 'Slow SMA', f.slow), el('div', { class: 'note' }, count),
               field('strategy.params.threshold_bp', 'Threshold (bp)', f.threshold_bp),
@@ -115,13 +125,15 @@ extension DashboardScript {
               field('execution.slippage_bps', 'Slippage (bps)', f.slippage_bps)),
             el('fieldset', {}, el('legend', {}, 'Risk'), field('risk.stop_loss_pct', 'Stop loss (%)', f.stop_loss_pct),
               field('risk.take_profit_pct', 'Take profit (%)', f.take_profit_pct)),
+            ...f.research.layout(), f.walkForward.layout(),
             el('fieldset', {}, el('legend', {}, 'Validation of the top variants'),
               field('validation.permutation.n', 'Permutations', f.permutation_n),
               field('validation.block_bootstrap.n', 'Bootstrap samples', f.bootstrap_n),
               field('validation.block_bootstrap.block_size', 'Block size (bars)', f.block_size)),
             el('fieldset', {}, el('legend', {}, 'Output'), field('top_k', 'Top K kept', f.top_k), field('seed', 'Seed', f.seed)),
             el('span', { class: 'err', 'data-path': 'strategy' }), el('span', { class: 'err', 'data-path': 'grid' }),
-            el('span', { class: 'err', 'data-path': 'execution' }), el('span', { class: 'err', 'data-path': 'validation' })];
+            el('span', { class: 'err', 'data-path': 'execution' }), el('span', { class: 'err', 'data-path': 'validation' }),
+            el('span', { class: 'err', 'data-path': 'heatmap' })];
           return f;
         }
 

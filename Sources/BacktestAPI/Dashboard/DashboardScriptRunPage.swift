@@ -15,7 +15,8 @@ extension DashboardScript {
           // the dataset's bars (when the run takes all of them) it is bar-variants/s.
           let first = null, rate = null, bars = null;
           const req = run.request || {};
-          if (ACTIVE.includes(run.status) && run.dataset_id && !req.from && !req.to) {
+          // A run over several datasets lists their ids joined by commas: no single bar count then.
+          if (ACTIVE.includes(run.status) && run.dataset_id && !run.dataset_id.includes(',') && !req.from && !req.to) {
             api('GET', '/datasets/' + run.dataset_id).then((d) => { if (d.ok && d.data && isNum(d.data.rows)) bars = d.data.rows; });
           }
           const setProgress = (p) => {
@@ -48,7 +49,7 @@ extension DashboardScript {
             if (final === 'DONE') {
               const total = run.progress && run.progress.total;
               setProgress({ pct: 100, done: total, total });
-              showResults(id, body);
+              showResults(id, body, run);
             }
           };
           if (!ACTIVE.includes(run.status)) { finish(run.status); return; }
@@ -75,12 +76,20 @@ extension DashboardScript {
           return el('table', { id: 'hashes' }, el('tbody', {}, rows));
         }
 
-        async function showResults(id, body) {
+        async function showResults(id, body, run) {
           const [results, artifacts] = await Promise.all([
             api('GET', '/runs/' + id + '/results'), api('GET', '/runs/' + id + '/artifacts')]);
           if (!body.isConnected) return;
           if (!results.ok || !results.data) { setKids(body, el('p', { class: 'err' }, errorText(results))); return; }
-          const view = { id, ranked: results.data.results || [], selected: null, trades: { offset: 0, limit: 20 } };
+          const req = (run && run.request) || {};
+          const view = { id, ranked: results.data.results || [], selected: null, trades: { offset: 0, limit: 20 },
+            rankBy: req.rank_by || 'total_return_pct', minTrades: isNum(req.min_trades) ? req.min_trades : 0 };
+          const grid = results.data.grid || {};
+          // Several datasets: the results are the aggregate ranking; top-K and heatmap are per dataset.
+          const sets = Array.isArray(grid.datasets) && grid.datasets.length ? grid.datasets : null;
+          if (sets) { view.sets = sets; view.aggregate = view.ranked; view.dataset = 0; view.ranked = sets[0].top || []; }
+          view.heatData = sets ? sets[0].heatmap : grid.heatmap;
+          view.topBox = el('div', {}, topTable(view));
           view.heat = el('canvas', { id: 'heatmap', width: '560', height: '360', tabindex: '0',
             'aria-label': 'Heatmap of total return by fast and slow; click a cell, or move with the arrow keys and press Enter, to open its variant' });
           view.chart = el('canvas', { id: 'equity-chart', width: '560', height: '360', tabindex: '0',
@@ -90,21 +99,38 @@ extension DashboardScript {
           view.report = el('div', {});
           view.tradesBox = el('div', {});
           setKids(body,
+            sets ? aggregateSection(view, view.aggregate) : null,
+            sets ? el('section', { id: 'dataset-section' }, el('h2', {}, 'Per dataset'), datasetPicker(view, (i) => showDataset(view, i))) : null,
             el('div', { class: 'grid2' },
               el('section', {}, el('h2', {}, 'Equity, drawdown and buy & hold: ', view.title), view.chart,
                 el('div', { class: 'row' }, reset, el('span', { class: 'muted' }, 'Drag across the chart, use the wheel, or focus it and press + - \u2190 \u2192 0.')),
                 el('div', { id: 'equity-legend', class: 'muted' })),
-              el('section', {}, el('h2', {}, 'Heatmap: total return %'), view.heat, el('div', { id: 'heat-info', class: 'muted' }))),
-            el('section', {}, el('h2', {}, 'Top variants ', el('span', { class: 'muted' }, '(select a row; sort by a column header)')),
-              topTable(view), savePreset(view)),
+              el('section', {}, el('h2', { id: 'heat-title' }, sets ? heatTitle(view.heatData, null) + ' \u2014 ' + datasetName(sets[0]) : heatTitle(view.heatData, grid)), view.heat,
+                el('div', { id: 'heat-info', class: 'muted' }))),
+            el('section', {}, el('h2', {}, 'Top variants ', el('span', { id: 'top-dataset' }, sets ? 'on ' + datasetShort(sets[0]) + ' ' : ''),
+              el('span', { class: 'muted' }, '(select a row; sort by a column header)')),
+              rankNote(view), view.topBox, savePreset(view)),
+            results.data.walk_forward ? walkForwardSection(view, results.data.walk_forward) : null,
             el('section', {}, el('h2', {}, 'Trades'), tradesFilter(view), view.tradesBox),
             el('div', { class: 'grid2' },
               el('section', {}, el('h2', {}, 'Report'), view.report),
               el('section', {}, el('h2', {}, 'Artifacts'), artifactList(id, artifacts))));
-          view.heatData = results.data.grid && results.data.grid.heatmap;
           drawHeatmap(view.heat, view.heatData, (params) => openCell(view, params), null);
           if (view.ranked.length) selectVariant(view, view.ranked[0]);
           else setKids(view.report, el('p', { class: 'muted' }, 'No ranked variant.'));
+        }
+
+        // Which axes the heatmap crosses, and how the other axes were folded into each cell.
+        function heatTitle(heat, grid) {
+          if (!heat || !heat.row_param || !heat.col_param) return 'Heatmap: total return %';
+          const how = (heat.aggregate === 'max' ? ', max over the other axes' : '')
+            + (grid && typeof grid.heatmap_aggregate === 'string' ? ' (' + grid.heatmap_aggregate + ')' : '');
+          return 'Heatmap: ' + humanize(heat.metric || 'total_return_pct') + ' by ' + heat.row_param + ' \u00d7 ' + heat.col_param + how;
+        }
+        function rankNote(view) {
+          return el('p', { id: 'rank-note', class: 'muted' }, 'Ranked by ', el('strong', {}, rankLabel(view.rankBy)),
+            view.rankBy === 'max_drawdown_pct' ? ' (smallest first)' : ' (largest first)',
+            view.minTrades > 0 ? '; variants with fewer than ' + fmtInt(view.minTrades) + ' closed trades rank last, marked \u201cbelow min trades\u201d.' : '.');
         }
 
         // A heatmap cell opens its variant when it is among the kept (top-K) ones: only those can be replayed.
@@ -117,7 +143,7 @@ extension DashboardScript {
 
         function selectVariant(view, v) {
           view.selected = v;
-          view.title.textContent = v.variant_key;
+          view.title.textContent = keyText(v.variant_key);
           document.querySelectorAll('#top-k tbody tr').forEach((tr) => {
             const on = tr.getAttribute('data-variant') === v.variant_key;
             tr.classList.toggle('selected', on);
@@ -135,7 +161,8 @@ extension DashboardScript {
         }
         async function loadEquity(view) {
           const key = view.selected.variant_key;
-          const r = await api('GET', '/runs/' + view.id + '/equity?max_points=800&variant=' + encodeURIComponent(key));
+          const r = await api('GET', '/runs/' + view.id + '/equity?max_points=800&variant=' + encodeURIComponent(key)
+            + (isNum(view.dataset) ? '&dataset=' + view.dataset : ''));
           if (!r.ok || !r.data || !view.chart.isConnected || view.selected.variant_key !== key) return;
           drawEquity(view.chart, r.data);
         }
@@ -145,11 +172,13 @@ extension DashboardScript {
           const note = el('span', { id: 'variant-preset-message', role: 'status' });
           const save = el('button', { id: 'variant-preset-save', on: { click: async () => {
             const v = view.selected;
-            if (!v || !v.spec) { note.className = 'err'; note.textContent = 'No variant selected.'; return; }
+            if (!v) { note.className = 'err'; note.textContent = 'No variant selected.'; return; }
+            // A dataset's own top-K rows carry no spec: the aggregate ranking's rows do.
+            if (!v.spec) { note.className = 'err'; note.textContent = 'This row has no spec to save; pick it in the aggregate ranking.'; return; }
             if (!name.value.trim()) { note.className = 'err'; note.textContent = 'Name the preset first.'; return; }
             const r = await api('POST', '/presets', { name: name.value.trim(), config: v.spec });
             note.className = r.ok ? 'ok' : 'err';
-            note.textContent = r.ok && r.data ? 'Saved ' + v.variant_key + ' as preset ' + r.data.name + ' (' + r.data.preset_id + ').' : errorText(r);
+            note.textContent = r.ok && r.data ? 'Saved ' + keyText(v.variant_key) + ' as preset ' + r.data.name + ' (' + r.data.preset_id + ').' : errorText(r);
           } } }, 'Save selected variant as preset');
           return el('div', { class: 'row' }, el('label', {}, 'Preset name', name), save, note);
         }

@@ -17,15 +17,22 @@ extension DashboardScript {
         function topCell(v, col) {
           const x = topValue(v, col);
           if (col === 'rank' || col === 'total_trades') return fmtInt(x);
-          if (col === 'variant_key') return String(x || DASH).replace(/,/g, ', ');
+          if (col === 'variant_key') return keyText(x).replace(/,/g, ', ');
           if (col === 'total_return_pct' || col === 'cagr_pct') return signed(x, fmtPct(x));
           return /_pct$/.test(col) ? fmtPct(x) : fmtNum(x, 2);
         }
 
+        // The ranking objective gets a column of its own when it is not one of the usual ones.
+        function topCols(view) {
+          const rank = view.rankBy || 'total_return_pct';
+          return TOP_COLS.some(([c]) => c === rank) ? TOP_COLS : TOP_COLS.slice(0, 3).concat([[rank, humanize(rank)]], TOP_COLS.slice(3));
+        }
         function topTable(view) {
           const sort = { col: 'rank', dir: 1 };
+          const cols = topCols(view);
           const tbody = el('tbody', {});
-          const heads = TOP_COLS.map(([col, label]) => el('th', { class: topClass(col), 'data-col': col },
+          const heads = cols.map(([col, label]) => el('th', { class: topClass(col) + (col === view.rankBy ? ' objective' : ''), 'data-col': col,
+            title: col === view.rankBy ? 'The ranking objective' : null },
             el('button', { class: 'sort', type: 'button', on: { click: () => {
               sort.dir = sort.col === col ? -sort.dir : (col === 'rank' || col === 'variant_key' || col === 'max_drawdown_pct' ? 1 : -1);
               sort.col = col;
@@ -47,11 +54,12 @@ extension DashboardScript {
             });
             setKids(tbody, ...rows.map((v) => {
               const on = view.selected && view.selected.variant_key === v.variant_key;
-              return el('tr', { 'data-variant': v.variant_key, tabindex: '0', class: 'pick' + (on ? ' selected' : ''),
+              return el('tr', { 'data-variant': v.variant_key, tabindex: '0', class: 'pick' + (on ? ' selected' : '') + (v.below_min_trades ? ' below-min' : ''),
                 'aria-selected': on ? 'true' : 'false', on: {
                   click: () => selectVariant(view, v),
                   keydown: (ev) => { if (ev.key === 'Enter' || ev.key === ' ') { ev.preventDefault(); selectVariant(view, v); } } } },
-                TOP_COLS.map(([col]) => el('td', { class: topClass(col) }, topCell(v, col))));
+                cols.map(([col]) => el('td', { class: topClass(col) }, topCell(v, col),
+                  col === 'variant_key' && v.below_min_trades ? el('span', { class: 'badge', title: 'Fewer closed trades than min_trades: ranked last' }, 'below min trades') : null)));
             }));
           };
           render();
@@ -72,11 +80,19 @@ extension DashboardScript {
             el('button', { type: 'button', on: { click: () => { from.value = ''; to.value = ''; apply(); } } }, 'Clear'));
         }
 
+        // A row that carries its trades (top_trades_n) is paged and filtered here; others ask the server.
+        function localTrades(view) {
+          const t = view.trades, all = view.selected.trades;
+          const at = (s) => (typeof s === 'string' ? Date.parse(s) : NaN);
+          const kept = all.filter((x) => (!t.from || at(x.entry_time) >= at(t.from)) && (!t.to || at(x.entry_time) <= at(t.to)));
+          return { ok: true, local: true, data: { trades: kept.slice(t.offset, t.offset + t.limit), total: kept.length } };
+        }
         async function loadTrades(view) {
           const t = view.trades, key = view.selected.variant_key;
           const q = '?variant=' + encodeURIComponent(key) + '&limit=' + t.limit + '&offset=' + t.offset
-            + (t.from ? '&from=' + encodeURIComponent(t.from) : '') + (t.to ? '&to=' + encodeURIComponent(t.to) : '');
-          const r = await api('GET', '/runs/' + view.id + '/trades' + q);
+            + (t.from ? '&from=' + encodeURIComponent(t.from) : '') + (t.to ? '&to=' + encodeURIComponent(t.to) : '')
+            + (isNum(view.dataset) ? '&dataset=' + view.dataset : '');
+          const r = Array.isArray(view.selected.trades) ? localTrades(view) : await api('GET', '/runs/' + view.id + '/trades' + q);
           if (!view.tradesBox.isConnected || view.selected.variant_key !== key) return;
           if (!r.ok || !r.data) { setKids(view.tradesBox, el('p', { class: 'err' }, errorText(r))); return; }
           const trades = r.data.trades || [];
@@ -97,7 +113,8 @@ extension DashboardScript {
           setKids(view.tradesBox,
             el('table', { id: 'trades' }, el('thead', {}, el('tr', {}, heads.map((h, i) => el('th', { class: cls(i) }, h)))),
               el('tbody', {}, rows)),
-            el('div', { class: 'pager' }, prev, next, el('span', { class: 'muted', id: 'trades-count' }, shown + ' of ' + fmtInt(total) + ' trades of ' + key)));
+            el('div', { class: 'pager' }, prev, next, el('span', { class: 'muted', id: 'trades-count', 'data-source': r.local ? 'results' : 'server' },
+              shown + ' of ' + fmtInt(total) + ' trades of ' + keyText(key) + (r.local ? ' (listed in the results)' : ''))));
         }
 
         function reportTable(v) {
@@ -110,7 +127,7 @@ extension DashboardScript {
             if (/\[%\]|_pct(_|$)/.test(k)) return fmtPct(x);
             return Number.isInteger(x) ? fmtInt(x) : fmtNum(x, Math.abs(x) >= 1 ? 2 : 4);
           };
-          return el('table', { id: 'report' }, el('caption', { class: 'muted' }, v.variant_key), el('tbody', {}, entries.map(([k, x]) =>
+          return el('table', { id: 'report' }, el('caption', { class: 'muted' }, keyText(v.variant_key)), el('tbody', {}, entries.map(([k, x]) =>
             el('tr', { class: 'report-row' }, el('th', {}, humanize(k)), el('td', { class: 'num' }, show(k, x)))),
             validationRows(v.validation, [], show)));
         }

@@ -67,7 +67,7 @@ extension DashboardScript {
                 el('div', { style: 'width:' + (isNum(p.pct) ? p.pct : 0) + '%' }))),
               el('td', { class: 'num wide' }, fmtInt(run.variants)),
               el('td', { class: 'num best' }, best === null ? DASH : signed(best, fmtPct(best))),
-              el('td', { class: 'num wide' }, run.best && run.best.variant_key ? run.best.variant_key : DASH),
+              el('td', { class: 'num wide' }, run.best && run.best.variant_key ? keyText(run.best.variant_key) : DASH),
               el('td', { class: 'num wide' }, runDuration(run)),
               el('td', { class: 'wide time' }, fmtTime(run.created_at)),
               el('td', {}, active ? el('button', { on: { click: () => act('POST', '/runs/' + run.run_id + '/cancel') } }, 'Cancel') : null,

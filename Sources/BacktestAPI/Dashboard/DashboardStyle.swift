@@ -58,6 +58,11 @@ enum DashboardStyle {
         code { font-size: .8rem; word-break: break-all; }
         tr.pick { cursor: pointer; }
         tr.selected td { background: var(--line); }
+        tr.below-min td { color: var(--muted); }
+        .badge { display: inline-block; margin-left: .4rem; padding: 0 .35rem; border: 1px solid var(--warn);
+          border-radius: 3px; color: var(--warn); font-size: .75rem; white-space: nowrap; }
+        .nowrap { white-space: nowrap; }
+        th.objective { border-bottom: 2px solid var(--accent); }
         .pager, .row { display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; margin-top: .5rem; }
         .swatch { display: inline-block; width: .8rem; height: .8rem; border-radius: 2px; margin: 0 .3rem 0 .8rem;
           vertical-align: middle; }
