@@ -57,6 +57,9 @@ public enum Application {
         configuration.retentionRuns = settings.retentionRuns
         configuration.samplesDirectory = settings.importSamples ? SamplesLocator.locate(settings.samplesDir) : nil
         configuration.maxRunAttempts = settings.maxRunAttempts
+        if !settings.nodeId.isEmpty { configuration.nodeID = settings.nodeId }
+        configuration.leaseSeconds = settings.leaseSeconds
+        configuration.leaseHeartbeatSeconds = settings.leaseHeartbeatSeconds
         configuration.jsonLimits = JSONParser.Limits(
             maxElements: settings.maxJSONElements, maxStringBytes: settings.maxJSONStringBytes)
         configuration.maxValidationWork = settings.maxValidationWork
@@ -74,6 +77,9 @@ public enum Application {
         LoggingSystem.bootstrap { label in JSONLogHandler(label: label, writer: log) }
         let logger = Logger(label: "backtestd")
         SignalWaiter.install()
+        if settings.leaseHeartbeatSeconds >= settings.leaseSeconds {
+            throw Settings.Invalid(message: "lease_heartbeat_s must be less than lease_s (a lease would lapse between renewals)")
+        }
         if !settings.metrics && !settings.metricsListen.isEmpty {
             throw Settings.Invalid(message: "metrics_listen needs metrics: true")
         }

@@ -19,6 +19,7 @@ public final class BacktestService: Sendable {
     let logger: Logger
     private let executor: RunExecutor
     let pool: WorkerPool
+    private let leases: LeaseKeeper
     let metrics: ServiceMetrics
     let parser: RequestParser
 
@@ -40,8 +41,10 @@ public final class BacktestService: Sendable {
             maxGridVariants: configuration.maxGridVariants, jsonLimits: configuration.jsonLimits,
             maxDatasets: configuration.maxDatasetsPerRun)
         let maxAttempts = configuration.maxRunAttempts
+        // A shared catalog: only the runs this node id held (a restart under a fixed `node_id`);
+        // other nodes' runs are alive, or re-queued by the reaper once their lease expires.
         let recovery = try catalog.recoverInterrupted(
-            at: Identifiers.now(), maxAttempts: maxAttempts,
+            at: Identifiers.now(), maxAttempts: maxAttempts, leaseOwner: catalog.isShared ? configuration.nodeID : nil,
             requeuedData: #"{"reason":"re-queued after an interrupted run","status":"QUEUED"}"#,
             failedData: { attempts in
                 JSONWriter.compact(
@@ -76,11 +79,13 @@ public final class BacktestService: Sendable {
             logger: logger, metrics: metrics, artifacts: ArtifactWriter(store: artifactStore, locks: ChainLocks()))
         self.executor = executor
         let hub = self.hub
-        pool = WorkerPool(count: configuration.workers) {
+        let lease = RunLease(
+            owner: configuration.nodeID, milliseconds: LeaseKeeper.milliseconds(configuration.leaseSeconds))
+        let pool = WorkerPool(count: configuration.workers) {
             let claimed: (RunRecord, EventRecord)?
             do {
                 claimed = try catalog.claimNextQueued(
-                    at: Identifiers.now(), eventData: { _ in #"{"status":"RUNNING"}"# })
+                    at: Identifiers.now(), lease: lease, eventData: { _ in #"{"status":"RUNNING"}"# })
             } catch {
                 // The queue stays where it is; the worker tries again after its idle wait.
                 metrics.catalogErrors.increment()
@@ -92,11 +97,47 @@ public final class BacktestService: Sendable {
             executor.log(run, "run started", status: "RUNNING")
             return { executor.execute(run) }
         }
+        self.pool = pool
+        let artifactStore = self.artifactStore
+        leases = LeaseKeeper(catalog: catalog, configuration: configuration, logger: logger) { recovery in
+            for event in recovery.requeued {
+                hub.publish(event)
+                logger.warning("run re-queued: its lease expired", metadata: ["run_id": .string(event.runID)])
+            }
+            for event in recovery.failed {
+                hub.publish(event, terminal: true)
+                artifactStore.remove(event.runID)
+                logger.error(
+                    "run failed: its lease expired on every attempt", metadata: ["run_id": .string(event.runID)])
+            }
+            pool.wake()
+        }
     }
 
-    /// Stops the workers: in-flight runs stop at their next checkpoint and stay RUNNING in the
-    /// catalog, so the next start re-queues them.
+    /// Stops the workers: in-flight runs stop at their next checkpoint. SQLite: they stay RUNNING
+    /// in the catalog, so the next start re-queues them. A shared catalog: this node releases
+    /// them at once (back to the queue, for the other nodes) and gives up leading the reaper.
     public func shutdown() {
+        cancellations.beginShutdown()
+        pool.stop(timeout: 10)
+        leases.stop(timeout: 10)
+        guard catalog.isShared else { return }
+        do {
+            let released = try catalog.releaseLeases(
+                owner: configuration.nodeID, at: Identifiers.now(),
+                requeuedData: #"{"reason":"re-queued: its node shut down","status":"QUEUED"}"#)
+            for event in released { hub.publish(event) }
+            try catalog.resign()
+        } catch {
+            // Not released: the leases lapse and the leader re-queues the runs after `lease_s`.
+            logger.warning("cannot release leases at shutdown", metadata: ["error": .string("\(error)")])
+        }
+    }
+
+    /// Stops renewing leases and taking work without releasing anything, as if the process had
+    /// been killed (tests of a node's death: its leases lapse and another node takes its runs).
+    func abandon() {
+        leases.stop(timeout: 10)
         cancellations.beginShutdown()
         pool.stop(timeout: 10)
     }
