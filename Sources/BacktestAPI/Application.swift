@@ -77,9 +77,7 @@ public enum Application {
         LoggingSystem.bootstrap { label in JSONLogHandler(label: label, writer: log) }
         let logger = Logger(label: "backtestd")
         SignalWaiter.install()
-        if settings.leaseHeartbeatSeconds >= settings.leaseSeconds {
-            throw Settings.Invalid(message: "lease_heartbeat_s must be less than lease_s (a lease would lapse between renewals)")
-        }
+        try settings.checkLeases()
         if !settings.metrics && !settings.metricsListen.isEmpty {
             throw Settings.Invalid(message: "metrics_listen needs metrics: true")
         }

@@ -227,6 +227,13 @@ public struct Settings: Sendable, Equatable {
         }
     }
 
+    /// Renewals must come more often than a lease lasts, or every lease would lapse between two.
+    public func checkLeases() throws {
+        guard leaseHeartbeatSeconds < leaseSeconds else {
+            throw Invalid(message: "lease_heartbeat_s must be less than lease_s (a lease would lapse between renewals)")
+        }
+    }
+
     /// `127.0.0.1:9464` or `[::1]:9464` as a host and port; nil when malformed.
     static func listenAddress(_ text: String) -> (host: String, port: UInt16)? {
         guard let colon = text.lastIndex(of: ":"), let port = UInt16(text[text.index(after: colon)...]) else {

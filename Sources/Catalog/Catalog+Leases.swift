@@ -132,7 +132,8 @@ extension Catalog {
             try database.prepare(
                 "UPDATE runs SET status = 'ERROR', finished_at = ?, error = ?, lease_expires_at = NULL WHERE id = ?"
             ).bind(.text(timestamp), .text(failedMessage(attempts)), .text(id)).run()
-            return try appendEvent(database, runID: id, type: "failed", timestamp: timestamp, data: failedData(attempts))
+            return try appendEvent(
+                database, runID: id, type: "failed", timestamp: timestamp, data: failedData(attempts))
         }
         try database.prepare(
             """
