@@ -57,6 +57,9 @@ public enum Application {
         configuration.retentionRuns = settings.retentionRuns
         configuration.samplesDirectory = settings.importSamples ? SamplesLocator.locate(settings.samplesDir) : nil
         configuration.maxRunAttempts = settings.maxRunAttempts
+        if !settings.nodeId.isEmpty { configuration.nodeID = settings.nodeId }
+        configuration.leaseSeconds = settings.leaseSeconds
+        configuration.leaseHeartbeatSeconds = settings.leaseHeartbeatSeconds
         configuration.jsonLimits = JSONParser.Limits(
             maxElements: settings.maxJSONElements, maxStringBytes: settings.maxJSONStringBytes)
         configuration.maxValidationWork = settings.maxValidationWork
@@ -74,6 +77,7 @@ public enum Application {
         LoggingSystem.bootstrap { label in JSONLogHandler(label: label, writer: log) }
         let logger = Logger(label: "backtestd")
         SignalWaiter.install()
+        try settings.checkLeases()
         if !settings.metrics && !settings.metricsListen.isEmpty {
             throw Settings.Invalid(message: "metrics_listen needs metrics: true")
         }

@@ -35,6 +35,11 @@ public struct Settings: Sendable, Equatable {
     /// Empty: found next to the working directory or the executable (`SamplesLocator`).
     public var samplesDir = ""
     public var maxRunAttempts = 3
+    /// This node's name in run leases ("" = generated at start, unique per process).
+    public var nodeId = ""
+    /// How long a claimed run's lease holds, and how often its node renews it.
+    public var leaseSeconds = 30.0
+    public var leaseHeartbeatSeconds = 5.0
     public var maxJSONElements = 500_000
     public var maxJSONStringBytes = 1 << 20
     public var maxValidationWork = 20_000_000_000
@@ -77,7 +82,7 @@ public struct Settings: Sendable, Equatable {
         "durable_commits", "ws_echo_path", "ws_max_frame_bytes", "ws_max_message_bytes", "ws_ping_interval_s",
         "ws_pong_timeout_s", "ws_close_timeout_s", "rate_free_per_hour", "rate_pro_per_hour", "rate_admin_per_hour",
         "max_active_free", "max_active_pro", "max_active_admin", "single_user_tier", "behind_tls",
-        "metrics", "metrics_listen",
+        "metrics", "metrics_listen", "node_id", "lease_s", "lease_heartbeat_s",
     ]
 
     /// A setting that could not be applied.
@@ -172,6 +177,13 @@ public struct Settings: Sendable, Equatable {
         case "import_samples": importSamples = try bool()
         case "samples_dir": samplesDir = text
         case "max_run_attempts": maxRunAttempts = try int(1...1000)
+        case "node_id":
+            guard text.utf8.count <= 64, text.utf8.allSatisfy({ $0 > 32 && $0 < 127 }) else {
+                throw Invalid(message: "\(source): node_id must be at most 64 visible ASCII characters")
+            }
+            nodeId = text
+        case "lease_s": leaseSeconds = try seconds()
+        case "lease_heartbeat_s": leaseHeartbeatSeconds = try seconds()
         case "max_json_elements": maxJSONElements = try int(1...100_000_000)
         case "max_json_string_bytes": maxJSONStringBytes = try int(1...1 << 34)
         case "max_validation_work": maxValidationWork = try int(1...Int.max)
@@ -212,6 +224,13 @@ public struct Settings: Sendable, Equatable {
             }
             metricsListen = text
         default: throw Invalid(message: "\(source): unknown setting \(key)")
+        }
+    }
+
+    /// Renewals must come more often than a lease lasts, or every lease would lapse between two.
+    public func checkLeases() throws {
+        guard leaseHeartbeatSeconds < leaseSeconds else {
+            throw Invalid(message: "lease_heartbeat_s must be less than lease_s (a lease would lapse between renewals)")
         }
     }
 

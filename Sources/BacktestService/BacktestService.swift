@@ -19,6 +19,7 @@ public final class BacktestService: Sendable {
     let logger: Logger
     private let executor: RunExecutor
     let pool: WorkerPool
+    let leases: LeaseKeeper
     let metrics: ServiceMetrics
     let parser: RequestParser
 
@@ -41,8 +42,10 @@ public final class BacktestService: Sendable {
             maxGridVariants: configuration.maxGridVariants, jsonLimits: configuration.jsonLimits,
             maxDatasets: configuration.maxDatasetsPerRun)
         let maxAttempts = configuration.maxRunAttempts
+        // A shared catalog: only the runs this node id held (a restart under a fixed `node_id`);
+        // other nodes' runs are alive, or re-queued by the reaper once their lease expires.
         let recovery = try catalog.recoverInterrupted(
-            at: Identifiers.now(), maxAttempts: maxAttempts,
+            at: Identifiers.now(), maxAttempts: maxAttempts, leaseOwner: catalog.isShared ? configuration.nodeID : nil,
             requeuedData: #"{"reason":"re-queued after an interrupted run","status":"QUEUED"}"#,
             failedData: { attempts in
                 JSONWriter.compact(
@@ -77,11 +80,13 @@ public final class BacktestService: Sendable {
             logger: logger, metrics: metrics, artifacts: ArtifactWriter(store: artifactStore, locks: ChainLocks()))
         self.executor = executor
         let hub = self.hub
-        pool = WorkerPool(count: configuration.workers) {
+        let lease = RunLease(
+            owner: configuration.nodeID, milliseconds: LeaseKeeper.milliseconds(configuration.leaseSeconds))
+        let pool = WorkerPool(count: configuration.workers) {
             let claimed: (RunRecord, EventRecord)?
             do {
                 claimed = try catalog.claimNextQueued(
-                    at: Identifiers.now(), eventData: { _ in #"{"status":"RUNNING"}"# })
+                    at: Identifiers.now(), lease: lease, eventData: { _ in #"{"status":"RUNNING"}"# })
             } catch {
                 // The queue stays where it is; the worker tries again after its idle wait.
                 metrics.catalogErrors.increment()
@@ -93,13 +98,10 @@ public final class BacktestService: Sendable {
             executor.log(run, "run started", status: "RUNNING")
             return { executor.execute(run) }
         }
-    }
-
-    /// Stops the workers: in-flight runs stop at their next checkpoint and stay RUNNING in the
-    /// catalog, so the next start re-queues them.
-    public func shutdown() {
-        cancellations.beginShutdown()
-        pool.stop(timeout: 10)
+        self.pool = pool
+        leases = Self.keepLeases(
+            catalog: catalog, configuration: configuration, logger: logger, hub: hub, pool: pool,
+            artifactStore: artifactStore)
     }
 
     static func poisonMessage(_ attempts: Int) -> String {

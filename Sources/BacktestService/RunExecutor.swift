@@ -61,7 +61,7 @@ struct RunExecutor: Sendable {
                             try catalog.finishRun(
                                 id: run.id, status: .done, at: now, error: nil, grid: outcome.grid,
                                 best: outcome.best, results: outcome.rows, eventType: "completed",
-                                eventData: outcome.completedEvent, chainLink: link)
+                                eventData: outcome.completedEvent, chainLink: link, claim: claim(run))
                         }
                     })
             } catch {
@@ -104,6 +104,10 @@ struct RunExecutor: Sendable {
         cleanUp(run)
     }
 
+    /// This node's claim of `run`: only it may finish the run (a lease reaped meanwhile means
+    /// another claim has it now).
+    func claim(_ run: RunRecord) -> RunClaim { RunClaim(owner: configuration.nodeID, attempt: run.attempts) }
+
     static let catalogFailureMessage = "the catalog kept failing while the run was stored; see the server log"
     static let artifactFailureMessage = "the run's artifact files could not be written; see the server log"
 
@@ -129,7 +133,7 @@ struct RunExecutor: Sendable {
                 let stored = try retry.run(run.id, "finish run as \(status.rawValue)") {
                     try catalog.finishRun(
                         id: run.id, status: status, at: Identifiers.now(), error: message, grid: nil, best: nil,
-                        results: [], eventType: type, eventData: JSONWriter.compact(data))
+                        results: [], eventType: type, eventData: JSONWriter.compact(data), claim: claim(run))
                 }
                 if let stored {
                     hub.publish(stored, terminal: true)

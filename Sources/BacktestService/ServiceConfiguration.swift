@@ -33,6 +33,13 @@ public struct ServiceConfiguration: Sendable {
     /// Claims of one run before a run found RUNNING at start-up ends as ERROR instead of being
     /// re-queued (default 3): a run that kills the process cannot crash-loop it.
     public var maxRunAttempts: Int = 3
+    /// This node's name in the leases of the runs it claims (default: generated, unique per process).
+    public var nodeID = Identifiers.make(prefix: "node_")
+    /// How long a claim holds without renewal (default 30 s): a node that dies loses its runs to
+    /// the others this long after its last renewal.
+    public var leaseSeconds: Double = 30
+    /// How often a node renews its leases and, when it leads, reaps expired ones (default 5 s).
+    public var leaseHeartbeatSeconds: Double = 5
     /// The JSON budget of a `POST /backtests` body.
     public var jsonLimits = JSONParser.Limits()
     /// Most bar evaluations the validation stage of one run may cost (top_k × (permutations +

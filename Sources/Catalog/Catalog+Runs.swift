@@ -25,9 +25,11 @@ extension Catalog {
 
     /// Takes the oldest QUEUED run, marks it RUNNING and records the event (FIFO, crash-safe:
     /// the queue is this table).
-    public func claimNextQueued(at timestamp: String, eventData: (RunRecord) -> String) throws -> (
-        RunRecord, EventRecord
-    )? {
+    /// `lease`: the claiming node and how long its lease holds before it must renew it.
+    public func claimNextQueued(
+        at timestamp: String, lease: RunLease = RunLease(owner: "local", milliseconds: 30_000),
+        eventData: (RunRecord) -> String
+    ) throws -> (RunRecord, EventRecord)? {
         try write { database in
             try database.transaction {
                 guard
@@ -37,9 +39,13 @@ extension Catalog {
                     return nil
                 }
                 try database.prepare(
-                    "UPDATE runs SET status = 'RUNNING', started_at = ?, attempts = attempts + 1 WHERE id = ?"
+                    """
+                    UPDATE runs SET status = 'RUNNING', started_at = ?, attempts = attempts + 1, lease_owner = ?,
+                        lease_expires_at = \(database.dialect.nowMilliseconds) + ?
+                    WHERE id = ?
+                    """
                 )
-                .bind(.text(timestamp), .text(run.id)).run()
+                .bind(.text(timestamp), .text(lease.owner), .integer(lease.milliseconds), .text(run.id)).run()
                 let event = try Self.appendEvent(
                     database, runID: run.id, type: "stage", timestamp: timestamp, data: eventData(run))
                 guard let updated = try Self.fetchRun(database, where: "id = ?", .text(run.id)) else { return nil }
@@ -58,35 +64,26 @@ extension Catalog {
 
     /// Runs left RUNNING by a crash go back to QUEUED, each with an event saying so, unless they
     /// were already claimed `maxAttempts` times: those end as ERROR with `failedData(attempts)` as
-    /// their terminal event and `failedMessage(attempts)` as their error.
+    /// their terminal event and `failedMessage(attempts)` as their error. `leaseOwner` limits it
+    /// to the runs that node held (a shared catalog: other nodes' runs are alive or the reaper's).
     public func recoverInterrupted(
-        at timestamp: String, maxAttempts: Int, requeuedData: String, failedData: (Int) -> String,
-        failedMessage: (Int) -> String
+        at timestamp: String, maxAttempts: Int, leaseOwner: String? = nil, requeuedData: String,
+        failedData: (Int) -> String, failedMessage: (Int) -> String
     ) throws -> Recovery {
         try write { database in
             try database.transaction {
                 let statement = try database.prepare(
-                    "SELECT id, attempts FROM runs WHERE status = 'RUNNING' ORDER BY ord")
+                    "SELECT id, attempts FROM runs WHERE status = 'RUNNING'"
+                        + (leaseOwner == nil ? "" : " AND lease_owner = ?") + " ORDER BY ord"
+                ).bind(leaseOwner.map { [.text($0)] } ?? [])
                 var found: [(String, Int)] = []
                 while try statement.step() { found.append((statement.text(0) ?? "", statement.int(1))) }
                 var recovery = Recovery()
                 for (id, attempts) in found {
-                    if attempts >= maxAttempts {
-                        try database.prepare(
-                            "UPDATE runs SET status = 'ERROR', finished_at = ?, error = ? WHERE id = ?"
-                        ).bind(.text(timestamp), .text(failedMessage(attempts)), .text(id)).run()
-                        recovery.failed.append(
-                            try Self.appendEvent(
-                                database, runID: id, type: "failed", timestamp: timestamp, data: failedData(attempts)))
-                        continue
-                    }
-                    try database.prepare(
-                        "UPDATE runs SET status = 'QUEUED', started_at = NULL, progress_done = 0 WHERE id = ?"
-                    )
-                    .bind(.text(id)).run()
-                    recovery.requeued.append(
-                        try Self.appendEvent(
-                            database, runID: id, type: "stage", timestamp: timestamp, data: requeuedData))
+                    let event = try Self.endOrRequeue(
+                        database, id: id, attempts: attempts, at: timestamp, maxAttempts: maxAttempts,
+                        requeuedData: requeuedData, failedData: failedData, failedMessage: failedMessage)
+                    if event.type == "failed" { recovery.failed.append(event) } else { recovery.requeued.append(event) }
                 }
                 return recovery
             }
@@ -114,7 +111,8 @@ extension Catalog {
     /// manifest, is recorded in the same transaction, so the chain head and DONE always agree.
     public func finishRun(
         id: String, status: RunStatus, at timestamp: String, error: String?, grid: String?, best: String?,
-        results: [ResultRow], eventType: String, eventData: String, chainLink: ChainRecord? = nil
+        results: [ResultRow], eventType: String, eventData: String, chainLink: ChainRecord? = nil,
+        claim: RunClaim? = nil
     ) throws -> EventRecord? {
         try write { database in
             try database.transaction {
@@ -125,12 +123,16 @@ extension Catalog {
                     """
                     UPDATE runs SET status = ?, finished_at = ?, error = ?, grid = ?, best = ?,
                         progress_done = CASE WHEN ? = 'DONE' THEN progress_total ELSE progress_done END
-                    WHERE id = ?
+                    WHERE id = ?\(claim == nil ? "" : " AND status = 'RUNNING' AND lease_owner = ? AND attempts = ?")
                     """
                 ).bind(
-                    .text(status.rawValue), .text(timestamp), .optional(error), .optional(grid), .optional(best),
-                    .text(status.rawValue), .text(id)
+                    [
+                        .text(status.rawValue), .text(timestamp), .optional(error), .optional(grid), .optional(best),
+                        .text(status.rawValue), .text(id),
+                    ] + (claim.map { [.text($0.owner), .integer($0.attempt)] } ?? [])
                 ).run()
+                // Another claim holds the run now (this node's lease expired and was reaped).
+                guard database.changes > 0 else { return nil }
                 let insert = try database.prepare(
                     "INSERT INTO results (run_id, rank, variant_key, body) VALUES (?, ?, ?, ?)")
                 for row in results {

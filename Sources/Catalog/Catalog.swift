@@ -57,6 +57,12 @@ public final class Catalog: @unchecked Sendable {
         }
     }
 
+    /// Whether other nodes may use this catalog too (PostgreSQL): runs are then leased.
+    public var isShared: Bool {
+        if case .postgres = location { return true }
+        return false
+    }
+
     /// SQLite: copies the WAL into the database file now (it happens every second anyway): the
     /// WAL's frames and how many of them the database file now holds. PostgreSQL: (0, 0), the
     /// server checkpoints on its own.

@@ -79,6 +79,15 @@ enum SQLDialect: Sendable {
         }
     }
 
+    /// The database's clock in milliseconds since 1970: leases are compared with one clock, the
+    /// database's, so nodes whose clocks disagree still agree on which lease has expired.
+    var nowMilliseconds: String {
+        switch self {
+        case .sqlite: return "CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER)"
+        case .postgres: return "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)"
+        }
+    }
+
     /// No limit, before an `OFFSET` (SQLite requires a LIMIT there; PostgreSQL refuses a negative one).
     var unlimited: String {
         switch self {

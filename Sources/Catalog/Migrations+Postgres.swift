@@ -101,6 +101,7 @@ extension Migrations {
             ord BIGINT NOT NULL,
             UNIQUE (owner, name)
         );
-        """
+        """,
+        leases,
     ]
 }

@@ -147,7 +147,16 @@ enum Migrations {
         );
         ALTER TABLE runs ADD COLUMN spec_hash TEXT;
         """,
+        leases,
     ]
+
+    /// 7 on SQLite, 2 on PostgreSQL: who holds a RUNNING run (the node id) and until when
+    /// (milliseconds since 1970 on the database's clock); an expired lease is re-queued by the
+    /// reaper (`Catalog+Leases.swift`).
+    static let leases = """
+        ALTER TABLE runs ADD COLUMN lease_owner TEXT;
+        ALTER TABLE runs ADD COLUMN lease_expires_at BIGINT;
+        """
 
     /// Brings `database` to the newest version; returns the version reached. On PostgreSQL a
     /// transaction-scoped advisory lock makes nodes starting together migrate one at a time.

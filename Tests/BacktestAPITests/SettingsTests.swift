@@ -45,6 +45,27 @@ import Testing
         #expect(settings.maxRunAttempts == 1)
     }
 
+    @Test func nodeIDAndLeaseSettings_areCheckedAtTheirLimits() throws {
+        var settings = Settings()
+        try settings.checkLeases()
+        try settings.set("node_id", String(repeating: "n", count: 64), source: "t")
+        #expect(Application.serviceConfiguration(settings).nodeID == String(repeating: "n", count: 64))
+        #expect(throws: Settings.Invalid.self) {
+            try settings.set("node_id", String(repeating: "n", count: 65), source: "t")
+        }
+        #expect(throws: Settings.Invalid.self) { try settings.set("node_id", "a b", source: "t") }
+        // Empty: generated, different for each configuration (each process).
+        try settings.set("node_id", "", source: "t")
+        #expect(Application.serviceConfiguration(settings).nodeID != Application.serviceConfiguration(settings).nodeID)
+        #expect(throws: Settings.Invalid.self) { try settings.set("lease_s", "0", source: "t") }
+        try settings.set("lease_s", "2", source: "t")
+        try settings.set("lease_heartbeat_s", "2", source: "t")
+        #expect(throws: Settings.Invalid.self) { try settings.checkLeases() }
+        try settings.set("lease_heartbeat_s", "1.9", source: "t")
+        try settings.checkLeases()
+        #expect(Application.serviceConfiguration(settings).leaseHeartbeatSeconds == 1.9)
+    }
+
     @Test func environmentOverridesTheFile() throws {
         var settings = Settings()
         try settings.apply(configFile: try file(#"{"port": 9000, "workers": 3, "header_timeout_s": 2.5}"#))
