@@ -62,6 +62,7 @@ public enum Application {
         configuration.maxValidationWork = settings.maxValidationWork
         configuration.durableCommits = settings.durableCommits
         configuration.catalogURL = settings.catalogUrl
+        configuration.eventPollSeconds = Double(settings.eventPollMs) / 1000
         return configuration
     }
 

@@ -10,7 +10,9 @@ public final class BacktestService: Sendable {
     public let configuration: ServiceConfiguration
     let catalog: Catalog
     public let datasets: DatasetStore
-    public let hub = EventHub()
+    public let hub: EventHub
+    /// Feeds `hub` from the catalog on PostgreSQL (nil on SQLite).
+    private let crossNode: CrossNodeEvents?
     /// The API keys the server accepts (none: single-user mode).
     public let keys: KeyDirectory
     let finishedDocuments = DocumentCache()
@@ -34,6 +36,10 @@ public final class BacktestService: Sendable {
         let catalog = try Catalog(
             location: location, durableCommits: configuration.durableCommits, faults: configuration.catalogFaults)
         self.catalog = catalog
+        let shared = location.isShared
+        hub = EventHub(relayed: shared)
+        crossNode = CrossNodeEvents(
+            catalog: catalog, hub: hub, pollInterval: configuration.eventPollSeconds, logger: logger)
         keys = KeyDirectory(catalog: catalog)
         datasets = DatasetStore(catalog: catalog)
         parser = RequestParser(
@@ -99,7 +105,11 @@ public final class BacktestService: Sendable {
     public func shutdown() {
         cancellations.beginShutdown()
         pool.stop(timeout: 10)
+        crossNode?.stop()
     }
+
+    /// The server pid of this node's LISTEN connection (0: down, or SQLite), for tests that cut it.
+    public var eventListenerPID: Int32 { crossNode?.listenerPID ?? 0 }
 
     static func poisonMessage(_ attempts: Int) -> String {
         "the run was interrupted \(attempts) times (the process stopped while running it); not retried again"
