@@ -65,6 +65,7 @@ public enum Application {
         configuration.maxValidationWork = settings.maxValidationWork
         configuration.durableCommits = settings.durableCommits
         configuration.catalogURL = settings.catalogUrl
+        configuration.eventPollSeconds = Double(settings.eventPollMs) / 1000
         return configuration
     }
 

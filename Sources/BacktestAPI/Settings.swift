@@ -9,6 +9,9 @@ public struct Settings: Sendable, Equatable {
     public var dataDir = "./var"
     /// `sqlite:` (`catalog.sqlite` in `data_dir`), `sqlite:/path`, or `postgres://…` (shared by nodes).
     public var catalogUrl = "sqlite:"
+    /// PostgreSQL only: how often followers read new events by seq while this node's LISTEN
+    /// connection is down (notifications wake them otherwise).
+    public var eventPollMs = 100
     /// 0 means one per core.
     public var eventLoops = 0
     /// 0 means one per core.
@@ -71,7 +74,7 @@ public struct Settings: Sendable, Equatable {
 
     /// The keys a config file and `BACKTESTD_<KEY>` may set.
     public static let keys = [
-        "host", "port", "data_dir", "catalog_url", "event_loops", "workers", "max_request_line_bytes",
+        "host", "port", "data_dir", "catalog_url", "event_poll_ms", "event_loops", "workers", "max_request_line_bytes",
         "max_header_bytes",
         "max_header_count", "max_body_bytes", "max_dataset_bytes", "max_buffered_body_bytes", "header_timeout_s",
         "body_timeout_s",
@@ -194,6 +197,7 @@ public struct Settings: Sendable, Equatable {
                 throw Invalid(message: "\(source): catalog_url must be sqlite:, sqlite:/path or postgres://…")
             }
             catalogUrl = text
+        case "event_poll_ms": eventPollMs = try int(10...10_000)
         case "ws_echo_path":
             guard text.isEmpty || (text.hasPrefix("/") && text.utf8.allSatisfy({ $0 > 32 && $0 < 127 })) else {
                 throw Invalid(message: "\(source): ws_echo_path must be empty or a path starting with /")

@@ -33,6 +33,7 @@ extension BacktestService {
         cancellations.beginShutdown()
         pool.stop(timeout: 10)
         leases.stop(timeout: 10)
+        crossNode?.stop()
         guard catalog.isShared else { return }
         do {
             let released = try catalog.releaseLeases(

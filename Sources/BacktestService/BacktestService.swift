@@ -10,7 +10,9 @@ public final class BacktestService: Sendable {
     public let configuration: ServiceConfiguration
     let catalog: Catalog
     public let datasets: DatasetStore
-    public let hub = EventHub()
+    public let hub: EventHub
+    /// Feeds `hub` from the catalog on PostgreSQL (nil on SQLite).
+    let crossNode: CrossNodeEvents?
     /// The API keys the server accepts (none: single-user mode).
     public let keys: KeyDirectory
     let finishedDocuments = DocumentCache()
@@ -35,6 +37,10 @@ public final class BacktestService: Sendable {
         let catalog = try Catalog(
             location: location, durableCommits: configuration.durableCommits, faults: configuration.catalogFaults)
         self.catalog = catalog
+        let shared = location.isShared
+        hub = EventHub(relayed: shared)
+        crossNode = CrossNodeEvents(
+            catalog: catalog, hub: hub, pollInterval: configuration.eventPollSeconds, logger: logger)
         keys = KeyDirectory(catalog: catalog)
         let engineThreads = BackgroundThreads(threads: configuration.engineThreads - 1)
         datasets = DatasetStore(catalog: catalog, executor: engineThreads)
@@ -103,6 +109,9 @@ public final class BacktestService: Sendable {
             catalog: catalog, configuration: configuration, logger: logger, hub: hub, pool: pool,
             artifactStore: artifactStore)
     }
+
+    /// The server pid of this node's LISTEN connection (0: down, or SQLite), for tests that cut it.
+    public var eventListenerPID: Int32 { crossNode?.listenerPID ?? 0 }
 
     static func poisonMessage(_ attempts: Int) -> String {
         "the run was interrupted \(attempts) times (the process stopped while running it); not retried again"

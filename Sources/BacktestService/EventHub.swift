@@ -4,10 +4,16 @@ import Synchronization
 
 /// In-memory fan-out of newly persisted events to live followers: each follower is an
 /// `AsyncStream`, not a thread, so thousands cost memory only.
+///
+/// On a shared (PostgreSQL) catalog another node may write a run's events, so the hub is fed
+/// only by `CrossNodeEvents`, which reads them from the catalog by seq: `publish` from the
+/// local writer is then ignored, and every follower sees one ordered stream whoever wrote it.
 public final class EventHub: Sendable {
     private let followers = Mutex<[String: [UUID: AsyncStream<RunEvent>.Continuation]]>([:])
+    private let relayed: Bool
 
-    public init() {}
+    /// `relayed`: events arrive through `deliver` only (see above).
+    public init(relayed: Bool = false) { self.relayed = relayed }
 
     /// Events of `runID` published from now on; the stream ends after the run's terminal event.
     public func subscribe(runID: String) -> AsyncStream<RunEvent> {
@@ -28,8 +34,19 @@ public final class EventHub: Sendable {
         followers.withLock { table in table.values.reduce(0) { $0 + $1.count } }
     }
 
-    /// Delivers `event`; a terminal event also ends the run's streams.
+    /// Runs with at least one live follower.
+    var followedRuns: [String] { followers.withLock { Array($0.keys) } }
+
+    func isFollowed(_ runID: String) -> Bool { followers.withLock { $0[runID] != nil } }
+
+    /// Delivers `event` written by this node; a terminal event also ends the run's streams.
     public func publish(_ event: EventRecord, terminal: Bool = false) {
+        guard !relayed else { return }
+        deliver(event, terminal: terminal)
+    }
+
+    /// Delivers `event` whoever wrote it.
+    func deliver(_ event: EventRecord, terminal: Bool) {
         let targets = followers.withLock { table -> [AsyncStream<RunEvent>.Continuation] in
             let current = Array((table[event.runID] ?? [:]).values)
             if terminal { table[event.runID] = nil }

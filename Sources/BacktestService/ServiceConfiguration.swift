@@ -10,6 +10,8 @@ public struct ServiceConfiguration: Sendable {
     /// Where the catalog lives: `sqlite:` (default, in `dataDirectory`), `sqlite:/path`, or a
     /// PostgreSQL URI (`postgres://…`), see `CatalogLocation`.
     public var catalogURL = "sqlite:"
+    /// PostgreSQL: followers' read-by-seq interval while the LISTEN connection is down.
+    public var eventPollSeconds = 0.1
     /// Runs executed at once (default: cores).
     public var workers: Int = max(1, ProcessInfo.processInfo.activeProcessorCount)
     /// Engine threads per run (default: cores).

@@ -18,6 +18,12 @@ extension Catalog {
             .bind(
                 .text(event.runID), .integer(event.seq), .text(event.type), .text(event.timestamp), .text(event.data)
             ).run()
+        // Delivered to every node's listener when (and only if) this transaction commits.
+        if database.dialect == .postgres {
+            try database.prepare("SELECT pg_notify('\(EventListener.channel)', ?)").bind(
+                .text(notifyPayload(runID: event.runID, seq: event.seq))
+            ).run()
+        }
         return event
     }
 

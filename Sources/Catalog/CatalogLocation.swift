@@ -20,6 +20,12 @@ public enum CatalogLocation: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// Whether other nodes may share it (PostgreSQL), so its events may be written elsewhere.
+    public var isShared: Bool {
+        if case .postgres = self { return true }
+        return false
+    }
+
     /// For logs: a PostgreSQL URI without its password (`user:secret@` becomes `user:***@`).
     public var description: String {
         switch self {

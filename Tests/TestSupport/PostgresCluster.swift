@@ -33,6 +33,13 @@ public final class PostgresCluster: Sendable {
         return name
     }
 
+    /// Runs `sql` in `database` through `psql` (for what no catalog call does, such as
+    /// `pg_terminate_backend`).
+    public func execute(_ sql: String, database: String) throws {
+        try Self.run(
+            binaries + "/psql", ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-qAt", "-c", sql, database])
+    }
+
     /// Drops a database, closing whatever connections are still open on it.
     public func dropDatabase(_ name: String) {
         try? Self.run(binaries + "/dropdb", ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "--force", name])
