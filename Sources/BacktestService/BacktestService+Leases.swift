@@ -53,6 +53,7 @@ extension BacktestService {
         leases.stop(timeout: 10)
         cancellations.beginShutdown()
         pool.stop(timeout: 10)
+        crossNode?.stop()
     }
 
 }

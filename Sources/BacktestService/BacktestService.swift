@@ -39,8 +39,6 @@ public final class BacktestService: Sendable {
         self.catalog = catalog
         let shared = location.isShared
         hub = EventHub(relayed: shared)
-        crossNode = CrossNodeEvents(
-            catalog: catalog, hub: hub, pollInterval: configuration.eventPollSeconds, logger: logger)
         keys = KeyDirectory(catalog: catalog)
         let engineThreads = BackgroundThreads(threads: configuration.engineThreads - 1)
         datasets = DatasetStore(catalog: catalog, executor: engineThreads)
@@ -58,6 +56,9 @@ public final class BacktestService: Sendable {
                     .object([("message", .string(Self.poisonMessage(attempts))), ("status", "ERROR")]))
             },
             failedMessage: Self.poisonMessage)
+        // Started after the last step that can throw: a failed start leaves no listener thread behind.
+        crossNode = CrossNodeEvents(
+            catalog: catalog, hub: hub, pollInterval: configuration.eventPollSeconds, logger: logger)
         for event in recovery.requeued {
             logger.info("run re-queued after restart", metadata: ["run_id": .string(event.runID)])
         }

@@ -37,11 +37,16 @@ public final class EventListener: @unchecked Sendable {
     /// `pg_terminate_backend` takes, for tests that cut it.
     public var backendPID: Int32 { pid.load(ordering: .acquiring) }
 
-    /// Ends the thread and closes the connection (waits at most one poll interval).
+    /// Ends the thread and closes the connection. Waits at most one poll interval while
+    /// connected; while the thread is inside a connect attempt to an unreachable host (which may
+    /// block until the OS gives up), at most `stopWaitSeconds`, after which the thread finishes
+    /// on its own when the attempt ends.
     public func stop() {
         guard !stopping.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        finished.wait()
+        _ = finished.wait(timeout: .now() + Self.stopWaitSeconds)
     }
+
+    static let stopWaitSeconds = 5.0
 
     private func loop() {
         var backoff = 0.05
@@ -106,9 +111,12 @@ public final class EventListener: @unchecked Sendable {
     /// `{"run_id":"…","seq":N}` as written by `Catalog.notifyPayload`.
     static func parse(_ payload: String) -> (String, Int)? {
         guard let object = try? JSONSerialization.jsonObject(with: Data(payload.utf8)) as? [String: Any],
-            let runID = object["run_id"] as? String, let seq = (object["seq"] as? NSNumber)?.intValue
+            let runID = object["run_id"] as? String, let number = object["seq"] as? NSNumber,
+            // Anyone who may connect to the database can send a NOTIFY: only a seq an event can
+            // have is taken (a negative or huge one would make the reader's arithmetic trap).
+            number.doubleValue >= 0, number.doubleValue < 9.0e15
         else { return nil }
-        return (runID, seq)
+        return (runID, number.intValue)
     }
 }
 
