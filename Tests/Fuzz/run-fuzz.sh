@@ -56,7 +56,7 @@ build_request() {
       ! -name '*.swiftmodule.o' | sort)
   swiftc "${flags[@]}" -module-name RequestFuzz -I "$out/modules" -I "$bin/Modules" \
     "$service/JSONParser.swift" "$service/JSONValue.swift" "$service/JSONWriter.swift" \
-    "$service/ECMAScriptNumber.swift" "$service/ObjectReader.swift" "$service/RequestParser.swift" "$service/RequestParser+Selection.swift" \
+    "$service/ECMAScriptNumber.swift" "$service/ObjectReader.swift" "$service"/RequestParser*.swift \
     "$service/BacktestRequest.swift" "$service/ServiceError.swift" "$service/InputHash.swift" \
     Tests/Fuzz/RequestFuzz.swift "$out/modules/BacktestEngine.o" "${crypto[@]}" -o "$out/request-fuzz"
 }
