@@ -128,22 +128,6 @@ extension BacktestService {
         return .object(members)
     }
 
-    /// `POST /runs/{id}/cancel`: true when accepted (QUEUED or RUNNING), false when already finished.
-    public func cancel(id: String, caller: Caller = .local) throws(ServiceError) -> (JSONValue, accepted: Bool) {
-        let outcome: (RunRecord, EventRecord?)?
-        do {
-            outcome = try catalog.cancelIfQueued(
-                id: id, owner: caller.owner, at: Identifiers.now(),
-                eventData: #"{"message":null,"status":"CANCELLED"}"#)
-        } catch { throw ServiceError.internalError }
-        guard let (run, event) = outcome else { throw ServiceError.notFound("run \(id)") }
-        if let event { hub.publish(event, terminal: true) }
-        if run.status == .running { cancellations.request(id, .cancelled) }
-        let accepted = event != nil || run.status == .running
-        let status = event != nil ? "CANCELLED" : run.status.rawValue
-        return (.object([("run_id", .string(id)), ("status", .string(status))]), accepted)
-    }
-
     /// `DELETE /runs/{id}`: cancels if needed, then removes the run, its events and results.
     public func delete(id: String, caller: Caller = .local) async throws(ServiceError) {
         let run = try findRun(id, .only(caller.owner))

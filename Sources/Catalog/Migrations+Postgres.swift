@@ -103,5 +103,7 @@ extension Migrations {
         );
         """,
         leases,
+        cancelRequests,
+        rateLimits,
     ]
 }
