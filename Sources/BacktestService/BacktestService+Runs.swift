@@ -131,7 +131,8 @@ extension BacktestService {
     /// `DELETE /runs/{id}`: cancels if needed, then removes the run, its events and results.
     public func delete(id: String, caller: Caller = .local) async throws(ServiceError) {
         let run = try findRun(id, .only(caller.owner))
-        if run.status == .running {
+        // Running on another node: it notices the run is gone at its next event and stops.
+        if run.status == .running && (!catalog.isShared || cancellations.isActive(id)) {
             cancellations.request(id, .deleted)
             // The engine checks every few milliseconds of work; give it a moment to let go.
             for _ in 0..<100 where cancellations.reason(id) != nil {
@@ -141,7 +142,10 @@ extension BacktestService {
         do { try catalog.deleteRun(id: id, owner: caller.owner) } catch { throw ServiceError.internalError }
         artifactStore.remove(id)
         finishedDocuments.remove(id)
-        cancellations.clear(id)
+        // Still worked on here (it had not reached a checkpoint yet, e.g. loading its dataset on a
+        // loaded machine): the request stays until the work ends (`CancellationRegistry.end`),
+        // or the run would go on to its end unseen.
+        if !cancellations.isActive(id) { cancellations.clear(id) }
         hub.close(runID: id)
     }
 

@@ -36,10 +36,13 @@ final class CancellationRegistry: Sendable {
     /// This node starts work on `runID` (each `begin` is matched by one `end`).
     func begin(_ runID: String) { state.withLock { $0.active[runID, default: 0] += 1 } }
 
+    /// The last `end` of a run also forgets why it had to stop: nothing here works on it any
+    /// more (a node that worked on chunks of a cancelled run keeps no entry for it).
     func end(_ runID: String) {
         state.withLock { state in
             let left = (state.active[runID] ?? 1) - 1
             state.active[runID] = left > 0 ? left : nil
+            if left <= 0 && !state.shuttingDown { state.requests[runID] = nil }
         }
     }
 
