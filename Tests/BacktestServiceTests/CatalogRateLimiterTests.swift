@@ -7,7 +7,7 @@ import Testing
 
 /// What only the catalog-backed limiter has: one quota shared by several nodes (each with its
 /// own connection), pruning, and failing open to a per-node limiter when the catalog fails.
-@Suite struct CatalogRateLimiterTests {
+@Suite(.serialized) struct CatalogRateLimiterTests {
     let hourly = RatePolicy(name: "hourly", quota: 10, windowSeconds: 3600)
 
     /// Two limiters on one catalog (two nodes) spending at once: exactly the quota is allowed,

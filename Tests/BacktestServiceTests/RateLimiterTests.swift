@@ -4,12 +4,14 @@ import Testing
 
 @testable import BacktestService
 
-@Suite struct RateLimiterTests {
+/// Serialized: the catalog cases block their thread on database round trips, and many at once
+/// would starve the test process's shared threads (other suites' servers time out).
+@Suite(.serialized) struct RateLimiterTests {
     let hourly = RatePolicy(name: "hourly", quota: 10, windowSeconds: 3600)
 
     @Test(arguments: LimiterKind.allCases)
     func aBurstOfTheQuotaIsAllowedAndTheNextDenied(_ kind: LimiterKind) throws {
-        try withLimiter(kind) { limiter in
+        try withGCRALimiter(kind) { limiter in
             let start = 1_700_000_000.0
             for spent in 1...10 {
                 let decision = limiter.acquire("k", policy: hourly, now: start)
@@ -31,7 +33,7 @@ import Testing
 
     @Test(arguments: LimiterKind.allCases)
     func oneMoreIsAllowedAfterTheEmissionIntervalNotBefore(_ kind: LimiterKind) throws {
-        try withLimiter(kind) { limiter in
+        try withGCRALimiter(kind) { limiter in
             for _ in 1...10 { _ = limiter.acquire("k", policy: hourly, now: 0) }
             #expect(!limiter.acquire("k", policy: hourly, now: 359.9).allowed)
             #expect(limiter.acquire("k", policy: hourly, now: 359.9).retryAfterSeconds == 1)
@@ -48,7 +50,7 @@ import Testing
 
     @Test(arguments: LimiterKind.allCases)
     func unevenIntervals_stillAllowExactlyTheQuota(_ kind: LimiterKind) throws {
-        try withLimiter(kind) { limiter in
+        try withGCRALimiter(kind) { limiter in
             let policy = RatePolicy(name: "odd", quota: 7, windowSeconds: 1000)
             let allowed = (0..<8).filter { _ in limiter.acquire("k", policy: policy, now: 1_700_000_000.25).allowed }
             #expect(allowed.count == 7)
@@ -60,7 +62,7 @@ import Testing
 
     @Test(arguments: LimiterKind.allCases)
     func refund_givesOneBack(_ kind: LimiterKind) throws {
-        try withLimiter(kind) { limiter in
+        try withGCRALimiter(kind) { limiter in
             for _ in 1...10 { _ = limiter.acquire("k", policy: hourly, now: 0) }
             limiter.refund("k", policy: hourly, now: 0)
             #expect(limiter.peek("k", policy: hourly, now: 0).remaining == 1)
@@ -81,7 +83,7 @@ import Testing
 
     @Test(arguments: LimiterKind.allCases)
     func peek_spendsNothing(_ kind: LimiterKind) throws {
-        try withLimiter(kind) { limiter in
+        try withGCRALimiter(kind) { limiter in
             for _ in 0..<20 {
                 #expect(
                     limiter.peek("k", policy: hourly, now: 0)
@@ -97,7 +99,7 @@ import Testing
 
     @Test(arguments: LimiterKind.allCases)
     func policiesOfOneSubjectAreSeparate(_ kind: LimiterKind) throws {
-        try withLimiter(kind) { limiter in
+        try withGCRALimiter(kind) { limiter in
             let minute = RatePolicy(name: "minute", quota: 1, windowSeconds: 60)
             #expect(limiter.acquire("k", policy: minute, now: 0).allowed)
             #expect(!limiter.acquire("k", policy: minute, now: 0).allowed)
@@ -107,7 +109,7 @@ import Testing
 
     @Test(arguments: LimiterKind.allCases)
     func degeneratePoliciesAndClocksDoNotTrap(_ kind: LimiterKind) throws {
-        try withLimiter(kind) { limiter in
+        try withGCRALimiter(kind) { limiter in
             let zero = RatePolicy(name: "z", quota: 0, windowSeconds: 0)
             #expect(limiter.acquire("k", policy: zero, now: 0).allowed)
             #expect(!limiter.acquire("k", policy: zero, now: 0).allowed)
@@ -124,7 +126,7 @@ import Testing
 
     @Test(arguments: LimiterKind.allCases)
     func concurrentAcquires_spendExactlyTheQuota(_ kind: LimiterKind) throws {
-        try withLimiter(kind) { limiter in
+        try withGCRALimiter(kind) { limiter in
             let policy = RatePolicy(name: "hourly", quota: 100, windowSeconds: 3600)
             let allowed = Atomic(0)
             DispatchQueue.concurrentPerform(iterations: 1000) { _ in
@@ -158,7 +160,7 @@ import Testing
 
     @Test(arguments: LimiterKind.allCases)
     func headerFieldsFollowTheDraft(_ kind: LimiterKind) throws {
-        try withLimiter(kind) { limiter in
+        try withGCRALimiter(kind) { limiter in
             #expect(RateLimitHeaders.policy(hourly) == #""hourly";q=10;w=3600"#)
             let decision = limiter.acquire("k", policy: hourly, now: 0)
             #expect(RateLimitHeaders.state(hourly, decision) == #""hourly";r=9;t=360"#)
