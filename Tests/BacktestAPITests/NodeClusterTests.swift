@@ -117,7 +117,7 @@ import Testing
             try nodes.start("node-a")
             try nodes.start("node-b")
             let ports = nodes.ports.map(\.port)
-            let ids = try (0..<8).map { try submit(ports[$0 % 2], NodeWorkload.longGrid(feeBps: 20 + $0)) }
+            let ids = try (0..<6).map { try submit(ports[$0 % 2], NodeWorkload.longGrid(feeBps: 20 + $0)) }
             _ = try nodes.waitForRun(on: "node-a")
             _ = try nodes.waitForRun(on: "node-b")
             let queued = try nodes.query("SELECT count(*) FROM runs WHERE status = 'QUEUED'").first?.first

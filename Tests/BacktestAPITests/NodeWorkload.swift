@@ -17,19 +17,19 @@ enum NodeWorkload {
 
     /// A grid of a few seconds (the unit the node tests kill, follow and cancel in the middle of).
     static func longGrid(feeBps: Int = 1) -> String {
-        grid("EURUSD", "1h", fastStop: 40, slowStop: 160, feeBps: feeBps)
+        grid("EURUSD", "1h", fastStop: 25, slowStop: 100, feeBps: feeBps)
     }
 
     /// A grid of about a second.
     static func shortGrid(feeBps: Int) -> String {
-        grid("GOOG", "1d", fastStop: 20, slowStop: 80, feeBps: feeBps)
+        grid("GOOG", "1d", fastStop: 12, slowStop: 60, feeBps: feeBps)
     }
 
-    /// 20 requests: grids first (so every node is inside one when the test kills a node), then
-    /// grids and single runs interleaved.
+    /// 20 requests: three long grids first (so every node is inside one when the test kills a
+    /// node), then short grids and single runs interleaved.
     static let mixed: [String] =
-        (0..<6).map { longGrid(feeBps: $0) }
-        + (0..<14).map { index in
+        (0..<3).map { longGrid(feeBps: $0) }
+        + (0..<17).map { index in
             switch index % 4 {
             case 0: return shortGrid(feeBps: index)
             case 1: return single("GOOG", "1d", fast: 5 + index, slow: 50 + index, feeBps: index % 3)
