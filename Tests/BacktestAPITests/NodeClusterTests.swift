@@ -58,12 +58,11 @@ import Testing
             #expect(duplicated.isEmpty, "result rows stored twice: \(duplicated)")
             let expected = try reference.documents()
             for (index, id) in ids.enumerated() {
-                // Through every node: each reads the same catalog.
-                for (name, port) in live {
-                    let documents = try resultDocuments(port, id)
-                    for (path, text) in expected[index].sorted(by: { $0.key < $1.key }) {
-                        #expect(documents[path] == text, "run \(index) \(path) through \(name) differs from SQLite")
-                    }
+                // Through each node in turn: all read the same catalog.
+                let (name, port) = live[index % live.count]
+                let documents = try resultDocuments(port, id)
+                for (path, text) in expected[index].sorted(by: { $0.key < $1.key }) {
+                    #expect(documents[path] == text, "run \(index) \(path) through \(name) differs from SQLite")
                 }
             }
             #expect(nodes.stopAll().isEmpty, "a node did not shut down cleanly")
@@ -117,7 +116,7 @@ import Testing
             try nodes.start("node-a")
             try nodes.start("node-b")
             let ports = nodes.ports.map(\.port)
-            let ids = try (0..<6).map { try submit(ports[$0 % 2], NodeWorkload.longGrid(feeBps: 20 + $0)) }
+            let ids = try (0..<5).map { try submit(ports[$0 % 2], NodeWorkload.longGrid(feeBps: 20 + $0)) }
             _ = try nodes.waitForRun(on: "node-a")
             _ = try nodes.waitForRun(on: "node-b")
             let queued = try nodes.query("SELECT count(*) FROM runs WHERE status = 'QUEUED'").first?.first

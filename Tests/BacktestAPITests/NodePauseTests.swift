@@ -9,7 +9,7 @@ import Testing
 @Suite(.serialized) struct NodePauseTests {
     /// A grid with a validation stage: after its grid, a node always writes one more event.
     static func validatedGrid(feeBps: Int) -> String {
-        #"{"symbol":"EURUSD","timeframe":"1h","strategy":{"name":"dual_sma"},"grid":{"fast":{"range":{"start":2,"stop":25,"step":1}},"slow":{"range":{"start":26,"stop":100,"step":1}}},"execution":{"fee_bps":\#(feeBps)},"validation":{"permutation":{"n":5}}}"#
+        #"{"symbol":"EURUSD","timeframe":"1h","strategy":{"name":"dual_sma"},"grid":{"fast":{"range":{"start":2,"stop":20,"step":1}},"slow":{"range":{"start":21,"stop":80,"step":1}}},"execution":{"fee_bps":\#(feeBps)},"validation":{"permutation":{"n":5}}}"#
     }
 
     @Test func aNodeThawedAfterItsRunFinishedElsewhere_writesNothingIntoIt() throws {

@@ -17,7 +17,7 @@ enum NodeWorkload {
 
     /// A grid of a few seconds (the unit the node tests kill, follow and cancel in the middle of).
     static func longGrid(feeBps: Int = 1) -> String {
-        grid("EURUSD", "1h", fastStop: 25, slowStop: 100, feeBps: feeBps)
+        grid("EURUSD", "1h", fastStop: 20, slowStop: 80, feeBps: feeBps)
     }
 
     /// A grid of about a second.
