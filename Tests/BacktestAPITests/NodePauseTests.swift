@@ -53,4 +53,35 @@ import Testing
             #expect(nodes.stopAll().isEmpty)
         }
     }
+
+    /// The leader frozen while it runs a grid: it keeps its connection, and with it the advisory
+    /// lock. The server ends that idle session after a lease (`idle_session_timeout`), so another
+    /// node leads, re-queues the frozen leader's run and finishes it; before, nothing was reaped
+    /// until the leader thawed. Thawed, the old leader reconnects and serves again.
+    @Test func aFrozenLeader_losesLeadership_andItsRunIsFinishedElsewhere() throws {
+        try NodeCluster.with { nodes in
+            let portA = try nodes.start("node-a")
+            let deadline = Date().addingTimeInterval(20)
+            while try !nodes.hasLeader() && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+            try #require(try nodes.hasLeader())
+            // node-a is alone: it leads and takes the run.
+            let runID = try submit(portA, NodeWorkload.longGrid(feeBps: 70))
+            #expect(try nodes.waitForOwner(of: runID) == "node-a")
+            let portB = try nodes.start("node-b")
+            try nodes.pause("node-a")
+            let run = try waitUntilFinished(portB, runID, seconds: 60)
+            #expect(run["status"] == "DONE")
+            #expect(try nodes.leaseOwners()[runID] == "node-b")
+            let events = frames(try call(portB, "GET", "/runs/\(runID)/events").text).events
+            #expect(
+                events.contains { $0.data["data"]?["reason"]?.string == "re-queued: the lease of node node-a expired" })
+            try nodes.resume("node-a")
+            #expect(answersHealth(portA, within: 10))
+            let probe = try submit(portA, NodeWorkload.single("GOOG", "1d", fast: 8, slow: 80, feeBps: 0))
+            #expect(try waitUntilFinished(portA, probe, seconds: 60)["status"] == "DONE")
+            let after = frames(try call(portA, "GET", "/runs/\(runID)/events").text).events
+            #expect(after.map(\.id) == events.map(\.id))
+            #expect(nodes.stopAll().isEmpty)
+        }
+    }
 }
