@@ -4,7 +4,9 @@ import Synchronization
 /// working on now (`begin`/`end`), which a cancel announced by another node is matched against.
 final class CancellationRegistry: Sendable {
     /// `catalogFailure`: the catalog kept failing for this run; it must end as ERROR.
-    enum Reason: Sendable { case cancelled, deleted, shutdown, catalogFailure }
+    /// `superseded`: this node's claim lost the run (its lease lapsed and was reaped); another
+    /// claim finishes it, this one stops and writes nothing more.
+    enum Reason: Sendable { case cancelled, deleted, shutdown, catalogFailure, superseded }
 
     private struct State {
         var requests: [String: Reason] = [:]

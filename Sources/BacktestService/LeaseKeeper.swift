@@ -28,7 +28,7 @@ final class LeaseKeeper: Sendable {
             while !stopping.withLock({ $0 }) {
                 do {
                     try catalog.renewLeases(lease)
-                    if try catalog.tryLead() {
+                    if try catalog.tryLead(idleLimitMilliseconds: lease.milliseconds) {
                         let recovery = try catalog.reapExpiredLeases(
                             at: Identifiers.now(), maxAttempts: maxAttempts,
                             requeuedData: Self.requeuedData,
