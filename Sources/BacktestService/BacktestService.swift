@@ -100,7 +100,12 @@ public final class BacktestService: Sendable {
                 logger.warning("cannot claim a queued run", metadata: ["error": .string("\(error)")])
                 return nil
             }
-            guard let (run, event) = claimed else { return nil }
+            guard let (run, event) = claimed else {
+                // No run to start: help with another node's (or this node's) chunked grid.
+                guard configuration.chunksGrids else { return nil }
+                guard let chunk = try? catalog.claimChunk(lease: lease) else { return nil }
+                return { executor.executeChunk(chunk) }
+            }
             hub.publish(event)
             executor.log(run, "run started", status: "RUNNING")
             return { executor.execute(run) }

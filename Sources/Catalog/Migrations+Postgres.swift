@@ -103,5 +103,6 @@ extension Migrations {
         );
         """,
         leases,
+        chunks(integer: "BIGINT", blob: "BYTEA"),
     ]
 }
