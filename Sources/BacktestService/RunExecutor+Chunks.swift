@@ -72,7 +72,7 @@ extension RunExecutor {
             let outcome = GridPartial.merge(
                 partials, variants: inputs.variants, keys: inputs.keys, topK: inputs.topK, ranking: inputs.ranking)
         else {
-            throw ServiceError(code: "internal_error", message: "the grid's chunk results do not cover the grid")
+            throw ServiceError(code: "internal", message: "the grid's chunk results do not cover the grid")
         }
         return outcome
     }
@@ -138,6 +138,6 @@ extension RunExecutor {
                 id: runID, status: status, at: Identifiers.now(), error: message, grid: nil, best: nil, results: [],
                 eventType: type, eventData: JSONWriter.compact(data))
         }
-        if let stored, let stored { hub.publish(stored, terminal: true) }
+        if let stored { hub.publish(stored, terminal: true) }
     }
 }

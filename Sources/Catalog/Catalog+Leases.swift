@@ -35,7 +35,8 @@ extension Catalog {
                 "UPDATE runs SET lease_expires_at = \(database.dialect.nowMilliseconds) + ? WHERE lease_owner = ? AND status = 'RUNNING'"
             ).bind(.integer(lease.milliseconds), .text(lease.owner)).run()
             let runs = database.changes
-            return runs + (try Self.renewChunkLeases(database, lease))
+            let chunks = try Self.renewChunkLeases(database, lease)
+            return runs + chunks
         }
     }
 

@@ -47,7 +47,7 @@ import Testing
     @Test func threeNodes_giveTheSingleNodeResult() async throws {
         let expected = try await Self.reference(chunked: false)
         try await withPostgresDatabase { url in
-            let configure: (inout ServiceConfiguration) -> Void = {
+            let configure: @Sendable (inout ServiceConfiguration) -> Void = {
                 $0.catalogURL = url
                 $0.gridChunkBarVariants = Self.chunkWork
                 $0.engineThreads = 1
@@ -75,7 +75,7 @@ import Testing
     @Test func lapsedChunkLease_isRedoneOnce() async throws {
         let expected = try await Self.reference(chunked: false)
         try await withPostgresDatabase { url in
-            let configure: (inout ServiceConfiguration) -> Void = {
+            let configure: @Sendable (inout ServiceConfiguration) -> Void = {
                 $0.catalogURL = url
                 $0.gridChunkBarVariants = Self.chunkWork
                 $0.engineThreads = 1
@@ -113,12 +113,11 @@ import Testing
 
 /// Another node inside a running test: a service on `configure` from blocking code.
 func runBlocking(
-    _ configure: @escaping (inout ServiceConfiguration) -> Void,
+    _ configure: @escaping @Sendable (inout ServiceConfiguration) -> Void,
     _ body: @escaping @Sendable (UInt16, BacktestService) throws -> Void
 ) throws {
     let done = DispatchSemaphore(value: 0)
     let failure = Mutex<(any Error)?>(nil)
-    nonisolated(unsafe) let configure = configure
     Task {
         do { try await withRunningService(configure: configure, body) } catch { failure.withLock { $0 = error } }
         done.signal()
