@@ -19,7 +19,7 @@ public final class BacktestService: Sendable {
     let cancellations = CancellationRegistry()
     let artifactStore: ArtifactStore
     let logger: Logger
-    private let executor: RunExecutor
+    let executor: RunExecutor
     let pool: WorkerPool
     let leases: LeaseKeeper
     let metrics: ServiceMetrics
@@ -89,7 +89,9 @@ public final class BacktestService: Sendable {
         let hub = self.hub
         let lease = RunLease(
             owner: configuration.nodeID, milliseconds: LeaseKeeper.milliseconds(configuration.leaseSeconds))
-        let pool = WorkerPool(count: configuration.workers) {
+        // With grid chunks, an idle worker looks for other nodes' chunks every 100 ms (nothing wakes it
+        // when another node records them).
+        let pool = WorkerPool(count: configuration.workers, idleSeconds: configuration.chunksGrids ? 0.1 : 1) {
             let claimed: (RunRecord, EventRecord)?
             do {
                 claimed = try catalog.claimNextQueued(

@@ -1,6 +1,7 @@
 import BacktestEngine
 import Catalog
 import Foundation
+import Synchronization
 
 /// A grid run split over nodes. The node that claimed the run records its chunks, works through
 /// them like any other node, waits for the chunks other nodes hold, then merges the partials
@@ -97,7 +98,9 @@ extension RunExecutor {
         let result = try retry.run(claim.runID, "store a chunk") {
             try catalog.finishChunk(claim, partial: partial.encoded())
         }
-        return result.stored ? result.tally : nil
+        guard result.stored else { return nil }
+        chunksStored.add(1, ordering: .relaxed)
+        return result.tally
     }
 
     /// Any node's worker with no QUEUED run: one chunk of a run another node claimed. A local
@@ -140,4 +143,13 @@ extension RunExecutor {
         }
         if let stored { hub.publish(stored, terminal: true) }
     }
+}
+
+/// A count shared by the copies of a `Sendable` value.
+final class SharedCounter: Sendable {
+    private let value = Atomic<Int>(0)
+
+    func add(_ amount: Int, ordering: AtomicUpdateOrdering) { _ = value.add(amount, ordering: ordering) }
+
+    var count: Int { value.load(ordering: .relaxed) }
 }

@@ -16,6 +16,8 @@ struct RunExecutor: Sendable {
     let logger: Logger
     let metrics: ServiceMetrics
     let artifacts: ArtifactWriter
+    /// Grid chunks this node evaluated and stored (tests: which nodes took part).
+    let chunksStored = SharedCounter()
 
     var retry: CatalogRetry {
         CatalogRetry(policy: configuration.catalogRetry, logger: logger, errors: metrics.catalogErrors)

@@ -14,6 +14,11 @@ import Testing
         #"{"symbol":"GOOG","timeframe":"1d","strategy":{"name":"dual_sma"},"top_k":15,"grid":{"fast":{"range":{"start":2,"stop":40,"step":1}},"slow":{"values":[20,50,100,150,200]}}}"#
     /// Ten variants per chunk.
     static let chunkWork = 2148 * 10
+    /// 5,900 variants over EURUSD's 5,000 hourly bars, 30 chunks of about 200 variants: enough
+    /// work that idle nodes (polling every 100 ms) join in.
+    static let largeGrid =
+        #"{"symbol":"EURUSD","timeframe":"1h","strategy":{"name":"dual_sma"},"top_k":20,"grid":{"fast":{"range":{"start":2,"stop":60,"step":1}},"slow":{"range":{"start":61,"stop":160,"step":1}}}}"#
+    static let largeChunkWork = 5000 * 200
 
     /// `GET /runs/{id}/results` with the run's id taken out: what must match across nodes.
     static func results(_ port: UInt16, _ runID: String) throws -> String {
@@ -21,11 +26,11 @@ import Testing
         return body.replacingOccurrences(of: runID, with: "RUN")
     }
 
-    static func reference(chunked: Bool) async throws -> String {
+    static func reference(chunked: Bool, grid: String = grid, work: Int = chunkWork) async throws -> String {
         let answer = Mutex("")
         try await withRunningService(configure: {
             $0.gridChunks = chunked
-            $0.gridChunkBarVariants = chunkWork
+            $0.gridChunkBarVariants = work
         }) { port, _ in
             let runID = try #require(try json(try call(port, "POST", "/backtests", body: grid))["run_id"]?.string)
             #expect(try waitUntilFinished(port, runID)["status"] == "DONE")
@@ -42,26 +47,30 @@ import Testing
         #expect(try await Self.reference(chunked: true) == whole)
     }
 
-    /// Three nodes on one PostgreSQL database, each with one worker: the grid is split into 18
-    /// chunks claimed by whichever node is free; the result equals a single SQLite node's.
+    /// Three nodes on one PostgreSQL database, one worker and one engine thread each: the grid
+    /// is split into 30 chunks claimed by whichever node is free, more than one node takes part,
+    /// and the result equals a single SQLite node's, byte for byte.
     @Test func threeNodes_giveTheSingleNodeResult() async throws {
-        let expected = try await Self.reference(chunked: false)
+        let expected = try await Self.reference(chunked: false, grid: Self.largeGrid)
         try await withPostgresDatabase { url in
             let configure: @Sendable (inout ServiceConfiguration) -> Void = {
                 $0.catalogURL = url
-                $0.gridChunkBarVariants = Self.chunkWork
+                $0.gridChunkBarVariants = Self.largeChunkWork
                 $0.engineThreads = 1
             }
-            try await withRunningService(configure: configure) { portA, _ in
+            try await withRunningService(configure: configure) { portA, serviceA in
                 try runBlocking(configure) { _, serviceB in
                     try runBlocking(configure) { _, serviceC in
                         #expect(serviceB.configuration.chunksGrids && serviceC.configuration.chunksGrids)
                         let runID = try #require(
-                            try json(try call(portA, "POST", "/backtests", body: Self.grid))["run_id"]?.string)
-                        #expect(try waitUntilFinished(portA, runID)["status"] == "DONE")
+                            try json(try call(portA, "POST", "/backtests", body: Self.largeGrid))["run_id"]?.string)
+                        #expect(try waitUntilFinished(portA, runID, seconds: 120)["status"] == "DONE")
                         #expect(try Self.results(portA, runID) == expected)
                         let (events, _) = frames(try call(portA, "GET", "/runs/\(runID)/events").text)
                         #expect(events.filter { $0.type == "completed" }.count == 1)
+                        let counts = [serviceA, serviceB, serviceC].map(\.executor.chunksStored.count)
+                        #expect(counts.reduce(0, +) == 30, "\(counts)")
+                        #expect(counts.filter { $0 > 0 }.count >= 2, "\(counts)")
                     }
                 }
             }
