@@ -99,7 +99,7 @@ extension RunExecutor {
             try catalog.finishChunk(claim, partial: partial.encoded())
         }
         guard result.stored else { return nil }
-        chunksStored.add(1, ordering: .relaxed)
+        chunksStored.increment()
         return result.tally
     }
 
@@ -149,7 +149,7 @@ extension RunExecutor {
 final class SharedCounter: Sendable {
     private let value = Atomic<Int>(0)
 
-    func add(_ amount: Int, ordering: AtomicUpdateOrdering) { _ = value.add(amount, ordering: ordering) }
+    func increment() { _ = value.add(1, ordering: .relaxed) }
 
     var count: Int { value.load(ordering: .relaxed) }
 }
