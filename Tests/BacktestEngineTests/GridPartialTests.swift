@@ -11,11 +11,14 @@ import Testing
         "fast=\(v.parameters.fast),slow=\(v.parameters.slow),fee=\(v.feeBps),stop=\(v.stopLossPct ?? -1)"
     }
 
-    /// A random grid: windows, fees and stops drawn from small sets, so ties in the ranking occur.
+    /// A random grid: windows, fees and stops drawn from small sets, so ties in the ranking occur
+    /// (equal metrics, told apart by key).
     static func grid(_ random: inout SeededGenerator) -> [GridVariant] {
         let count = Int.random(in: 1...160, using: &random)
         var settings = BacktestSettings()
         settings.execution.feeBps = 5
+        // A real grid never repeats a variant (its axes hold distinct values): keys are unique.
+        var seen = Set<String>()
         return (0..<count).map { _ in
             let fast = Int.random(in: 2...12, using: &random)
             var variant = GridVariant(
@@ -24,7 +27,7 @@ import Testing
             variant.feeBps = [0, 5, 10][Int.random(in: 0...2, using: &random)]
             variant.stopLossPct = [nil, 2, 5][Int.random(in: 0...2, using: &random)]
             return variant
-        }
+        }.filter { seen.insert(key($0)).inserted }
     }
 
     static func bits(_ values: [Double]) -> [UInt64] { values.map(\.bitPattern) }
