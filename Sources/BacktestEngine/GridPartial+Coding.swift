@@ -22,7 +22,8 @@ extension GridPartial {
 
     public init?(encoded bytes: [UInt8]) {
         var reader = PartialReader(bytes: bytes)
-        guard reader.take(Self.magic.count).map(Array.init) == Self.magic, let lower = reader.int(), let upper = reader.int(),
+        guard reader.take(Self.magic.count).map(Array.init) == Self.magic, let lower = reader.int(),
+            let upper = reader.int(),
             lower >= 0, upper >= lower, let count = reader.int(), count >= 0, count <= reader.remaining
         else { return nil }
         var top: [Entry] = []

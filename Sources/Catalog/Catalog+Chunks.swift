@@ -69,7 +69,8 @@ extension Catalog {
                 ).bind(runID.map { [.text($0)] } ?? [])
                 guard try select.step() else { return nil }
                 let claim = ChunkClaim(
-                    runID: select.text(0) ?? "", index: select.int(1), range: select.int(2)..<max(select.int(2), select.int(3)),
+                    runID: select.text(0) ?? "", index: select.int(1),
+                    range: select.int(2)..<max(select.int(2), select.int(3)),
                     owner: lease.owner, attempt: select.int(4) + 1)
                 try database.prepare(
                     """

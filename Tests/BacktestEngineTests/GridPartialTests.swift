@@ -98,7 +98,8 @@ import Testing
                 [try part(0..<half + 1), try part(half..<n)], variants: variants, keys: { Self.key($0) }, topK: 3)
                 == nil)
         #expect(
-            GridPartial.merge([try part(0..<half), try part(half..<n)], variants: variants, keys: { Self.key($0) }, topK: 3)
+            GridPartial.merge(
+                [try part(0..<half), try part(half..<n)], variants: variants, keys: { Self.key($0) }, topK: 3)
                 != nil)
     }
 
