@@ -3,6 +3,8 @@
 # (grid chunks), each node limited to one engine thread and one worker so the 2-core machine can
 # show it. Three release servers on one throwaway cluster: S alone on database `one`, A and B on
 # database `two`; the runs alternate (1 node, 2 nodes, …) so both see the same machine noise.
+# Chunks of 250M bar evaluations (grid_chunk_bar_variants; the default is 10⁹): 20 chunks, so
+# two nodes split the grid 10/10 rather than 3/2.
 #   Tests/Bench/bench-grid-nodes.sh path/to/backtestd [repetitions] [bars]
 set -euo pipefail
 binary=${1:-.build/release/backtestd}
@@ -28,6 +30,7 @@ servers=()
 start() { # name port database
   mkdir -p "$work/$1"
   BACKTESTD_ACCESS_LOG=false BACKTESTD_WORKERS=1 BACKTESTD_ENGINE_THREADS=1 BACKTESTD_IMPORT_SAMPLES=false \
+    BACKTESTD_GRID_CHUNK_BAR_VARIANTS=${CHUNK:-250000000} \
     BACKTESTD_CATALOG_URL="postgres://postgres@127.0.0.1:$pg_port/$3" \
     "$binary" serve --host 127.0.0.1 --port "$2" --data-dir "$work/$1" >"$work/$1.log" 2>&1 &
   servers+=($!)
