@@ -60,6 +60,9 @@ public enum Application {
         if !settings.nodeId.isEmpty { configuration.nodeID = settings.nodeId }
         configuration.leaseSeconds = settings.leaseSeconds
         configuration.leaseHeartbeatSeconds = settings.leaseHeartbeatSeconds
+        if settings.engineThreads > 0 { configuration.engineThreads = settings.engineThreads }
+        configuration.gridChunks = settings.gridChunks == "auto" ? nil : settings.gridChunks == "on"
+        configuration.gridChunkBarVariants = settings.gridChunkBarVariants
         configuration.jsonLimits = JSONParser.Limits(
             maxElements: settings.maxJSONElements, maxStringBytes: settings.maxJSONStringBytes)
         configuration.maxValidationWork = settings.maxValidationWork

@@ -43,6 +43,13 @@ public struct Settings: Sendable, Equatable {
     /// How long a claimed run's lease holds, and how often its node renews it.
     public var leaseSeconds = 30.0
     public var leaseHeartbeatSeconds = 5.0
+    /// Engine threads per run (0 = one per core).
+    public var engineThreads = 0
+    /// Split single-dataset grid runs into chunks any node may claim: `auto` (on for a
+    /// PostgreSQL catalog, off for SQLite), `on` or `off`.
+    public var gridChunks = "auto"
+    /// Bar evaluations per grid chunk (≈1–2 s of one engine thread).
+    public var gridChunkBarVariants = 1_000_000_000
     public var maxJSONElements = 500_000
     public var maxJSONStringBytes = 1 << 20
     public var maxValidationWork = 20_000_000_000
@@ -85,7 +92,8 @@ public struct Settings: Sendable, Equatable {
         "durable_commits", "ws_echo_path", "ws_max_frame_bytes", "ws_max_message_bytes", "ws_ping_interval_s",
         "ws_pong_timeout_s", "ws_close_timeout_s", "rate_free_per_hour", "rate_pro_per_hour", "rate_admin_per_hour",
         "max_active_free", "max_active_pro", "max_active_admin", "single_user_tier", "behind_tls",
-        "metrics", "metrics_listen", "node_id", "lease_s", "lease_heartbeat_s",
+        "metrics", "metrics_listen", "node_id", "lease_s", "lease_heartbeat_s", "engine_threads", "grid_chunks",
+        "grid_chunk_bar_variants",
     ]
 
     /// A setting that could not be applied.
@@ -187,6 +195,13 @@ public struct Settings: Sendable, Equatable {
             nodeId = text
         case "lease_s": leaseSeconds = try seconds()
         case "lease_heartbeat_s": leaseHeartbeatSeconds = try seconds()
+        case "engine_threads": engineThreads = try int(0...256)
+        case "grid_chunks":
+            guard ["auto", "on", "off"].contains(text) else {
+                throw Invalid(message: "\(source): grid_chunks must be auto, on or off")
+            }
+            gridChunks = text
+        case "grid_chunk_bar_variants": gridChunkBarVariants = try int(1_000...1 << 50)
         case "max_json_elements": maxJSONElements = try int(1...100_000_000)
         case "max_json_string_bytes": maxJSONStringBytes = try int(1...1 << 34)
         case "max_validation_work": maxValidationWork = try int(1...Int.max)

@@ -19,7 +19,7 @@ public final class BacktestService: Sendable {
     let cancellations = CancellationRegistry()
     let artifactStore: ArtifactStore
     let logger: Logger
-    private let executor: RunExecutor
+    let executor: RunExecutor
     let pool: WorkerPool
     let leases: LeaseKeeper
     let metrics: ServiceMetrics
@@ -91,7 +91,9 @@ public final class BacktestService: Sendable {
         let lease = RunLease(
             owner: configuration.nodeID, milliseconds: LeaseKeeper.milliseconds(configuration.leaseSeconds))
         let cancellations = self.cancellations
-        let pool = WorkerPool(count: configuration.workers) {
+        // With grid chunks, an idle worker looks for other nodes' chunks every 100 ms (nothing wakes it
+        // when another node records them).
+        let pool = WorkerPool(count: configuration.workers, idleSeconds: configuration.chunksGrids ? 0.1 : 1) {
             let claimed: (RunRecord, EventRecord)?
             do {
                 claimed = try catalog.claimNextQueued(
@@ -102,7 +104,17 @@ public final class BacktestService: Sendable {
                 logger.warning("cannot claim a queued run", metadata: ["error": .string("\(error)")])
                 return nil
             }
-            guard let (run, event) = claimed else { return nil }
+            guard let (run, event) = claimed else {
+                // No run to start: help with another node's (or this node's) chunked grid.
+                guard configuration.chunksGrids else { return nil }
+                guard let chunk = try? catalog.claimChunk(lease: lease) else { return nil }
+                // A cancel announced by any node reaches this chunk's work too.
+                cancellations.begin(chunk.runID)
+                return {
+                    defer { cancellations.end(chunk.runID) }
+                    executor.executeChunk(chunk)
+                }
+            }
             // From here a cancel announced by any node is matched against this run.
             cancellations.begin(run.id)
             hub.publish(event)

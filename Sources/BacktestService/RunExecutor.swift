@@ -16,6 +16,8 @@ struct RunExecutor: Sendable {
     let logger: Logger
     let metrics: ServiceMetrics
     let artifacts: ArtifactWriter
+    /// Grid chunks this node evaluated and stored (tests: which nodes took part).
+    let chunksStored = SharedCounter()
 
     var retry: CatalogRetry {
         CatalogRetry(policy: configuration.catalogRetry, logger: logger, errors: metrics.catalogErrors)
@@ -107,6 +109,8 @@ struct RunExecutor: Sendable {
             case .catalogFailure?:
                 finish(run, status: .error, type: "failed", message: Self.catalogFailureMessage, started: started)
             }
+        } catch is ChunkedRunEnded {
+            log(run, "chunked run ended by another node", status: "ENDED")
         } catch let error as ServiceError {
             finish(run, status: .error, type: "failed", message: error.message, started: started)
         } catch let error as EngineError {
@@ -125,7 +129,11 @@ struct RunExecutor: Sendable {
     static let artifactFailureMessage = "the run's artifact files could not be written; see the server log"
 
     private func cleanUp(_ run: RunRecord) {
-        if cancellations.reason(run.id) != .shutdown { cancellations.clear(run.id) }
+        if cancellations.reason(run.id) != .shutdown {
+            cancellations.clear(run.id)
+            // A chunked run's partials are merged into its result (or no longer wanted).
+            if configuration.chunksGrids { try? catalog.deleteChunks(runID: run.id) }
+        }
         if let removed = try? catalog.applyRetention(keep: configuration.retentionRuns) {
             for id in removed {
                 finishedDocuments.remove(id)
@@ -232,14 +240,23 @@ struct RunExecutor: Sendable {
             executor: self, run: run, started: started, bars: bars,
             total: gridWork.saturatingAdding(walkForwardWork),
             timestamps: expanded.0.count == 1 && walkForwardWork == 0 ? series.series.timestamps : nil)
-        let outcome = try runner.run(
-            expanded.0, keys: { grid.variantKey($0) }, on: series, settings: settings, topK: request.topK,
-            ranking: request.ranking,
-            progress: { progress.publish(done: $0.done, barsReached: $0.barsReached) },
-            isCancelled: isCancelled,
-            leaderChanged: { leader in
-                emit(run, "snapshot", .object([("best", Self.summary(leader, axes: grid.axes))]))
-            })
+        let outcome: GridOutcome
+        // A walk-forward's windows and several datasets run whole; a chunked run has no snapshots.
+        if request.walkForward == nil, let ranges = chunkRanges(variants: expanded.0.count, bars: series.count) {
+            let inputs = ChunkInputs(
+                variants: expanded.0, keys: { grid.variantKey($0) }, series: series, settings: settings,
+                topK: request.topK, ranking: request.ranking)
+            outcome = try evaluateChunked(run, ranges: ranges, inputs: inputs, progress: &progress)
+        } else {
+            outcome = try runner.run(
+                expanded.0, keys: { grid.variantKey($0) }, on: series, settings: settings, topK: request.topK,
+                ranking: request.ranking,
+                progress: { progress.publish(done: $0.done, barsReached: $0.barsReached) },
+                isCancelled: isCancelled,
+                leaderChanged: { leader in
+                    emit(run, "snapshot", .object([("best", Self.summary(leader, axes: grid.axes))]))
+                })
+        }
         // Before the validation stage: the grid's progress runs on into the windows' work.
         var analysis: WalkForwardOutcome?
         if let walkForward = request.walkForward {

@@ -32,6 +32,11 @@ public struct ServiceConfiguration: Sendable {
     public var chunkVariants: Int = 4096
     /// Bar-variants per engine step, between progress checks and cancellation checks (≈15 ms).
     public var stepBarVariants: Int = GridRunner(workers: 1).stepBarVariants
+    /// Split single-dataset grid runs into chunks that any node may claim (nil: on for a
+    /// PostgreSQL catalog, off for SQLite), see `chunksGrids`.
+    public var gridChunks: Bool?
+    /// Bar evaluations per grid chunk (≈1–2 s of one engine thread).
+    public var gridChunkBarVariants: Int = 1_000_000_000
     /// Claims of one run before a run found RUNNING at start-up ends as ERROR instead of being
     /// re-queued (default 3): a run that kills the process cannot crash-loop it.
     public var maxRunAttempts: Int = 3
@@ -60,5 +65,13 @@ public struct ServiceConfiguration: Sendable {
 
     public init(dataDirectory: String) {
         self.dataDirectory = dataDirectory
+    }
+}
+
+extension ServiceConfiguration {
+    /// Whether single-dataset grid runs are split into chunks any node may claim: as set, or by
+    /// default on a PostgreSQL catalog (several nodes) and off on SQLite (one node).
+    var chunksGrids: Bool {
+        gridChunks ?? !(catalogURL.hasPrefix("sqlite:"))
     }
 }

@@ -17,8 +17,9 @@ final class WorkerPool: Sendable {
     private let state = Mutex(State())
     private let finished = DispatchGroup()
 
-    /// Starts `count` workers; each repeatedly calls `claim` and runs what it returns.
-    init(count: Int, claim: @escaping @Sendable () -> (@Sendable () -> Void)?) {
+    /// Starts `count` workers; each repeatedly calls `claim` and runs what it returns, and asks
+    /// again after `idleSeconds` when it found nothing (or sooner when woken).
+    init(count: Int, idleSeconds: Double = 1, claim: @escaping @Sendable () -> (@Sendable () -> Void)?) {
         let count = max(1, count)
         state.withLock { $0.alive = Array(repeating: true, count: count) }
         for index in 0..<count {
@@ -36,7 +37,7 @@ final class WorkerPool: Sendable {
                         defer { state.wakeups = 0 }
                         return state.wakeups == 0 && !state.stopping
                     }
-                    if shouldWait { _ = condition.wait(until: Date().addingTimeInterval(1)) }
+                    if shouldWait { _ = condition.wait(until: Date().addingTimeInterval(idleSeconds)) }
                     condition.unlock()
                 }
                 finished.leave()

@@ -27,14 +27,16 @@ public struct RunClaim: Sendable, Equatable {
 }
 
 extension Catalog {
-    /// Extends every lease `lease.owner` holds on a RUNNING run; returns how many.
+    /// Extends every lease `lease.owner` holds on a RUNNING run or grid chunk; returns how many.
     @discardableResult
     public func renewLeases(_ lease: RunLease) throws -> Int {
         try write { database in
             try database.prepare(
                 "UPDATE runs SET lease_expires_at = \(database.dialect.nowMilliseconds) + ? WHERE lease_owner = ? AND status = 'RUNNING'"
             ).bind(.integer(lease.milliseconds), .text(lease.owner)).run()
-            return database.changes
+            let runs = database.changes
+            let chunks = try Self.renewChunkLeases(database, lease)
+            return runs + chunks
         }
     }
 
@@ -109,6 +111,9 @@ extension Catalog {
                         requeuedData: requeuedData(run.owner), failedData: failedData, failedMessage: failedMessage)
                     if event.type == "failed" { recovery.failed.append(event) } else { recovery.requeued.append(event) }
                 }
+                recovery.failed += try Self.reapExpiredChunks(
+                    database, at: timestamp, maxAttempts: maxAttempts, failedData: failedData,
+                    failedMessage: failedMessage)
                 return recovery
             }
         }
@@ -125,6 +130,7 @@ extension Catalog {
                 ).bind(.text(owner))
                 var ids: [String] = []
                 while try statement.step() { ids.append(statement.text(0) ?? "") }
+                try Self.releaseChunkLeases(database, owner: owner)
                 return try ids.map { id in
                     try database.prepare(
                         """

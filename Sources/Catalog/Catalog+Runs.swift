@@ -78,6 +78,7 @@ extension Catalog {
                 ).bind(leaseOwner.map { [.text($0)] } ?? [])
                 var found: [(String, Int)] = []
                 while try statement.step() { found.append((statement.text(0) ?? "", statement.int(1))) }
+                try Self.releaseChunkLeases(database, owner: leaseOwner)
                 var recovery = Recovery()
                 for (id, attempts) in found {
                     let event = try Self.endOrRequeue(

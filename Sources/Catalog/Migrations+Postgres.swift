@@ -105,5 +105,6 @@ extension Migrations {
         leases,
         cancelRequests,
         rateLimits,
+        chunks(integer: "BIGINT", blob: "BYTEA"),
     ]
 }

@@ -150,7 +150,28 @@ enum Migrations {
         leases,
         cancelRequests,
         rateLimits,
+        chunks(integer: "INTEGER", blob: "BLOB"),
     ]
+
+    /// A grid run's chunks (`Catalog+Chunks.swift`): contiguous variant ranges claimed under
+    /// leases like runs, each DONE with its partial result; gone with their run.
+    static func chunks(integer: String, blob: String) -> String {
+        """
+        CREATE TABLE run_chunks (
+            run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+            idx \(integer) NOT NULL,
+            lo \(integer) NOT NULL,
+            hi \(integer) NOT NULL,
+            status TEXT NOT NULL,
+            lease_owner TEXT,
+            lease_expires_at BIGINT,
+            attempts \(integer) NOT NULL DEFAULT 0,
+            partial \(blob),
+            PRIMARY KEY (run_id, idx)
+        );
+        CREATE INDEX run_chunks_by_status ON run_chunks (status, run_id, idx);
+        """
+    }
 
     /// 7 on SQLite, 2 on PostgreSQL: who holds a RUNNING run (the node id) and until when
     /// (milliseconds since 1970 on the database's clock); an expired lease is re-queued by the

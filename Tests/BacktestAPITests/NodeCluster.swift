@@ -56,7 +56,7 @@ final class NodeCluster: @unchecked Sendable {
     /// Starts node `name` (its `node_id`, also its data directory's name, kept across restarts)
     /// and returns its port once it listens.
     @discardableResult
-    func start(_ name: String, workers: Int = 1) throws -> UInt16 {
+    func start(_ name: String, workers: Int = 1, settings: [String: String] = [:]) throws -> UInt16 {
         let directory = root + "/" + name
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let node = try ServerProcess(
@@ -65,7 +65,7 @@ final class NodeCluster: @unchecked Sendable {
                 "BACKTESTD_CATALOG_URL": url, "BACKTESTD_NODE_ID": name, "BACKTESTD_WORKERS": String(workers),
                 "BACKTESTD_LEASE_S": leaseSeconds, "BACKTESTD_LEASE_HEARTBEAT_S": heartbeatSeconds,
                 "BACKTESTD_EVENT_POLL_MS": "50",
-            ])
+            ].merging(settings) { _, extra in extra })
         lock.withLock { live[name] = node }
         return node.port
     }

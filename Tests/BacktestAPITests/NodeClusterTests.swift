@@ -8,7 +8,8 @@ import Testing
 /// run outcomes, event logs and result bytes, not at which node ran what (except the late-join
 /// test, whose point that is).
 @Suite(.serialized) struct NodeClusterTests {
-    /// 20 runs submitted round robin over three nodes; node-b SIGKILLed inside a run. The leader
+    /// 20 runs submitted round robin over three nodes, grids split into chunks; node-b SIGKILLed
+    /// inside a run (working one of its chunks). The leader
     /// re-queues what node-b held once its lease lapses; node-b restarts under its `node_id` and
     /// takes work again. Every run ends DONE exactly once, with results, trades and equity byte
     /// for byte those of one SQLite node given the same requests.
@@ -17,7 +18,8 @@ import Testing
         let reference = try ReferenceNode(requests)
         defer { reference.close() }
         try NodeCluster.with { nodes in
-            for name in ["node-a", "node-b", "node-c"] { try nodes.start(name) }
+            // Grids split into chunks (a few per long grid): node-b dies inside a chunk.
+            for name in ["node-a", "node-b", "node-c"] { try nodes.start(name, settings: NodeChunkTests.chunked) }
             let ports = nodes.ports.map(\.port)
             let ids = try requests.indices.map { try submit(ports[$0 % ports.count], requests[$0]) }
             #expect(Set(ids).count == requests.count)
@@ -32,7 +34,7 @@ import Testing
                 Thread.sleep(forTimeInterval: 0.05)
             }
             #expect(try nodes.running(on: "node-b").isEmpty, "node-b's runs were never re-queued")
-            try nodes.start("node-b")
+            try nodes.start("node-b", settings: NodeChunkTests.chunked)
             let live = nodes.ports
             for (index, id) in ids.enumerated() {
                 let run = try waitUntilFinished(live[index % live.count].port, id, seconds: 120)

@@ -2,6 +2,8 @@ import BacktestAPI
 import Foundation
 import Testing
 
+@testable import BacktestService
+
 @Suite struct SettingsTests {
     func file(_ text: String) throws -> String {
         let path = Paths.temporaryDirectory() + "/config.json"
@@ -64,6 +66,32 @@ import Testing
         try settings.set("lease_heartbeat_s", "1.9", source: "t")
         try settings.checkLeases()
         #expect(Application.serviceConfiguration(settings).leaseHeartbeatSeconds == 1.9)
+    }
+
+    @Test func gridChunkAndEngineThreadSettings_areCheckedAtTheirLimits() throws {
+        var settings = Settings()
+        // auto: on for PostgreSQL, off for SQLite.
+        #expect(Application.serviceConfiguration(settings).chunksGrids == false)
+        try settings.set("catalog_url", "postgres://h/db", source: "t")
+        #expect(Application.serviceConfiguration(settings).chunksGrids)
+        try settings.set("grid_chunks", "off", source: "t")
+        #expect(Application.serviceConfiguration(settings).chunksGrids == false)
+        try settings.set("catalog_url", "sqlite:", source: "t")
+        try settings.set("grid_chunks", "on", source: "t")
+        #expect(Application.serviceConfiguration(settings).chunksGrids)
+        #expect(throws: Settings.Invalid.self) { try settings.set("grid_chunks", "yes", source: "t") }
+        try settings.set("grid_chunk_bar_variants", "1000", source: "t")
+        #expect(throws: Settings.Invalid.self) { try settings.set("grid_chunk_bar_variants", "999", source: "t") }
+        try settings.set("grid_chunk_bar_variants", "\(1 << 50)", source: "t")
+        #expect(throws: Settings.Invalid.self) {
+            try settings.set("grid_chunk_bar_variants", "\((1 << 50) + 1)", source: "t")
+        }
+        #expect(Application.serviceConfiguration(settings).gridChunkBarVariants == 1 << 50)
+        try settings.set("engine_threads", "256", source: "t")
+        #expect(throws: Settings.Invalid.self) { try settings.set("engine_threads", "257", source: "t") }
+        #expect(Application.serviceConfiguration(settings).engineThreads == 256)
+        try settings.set("engine_threads", "0", source: "t")
+        #expect(Application.serviceConfiguration(settings).engineThreads >= 1)
     }
 
     @Test func environmentOverridesTheFile() throws {
