@@ -139,11 +139,12 @@ import Testing
         try nodes.leaseOwners().filter { $0.value == name }.map(\.key)
     }
 
-    /// A cancel sent to a node that is not executing the run reaches the node that is.
+    /// A cancel sent to a node that did not claim the run reaches the node that did, and every
+    /// node working on one of its chunks.
     @Test
     func cancelThroughAnotherNode_stopsTheRunWhereItExecutes() throws {
         try NodeCluster.with { nodes in
-            for name in ["node-a", "node-b", "node-c"] { try nodes.start(name) }
+            for name in ["node-a", "node-b", "node-c"] { try nodes.start(name, settings: NodeChunkTests.chunked) }
             let runID = try submit(try nodes.port("node-a"), NodeWorkload.longGrid(feeBps: 40))
             let executing = try nodes.waitForOwner(of: runID)
             let canceller = try #require(nodes.ports.first { $0.name != executing }?.port)
