@@ -51,16 +51,19 @@ extension RunExecutor {
             if let claim = claimed {
                 let base = finished.saturatingMultiplied(by: bars)
                 let tally = try work(claim, inputs) { step in
-                    progress.publish(done: base.saturatingAdding(step.done), barsReached: step.barsReached)
+                    progress.publishCheckpoints(through: base.saturatingAdding(step.done))
                 }
                 finished = max(finished, tally?.doneVariants ?? 0)
-                progress.publish(done: finished.saturatingMultiplied(by: bars), barsReached: bars)
+                progress.publishCheckpoints(through: finished.saturatingMultiplied(by: bars))
                 continue
             }
             let tally = try retry.run(run.id, "count the chunks") { try catalog.chunkTally(runID: run.id) }
-            if tally.isComplete { break }
+            if tally.isComplete {
+                progress.publishCheckpoints(through: .max)
+                break
+            }
             finished = max(finished, tally.doneVariants)
-            progress.publish(done: finished.saturatingMultiplied(by: bars), barsReached: bars)
+            progress.publishCheckpoints(through: finished.saturatingMultiplied(by: bars))
             let current = try retry.run(run.id, "read the run") { try catalog.run(id: run.id, scope: .any) }
             guard let current, current.status == .running, current.attempts == run.attempts else {
                 throw ChunkedRunEnded()

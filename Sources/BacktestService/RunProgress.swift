@@ -29,6 +29,19 @@ struct RunProgress {
         self.timestamps = timestamps
     }
 
+    /// A chunked grid's progress: chunks finish in any order on any node, so the work a claimer
+    /// sees done depends on the interleaving. Publishing every checkpoint passed, each at its own
+    /// value, gives the same event list for any node count and any order.
+    mutating func publishCheckpoints(through done: Int) {
+        let every = max(1, executor.configuration.progressEveryBarVariants)
+        // Checkpoints strictly below the total (the last one is the terminal event's).
+        let reached = min(done, total - 1) / every
+        while lastCheckpoint < reached {
+            // At most `reached × every`, which is at most `done`: no overflow.
+            publish(done: (lastCheckpoint + 1) * every, barsReached: bars)
+        }
+    }
+
     mutating func publish(done: Int, barsReached: Int) {
         let configuration = executor.configuration
         let checkpoint = done / max(1, configuration.progressEveryBarVariants)

@@ -19,6 +19,8 @@ import Testing
     static let largeGrid =
         #"{"symbol":"GOOG","timeframe":"1d","strategy":{"name":"dual_sma"},"top_k":20,"grid":{"fast":{"range":{"start":2,"stop":31,"step":1}},"slow":{"range":{"start":40,"stop":59,"step":1}}}}"#
     static let largeChunkWork = 2148 * 20
+    /// A progress event every seven variants' work: checkpoints that fall inside chunks.
+    static let progressEvery = 2148 * 7
 
     /// `GET /runs/{id}/results` with the run's id taken out: what must match across nodes.
     static func results(_ port: UInt16, _ runID: String) throws -> String {
@@ -26,16 +28,32 @@ import Testing
         return body.replacingOccurrences(of: runID, with: "RUN")
     }
 
+    /// The run's progress events without their timing (`eta_s`): the same for any node count
+    /// and any order in which the chunks finish.
+    static func progress(_ port: UInt16, _ runID: String) throws -> [String] {
+        frames(try call(port, "GET", "/runs/\(runID)/events").text).events.filter { $0.type == "progress" }.map {
+            event in
+            ["done", "total", "pct"].map { "\(event.data["data"]?[$0] ?? .null)" }.joined(separator: ",")
+        }
+    }
+
     static func reference(chunked: Bool, grid: String = grid, work: Int = chunkWork) async throws -> String {
-        let answer = Mutex("")
+        try await referenceRun(chunked: chunked, grid: grid, work: work).results
+    }
+
+    static func referenceRun(chunked: Bool, grid: String = grid, work: Int = chunkWork) async throws -> (
+        results: String, progress: [String]
+    ) {
+        let answer = Mutex(("", [String]()))
         try await withRunningService(configure: {
             $0.gridChunks = chunked
             $0.gridChunkBarVariants = work
+            $0.progressEveryBarVariants = Self.progressEvery
         }) { port, _ in
             let runID = try #require(try json(try call(port, "POST", "/backtests", body: grid))["run_id"]?.string)
             #expect(try waitUntilFinished(port, runID)["status"] == "DONE")
-            let text = try Self.results(port, runID)
-            answer.withLock { $0 = text }
+            let run = (try Self.results(port, runID), try Self.progress(port, runID))
+            answer.withLock { $0 = run }
         }
         return answer.withLock { $0 }
     }
@@ -52,10 +70,14 @@ import Testing
     /// and the result equals a single SQLite node's, byte for byte.
     @Test func threeNodes_giveTheSingleNodeResult() async throws {
         let expected = try await Self.reference(chunked: false, grid: Self.largeGrid, work: Self.largeChunkWork)
+        // One node working through every chunk: the progress events three nodes must repeat.
+        let oneNode = try await Self.referenceRun(chunked: true, grid: Self.largeGrid, work: Self.largeChunkWork)
+        #expect(oneNode.progress.count > 3)
         try await withPostgresDatabase { url in
             let configure: @Sendable (inout ServiceConfiguration) -> Void = {
                 $0.catalogURL = url
                 $0.gridChunkBarVariants = Self.largeChunkWork
+                $0.progressEveryBarVariants = Self.progressEvery
                 $0.engineThreads = 1
             }
             try await withRunningService(configure: configure) { portA, serviceA in
@@ -66,6 +88,7 @@ import Testing
                             try json(try call(portA, "POST", "/backtests", body: Self.largeGrid))["run_id"]?.string)
                         #expect(try waitUntilFinished(portA, runID, seconds: 120)["status"] == "DONE")
                         #expect(try Self.results(portA, runID) == expected)
+                        #expect(try Self.progress(portA, runID) == oneNode.progress)
                         let (events, _) = frames(try call(portA, "GET", "/runs/\(runID)/events").text)
                         #expect(events.filter { $0.type == "completed" }.count == 1)
                         let counts = [serviceA, serviceB, serviceC].map(\.executor.chunksStored.count)
