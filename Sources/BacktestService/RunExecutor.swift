@@ -42,7 +42,7 @@ struct RunExecutor: Sendable {
             let outcome = try evaluate(run, started: started)
             // A lost progress or snapshot event would make the event list differ from a clean run's.
             if cancellations.reason(run.id) == .catalogFailure { throw EngineError.cancelled }
-            let files: [Manifest.File]
+            let files: ArtifactWriter.Staged
             do { files = try artifacts.writeFiles(artifactInputs(run, outcome)) } catch {
                 logger.error(
                     "cannot write the run's artifacts",
@@ -56,12 +56,13 @@ struct RunExecutor: Sendable {
                 stored = try artifacts.seal(
                     run, files: files, at: now,
                     head: { try retry.run(run.id, "read the chain head") { try catalog.chainHead(owner: run.owner) } },
-                    commit: { link in
+                    commit: { link, carried in
                         try retry.run(run.id, "store results") {
                             try catalog.finishRun(
                                 id: run.id, status: .done, at: now, error: nil, grid: outcome.grid,
                                 best: outcome.best, results: outcome.rows, eventType: "completed",
-                                eventData: outcome.completedEvent, chainLink: link, claim: claim(run))
+                                eventData: outcome.completedEvent, chainLink: link, artifactFiles: carried,
+                                claim: claim(run))
                         }
                     })
             } catch {
@@ -72,7 +73,7 @@ struct RunExecutor: Sendable {
             }
             // Deleted meanwhile: its files go with it.
             guard let event = stored else {
-                artifacts.store.remove(run.id)
+                artifacts.storage.remove(run.id)
                 return cleanUp(run)
             }
             hub.publish(event, terminal: true)
@@ -116,7 +117,7 @@ struct RunExecutor: Sendable {
         if let removed = try? catalog.applyRetention(keep: configuration.retentionRuns) {
             for id in removed {
                 finishedDocuments.remove(id)
-                artifacts.store.remove(id)
+                artifacts.storage.remove(id)
                 hub.close(runID: id)
             }
         }
@@ -140,7 +141,7 @@ struct RunExecutor: Sendable {
                     metrics.runFinished(status, seconds: Date().timeIntervalSince(started))
                 }
                 // Only a DONE run has artifacts; any files of this attempt go with its failure.
-                artifacts.store.remove(run.id)
+                artifacts.storage.remove(run.id)
                 break
             } catch {
                 guard !cancellations.isShuttingDown else {

@@ -103,5 +103,6 @@ extension Migrations {
         );
         """,
         leases,
+        artifactFiles(blob: "BYTEA"),
     ]
 }

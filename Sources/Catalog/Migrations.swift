@@ -148,6 +148,7 @@ enum Migrations {
         ALTER TABLE runs ADD COLUMN spec_hash TEXT;
         """,
         leases,
+        artifactFiles(blob: "BLOB"),
     ]
 
     /// 7 on SQLite, 2 on PostgreSQL: who holds a RUNNING run (the node id) and until when
@@ -157,6 +158,20 @@ enum Migrations {
         ALTER TABLE runs ADD COLUMN lease_owner TEXT;
         ALTER TABLE runs ADD COLUMN lease_expires_at BIGINT;
         """
+
+    /// Artifact files held in the catalog (a shared PostgreSQL catalog keeps a run's files there,
+    /// `Catalog+ArtifactFiles.swift`); they go with their run. On PostgreSQL `bytea` keeps its
+    /// default storage, compressed and out of line: the CSVs are text that compresses well.
+    static func artifactFiles(blob: String) -> String {
+        """
+        CREATE TABLE artifact_files (
+            run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            bytes \(blob) NOT NULL,
+            PRIMARY KEY (run_id, name)
+        );
+        """
+    }
 
     /// Brings `database` to the newest version; returns the version reached. On PostgreSQL a
     /// transaction-scoped advisory lock makes nodes starting together migrate one at a time.
