@@ -51,4 +51,16 @@ import Testing
         let read = try storage.read("run_b", "equity.csv")
         #expect(read == nil)
     }
+
+    /// A run sealed before the catalog kept files still has them under this node's data directory.
+    @Test func aRunWithoutRowsIsReadFromTheDataDirectory() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let files = ArtifactStore(dataDirectory: directory)
+        let storage = CatalogArtifacts(catalog: try makeCatalog(), legacy: files)
+        _ = try files.stage("run_old", [ArtifactFile(name: "trades.csv", bytes: [4, 5])])
+        let read = try storage.read("run_old", "trades.csv")
+        #expect(read == [4, 5])
+        storage.remove("run_old")
+        #expect(!FileManager.default.fileExists(atPath: directory + "/artifacts/run_old"))
+    }
 }
