@@ -40,7 +40,7 @@ public enum Application {
             ],
             maxActive: [.free: settings.maxActiveFree, .pro: settings.maxActivePro, .admin: settings.maxActiveAdmin])
         return Access(
-            directory: service.keys, limits: limits,
+            directory: service.keys, limiter: service.makeRateLimiter(), limits: limits,
             singleUserTier: KeyTier(rawValue: settings.singleUserTier) ?? .admin,
             secureCookies: settings.behindTLS, clock: clock,
             rateLimited: observability?.rateLimited

@@ -9,9 +9,12 @@ extension BacktestService {
     /// workers are woken to take it.
     static func keepLeases(
         catalog: Catalog, configuration: ServiceConfiguration, logger: Logger, hub: EventHub, pool: WorkerPool,
-        artifactStore: any ArtifactStorage
+        artifactStore: any ArtifactStorage, cancellations: CancellationRegistry
     ) -> LeaseKeeper {
-        LeaseKeeper(catalog: catalog, configuration: configuration, logger: logger) { recovery in
+        LeaseKeeper(
+            catalog: catalog, configuration: configuration, logger: logger,
+            heartbeat: { try applyCancelFlags(catalog: catalog, cancellations: cancellations) }
+        ) { recovery in
             for event in recovery.requeued {
                 hub.publish(event)
                 logger.warning("run re-queued: its lease expired", metadata: ["run_id": .string(event.runID)])

@@ -128,26 +128,11 @@ extension BacktestService {
         return .object(members)
     }
 
-    /// `POST /runs/{id}/cancel`: true when accepted (QUEUED or RUNNING), false when already finished.
-    public func cancel(id: String, caller: Caller = .local) throws(ServiceError) -> (JSONValue, accepted: Bool) {
-        let outcome: (RunRecord, EventRecord?)?
-        do {
-            outcome = try catalog.cancelIfQueued(
-                id: id, owner: caller.owner, at: Identifiers.now(),
-                eventData: #"{"message":null,"status":"CANCELLED"}"#)
-        } catch { throw ServiceError.internalError }
-        guard let (run, event) = outcome else { throw ServiceError.notFound("run \(id)") }
-        if let event { hub.publish(event, terminal: true) }
-        if run.status == .running { cancellations.request(id, .cancelled) }
-        let accepted = event != nil || run.status == .running
-        let status = event != nil ? "CANCELLED" : run.status.rawValue
-        return (.object([("run_id", .string(id)), ("status", .string(status))]), accepted)
-    }
-
     /// `DELETE /runs/{id}`: cancels if needed, then removes the run, its events and results.
     public func delete(id: String, caller: Caller = .local) async throws(ServiceError) {
         let run = try findRun(id, .only(caller.owner))
-        if run.status == .running {
+        // Running on another node: it notices the run is gone at its next event and stops.
+        if run.status == .running && (!catalog.isShared || cancellations.isActive(id)) {
             cancellations.request(id, .deleted)
             // The engine checks every few milliseconds of work; give it a moment to let go.
             for _ in 0..<100 where cancellations.reason(id) != nil {
@@ -157,7 +142,10 @@ extension BacktestService {
         do { try catalog.deleteRun(id: id, owner: caller.owner) } catch { throw ServiceError.internalError }
         artifactStore.remove(id)
         finishedDocuments.remove(id)
-        cancellations.clear(id)
+        // Still worked on here (it had not reached a checkpoint yet, e.g. loading its dataset on a
+        // loaded machine): the request stays until the work ends (`CancellationRegistry.end`),
+        // or the run would go on to its end unseen.
+        if !cancellations.isActive(id) { cancellations.clear(id) }
         hub.close(runID: id)
     }
 

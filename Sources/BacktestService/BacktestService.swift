@@ -58,7 +58,8 @@ public final class BacktestService: Sendable {
             failedMessage: Self.poisonMessage)
         // Started after the last step that can throw: a failed start leaves no listener thread behind.
         crossNode = CrossNodeEvents(
-            catalog: catalog, hub: hub, pollInterval: configuration.eventPollSeconds, logger: logger)
+            catalog: catalog, hub: hub, pollInterval: configuration.eventPollSeconds, logger: logger,
+            onCancel: Self.cancelHeard(catalog: catalog, cancellations: cancellations, logger: logger))
         for event in recovery.requeued {
             logger.info("run re-queued after restart", metadata: ["run_id": .string(event.runID)])
         }
@@ -89,6 +90,7 @@ public final class BacktestService: Sendable {
         let hub = self.hub
         let lease = RunLease(
             owner: configuration.nodeID, milliseconds: LeaseKeeper.milliseconds(configuration.leaseSeconds))
+        let cancellations = self.cancellations
         let pool = WorkerPool(count: configuration.workers) {
             let claimed: (RunRecord, EventRecord)?
             do {
@@ -101,14 +103,19 @@ public final class BacktestService: Sendable {
                 return nil
             }
             guard let (run, event) = claimed else { return nil }
+            // From here a cancel announced by any node is matched against this run.
+            cancellations.begin(run.id)
             hub.publish(event)
             executor.log(run, "run started", status: "RUNNING")
-            return { executor.execute(run) }
+            return {
+                defer { cancellations.end(run.id) }
+                executor.execute(run)
+            }
         }
         self.pool = pool
         leases = Self.keepLeases(
             catalog: catalog, configuration: configuration, logger: logger, hub: hub, pool: pool,
-            artifactStore: artifactStore)
+            artifactStore: artifactStore, cancellations: cancellations)
     }
 
     /// The server pid of this node's LISTEN connection (0: down, or SQLite), for tests that cut it.

@@ -24,12 +24,16 @@ final class CrossNodeEvents: @unchecked Sendable {
     private var timer: (any DispatchSourceTimer)?
 
     /// Nil on SQLite (one node: the hub is fed directly by the writer).
-    init?(catalog: Catalog, hub: EventHub, pollInterval: Double, logger: Logger) {
+    /// `onCancel` gets the run id of each cancel notification (a hint: see `Catalog.requestCancel`).
+    init?(
+        catalog: Catalog, hub: EventHub, pollInterval: Double, logger: Logger,
+        onCancel: @escaping @Sendable (String) -> Void
+    ) {
         self.catalog = catalog
         self.hub = hub
         self.logger = logger
         let listener = catalog.listenForEvents(
-            onEvent: { [weak self] runID, seq in self?.heard(runID, seq) },
+            onEvent: { [weak self] runID, seq in self?.heard(runID, seq) }, onCancel: onCancel,
             onConnection: { [weak self] up in self?.connection(up) })
         guard let listener else { return nil }
         self.listener = listener

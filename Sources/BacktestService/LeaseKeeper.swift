@@ -11,9 +11,11 @@ final class LeaseKeeper: Sendable {
     private let finished = DispatchGroup()
     private let wakeup = NSCondition()
 
+    /// `heartbeat` runs after each renewal (the node reads the cancel flags of its runs there);
     /// `reaped` gets what each sweep did (events to publish, the pool to wake).
     init(
         catalog: Catalog, configuration: ServiceConfiguration, logger: Logger,
+        heartbeat: @escaping @Sendable () throws -> Void = {},
         reaped: @escaping @Sendable (Catalog.Recovery) -> Void
     ) {
         let lease = RunLease(
@@ -26,7 +28,7 @@ final class LeaseKeeper: Sendable {
             while !stopping.withLock({ $0 }) {
                 do {
                     try catalog.renewLeases(lease)
-                    if try catalog.tryLead() {
+                    if try catalog.tryLead(idleLimitMilliseconds: lease.milliseconds) {
                         let recovery = try catalog.reapExpiredLeases(
                             at: Identifiers.now(), maxAttempts: maxAttempts,
                             requeuedData: Self.requeuedData,
@@ -39,6 +41,10 @@ final class LeaseKeeper: Sendable {
                 } catch {
                     // The next heartbeat tries again; a lease lapses only after `lease_s` of failures.
                     logger.warning("cannot renew or reap leases", metadata: ["error": .string("\(error)")])
+                }
+                do { try heartbeat() } catch {
+                    // Read again at the next heartbeat: a cancel is delayed, not lost.
+                    logger.warning("cannot read cancel requests", metadata: ["error": .string("\(error)")])
                 }
                 wakeup.lock()
                 if !stopping.withLock({ $0 }) { _ = wakeup.wait(until: Date().addingTimeInterval(interval)) }

@@ -119,7 +119,7 @@ public final class InMemoryRateLimiter: RateLimiting {
 }
 
 /// A policy's numbers as GCRA uses them; a quota or window below 1 counts as 1.
-private struct Rate {
+struct Rate {
     let quota: Int
     let window: Double
     let interval: Double

@@ -29,7 +29,7 @@ extension RunExecutor {
         let isCancelled = { cancellations.reason(run.id) != nil }
         let allBars = inputs.reduce(0) { $0.saturatingAdding($1.series.count) }
         var progress = RunProgress(
-            executor: self, runID: run.id, started: started, bars: allBars / inputs.count,
+            executor: self, run: run, started: started, bars: allBars / inputs.count,
             total: expanded.0.count.saturatingMultiplied(by: allBars), timestamps: nil)
         var done = 0
         var sections: [JSONValue] = []

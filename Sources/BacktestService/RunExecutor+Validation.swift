@@ -10,7 +10,7 @@ extension RunExecutor {
         _ run: RunRecord, _ validation: Validation.Request, _ top: [RankedVariant], series: PreparedSeries,
         settings: BacktestSettings, isCancelled: () -> Bool
     ) throws -> [Validation.Report?] {
-        emit(run.id, "stage", .object([("status", "VALIDATING")]))
+        emit(run, "stage", .object([("status", "VALIDATING")]))
         let perVariant = (validation.permutations ?? 0).saturatingAdding(validation.bootstrapSamples ?? 0)
         let total = perVariant.saturatingMultiplied(by: top.count)
         let bars = max(series.count, 1)
@@ -32,7 +32,7 @@ extension RunExecutor {
                         let elapsed = Date().timeIntervalSince(started)
                         let eta = elapsed * Double(total - done) / Double(done)
                         emit(
-                            run.id, "progress",
+                            run, "progress",
                             .object([
                                 ("stage", "VALIDATING"), ("done", .integer(done)), ("total", .integer(total)),
                                 ("pct", .number((10_000 * Double(done) / Double(total)).rounded() / 100)),

@@ -21,18 +21,24 @@ struct RunExecutor: Sendable {
         CatalogRetry(policy: configuration.catalogRetry, logger: logger, errors: metrics.catalogErrors)
     }
 
-    /// Persists and publishes one event. A vanished run (deleted) stops the work; a catalog that
-    /// keeps failing stops it too, and the run then ends as ERROR — the two are never confused.
-    func emit(_ runID: String, _ type: String, _ data: JSONValue, terminal: Bool = false) {
+    /// Persists and publishes one event of `run` under this node's claim. A vanished run
+    /// (deleted) stops the work; so does a claim another one replaced (this node's lease was
+    /// reaped), which then writes nothing more; a catalog that keeps failing stops it too, and
+    /// the run then ends as ERROR — the three are never confused.
+    func emit(_ run: RunRecord, _ type: String, _ data: JSONValue, terminal: Bool = false) {
         do {
-            let stored = try retry.run(runID, "append \(type) event") {
+            let stored = try retry.run(run.id, "append \(type) event") {
                 try catalog.appendEvent(
-                    runID: runID, type: type, timestamp: Identifiers.now(), data: JSONWriter.compact(data))
+                    runID: run.id, type: type, timestamp: Identifiers.now(), data: JSONWriter.compact(data),
+                    claim: claim(run))
             }
-            guard let event = stored else { return cancellations.request(runID, .deleted) }
-            hub.publish(event, terminal: terminal)
+            switch stored {
+            case .appended(let event): hub.publish(event, terminal: terminal)
+            case .gone: cancellations.request(run.id, .deleted)
+            case .superseded: cancellations.request(run.id, .superseded)
+            }
         } catch {
-            cancellations.request(runID, .catalogFailure)
+            cancellations.request(run.id, .catalogFailure)
         }
     }
 
@@ -41,7 +47,10 @@ struct RunExecutor: Sendable {
         do {
             let outcome = try evaluate(run, started: started)
             // A lost progress or snapshot event would make the event list differ from a clean run's.
-            if cancellations.reason(run.id) == .catalogFailure { throw EngineError.cancelled }
+            // A superseded claim's work is dropped: the run's current claim finishes it.
+            if let reason = cancellations.reason(run.id), reason == .catalogFailure || reason == .superseded {
+                throw EngineError.cancelled
+            }
             let files: ArtifactWriter.Staged
             do { files = try artifacts.writeFiles(artifactInputs(run, outcome)) } catch {
                 logger.error(
@@ -88,6 +97,10 @@ struct RunExecutor: Sendable {
                 finish(run, status: .cancelled, type: "cancelled", message: nil, started: started)
             case .deleted?:
                 hub.close(runID: run.id)
+            case .superseded?:
+                // Not closed on this node's hub: the run goes on under another claim, and this
+                // node's followers of it keep following.
+                log(run, "run given up: this node's lease lapsed and another claim holds it", status: "RUNNING")
             case .shutdown?:
                 // Not the run's fault: its claim is given back so it does not count as an attempt.
                 try? catalog.releaseAttempt(runID: run.id)
@@ -217,7 +230,7 @@ struct RunExecutor: Sendable {
             }.map { WalkForward.work($0, variants: expanded.0.count) } ?? 0
         let gridWork = expanded.0.count.saturatingMultiplied(by: series.count)
         var progress = RunProgress(
-            executor: self, runID: run.id, started: started, bars: bars,
+            executor: self, run: run, started: started, bars: bars,
             total: gridWork.saturatingAdding(walkForwardWork),
             timestamps: expanded.0.count == 1 && walkForwardWork == 0 ? series.series.timestamps : nil)
         let outcome = try runner.run(
@@ -226,7 +239,7 @@ struct RunExecutor: Sendable {
             progress: { progress.publish(done: $0.done, barsReached: $0.barsReached) },
             isCancelled: isCancelled,
             leaderChanged: { leader in
-                emit(run.id, "snapshot", .object([("best", Self.summary(leader, axes: grid.axes))]))
+                emit(run, "snapshot", .object([("best", Self.summary(leader, axes: grid.axes))]))
             })
         // Before the validation stage: the grid's progress runs on into the windows' work.
         var analysis: WalkForwardOutcome?

@@ -1,4 +1,5 @@
 import BacktestEngine
+import Catalog
 import Foundation
 
 /// A run's progress over all its engine work (the grid, then any walk-forward windows), stored
@@ -6,7 +7,9 @@ import Foundation
 /// the same run gives the same event list on any machine.
 struct RunProgress {
     let executor: RunExecutor
-    let runID: String
+    /// The claimed run: progress is written only while this node's claim holds it.
+    let run: RunRecord
+    var runID: String { run.id }
     let started: Date
     /// Bars of the series: progress is counted in variants (bar evaluations / bars).
     let bars: Int
@@ -17,9 +20,9 @@ struct RunProgress {
     let timestamps: [Int64]?
     private var lastCheckpoint = 0
 
-    init(executor: RunExecutor, runID: String, started: Date, bars: Int, total: Int, timestamps: [Int64]?) {
+    init(executor: RunExecutor, run: RunRecord, started: Date, bars: Int, total: Int, timestamps: [Int64]?) {
         self.executor = executor
-        self.runID = runID
+        self.run = run
         self.started = started
         self.bars = max(1, bars)
         self.total = total
@@ -35,11 +38,12 @@ struct RunProgress {
         let totalVariants = total / bars
         let elapsed = Date().timeIntervalSince(started)
         let eta = done > 0 ? elapsed * Double(total - done) / Double(done) : 0
-        let (catalog, runID) = (executor.catalog, runID)
+        let (catalog, runID, claim) = (executor.catalog, runID, executor.claim(run))
         do {
-            try executor.retry.run(runID, "update progress") {
-                try catalog.updateProgress(runID: runID, done: doneVariants, total: totalVariants)
+            let held = try executor.retry.run(runID, "update progress") {
+                try catalog.updateProgress(runID: runID, done: doneVariants, total: totalVariants, claim: claim)
             }
+            guard held else { return executor.cancellations.request(runID, .superseded) }
         } catch {
             executor.cancellations.request(runID, .catalogFailure)
         }
@@ -51,6 +55,6 @@ struct RunProgress {
         if let timestamps, barsReached > 0, barsReached <= timestamps.count {
             fields.append(("date", .string(TimestampParser.format(milliseconds: timestamps[barsReached - 1]))))
         }
-        executor.emit(runID, "progress", .object(fields))
+        executor.emit(run, "progress", .object(fields))
     }
 }

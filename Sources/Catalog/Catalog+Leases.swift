@@ -42,7 +42,13 @@ extension Catalog {
     /// lock `leaderLock`, taken if free and held by the write connection until it closes (a node
     /// that dies loses it with its connection; a reconnect has to win it again). SQLite: one node
     /// uses the catalog, so it always leads.
-    public func tryLead() throws -> Bool {
+    ///
+    /// `idleLimitMilliseconds`: once it leads, the server is told to end this session when it
+    /// has been idle that long (`idle_session_timeout`, PostgreSQL 14 and later). A leader that
+    /// freezes (SIGSTOP, a paused VM) keeps its connection, and so its lock: without the limit
+    /// nobody else could lead, and no expired lease would be reaped until it thawed. A live
+    /// leader writes on this connection at every heartbeat, well inside the limit.
+    public func tryLead(idleLimitMilliseconds: Int? = nil) throws -> Bool {
         try write { database in
             guard database.dialect == .postgres else { return true }
             // Re-entrant locks stack, so the lock is asked for only when this session lacks it.
@@ -52,7 +58,19 @@ extension Catalog {
             if try held.step(), held.int(0) > 0 { return true }
             let taken = try database.prepare("SELECT pg_try_advisory_lock(CAST(? AS BIGINT))")
                 .bind(.integer(Self.leaderLock))
-            return try taken.step() && taken.int(0) == 1
+            guard try taken.step(), taken.int(0) == 1 else { return false }
+            if let idleLimitMilliseconds {
+                // Older servers lack the setting (and would refuse its name): there the row, and
+                // the call, are skipped.
+                let limit = try database.prepare(
+                    """
+                    SELECT set_config('idle_session_timeout', ?, false)
+                    WHERE CAST(current_setting('server_version_num') AS INTEGER) >= 140000
+                    """
+                ).bind(.text(String(idleLimitMilliseconds)))
+                _ = try limit.step()
+            }
+            return true
         }
     }
 

@@ -187,26 +187,6 @@ extension Catalog {
         }
     }
 
-    /// Cancels a QUEUED run at once (with its terminal event); other states are returned unchanged.
-    public func cancelIfQueued(id: String, owner: String, at timestamp: String, eventData: String) throws -> (
-        RunRecord, EventRecord?
-    )? {
-        try durableWrite { database in
-            try database.transaction {
-                guard let run = try Self.fetchRun(database, where: "id = ? AND owner = ?", .text(id), .text(owner))
-                else {
-                    return nil
-                }
-                guard run.status == .queued else { return (run, nil) }
-                try database.prepare("UPDATE runs SET status = 'CANCELLED', finished_at = ? WHERE id = ?")
-                    .bind(.text(timestamp), .text(id)).run()
-                let event = try Self.appendEvent(
-                    database, runID: id, type: "cancelled", timestamp: timestamp, data: eventData)
-                return (try Self.fetchRun(database, where: "id = ?", .text(id)) ?? run, event)
-            }
-        }
-    }
-
     /// Deletes a run with its events, results and catalog-held artifact files; its artifact chain
     /// link stays as a tombstone.
     @discardableResult

@@ -104,6 +104,15 @@ enum SQLDialect: Sendable {
         case .postgres: return " FOR UPDATE SKIP LOCKED"
         }
     }
+
+    /// Appended to a SELECT that checks a row before writing on its strength: PostgreSQL locks
+    /// the row until the transaction ends; SQLite's one writer already excludes everyone.
+    var rowLock: String {
+        switch self {
+        case .sqlite: return ""
+        case .postgres: return " FOR UPDATE"
+        }
+    }
 }
 
 /// A failed catalog call of either backend: a stable code and the SQL, never bound values.

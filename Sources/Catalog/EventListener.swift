@@ -2,8 +2,9 @@ import CLibPQ
 import Foundation
 import Synchronization
 
-/// One node's dedicated `LISTEN backtestd_events` connection (PostgreSQL only): a thread waits
-/// on the socket with `poll` and hands each notification's (run id, seq) to `onEvent`. A drop
+/// One node's dedicated `LISTEN backtestd_events` (and `backtestd_cancels`) connection
+/// (PostgreSQL only): a thread waits on the socket with `poll` and hands each event
+/// notification's (run id, seq) to `onEvent`, each cancel notification's run id to `onCancel`. A drop
 /// is reported through `onConnection(false)`, then it reconnects with backoff and reports
 /// `onConnection(true)` once listening again (notifications sent meanwhile are gone: the
 /// caller reads by seq to cover them).
@@ -13,9 +14,12 @@ import Synchronization
 public final class EventListener: @unchecked Sendable {
     /// The channel every node notifies on and listens to.
     public static let channel = "backtestd_events"
+    /// The channel a cancel of a RUNNING run is announced on (`Catalog.requestCancel`).
+    public static let cancelChannel = "backtestd_cancels"
 
     private let url: String
     private let onEvent: @Sendable (String, Int) -> Void
+    private let onCancel: @Sendable (String) -> Void
     private let onConnection: @Sendable (Bool) -> Void
     private let stopping = Atomic<Bool>(false)
     private let pid = Atomic<Int32>(0)
@@ -23,10 +27,11 @@ public final class EventListener: @unchecked Sendable {
 
     init(
         url: String, onEvent: @escaping @Sendable (String, Int) -> Void,
-        onConnection: @escaping @Sendable (Bool) -> Void
+        onCancel: @escaping @Sendable (String) -> Void, onConnection: @escaping @Sendable (Bool) -> Void
     ) {
         self.url = url
         self.onEvent = onEvent
+        self.onCancel = onCancel
         self.onConnection = onConnection
         let thread = Thread { [self] in loop() }
         thread.name = "backtestd.listen"
@@ -78,7 +83,7 @@ public final class EventListener: @unchecked Sendable {
             PQfinish(connection)
             return nil
         }
-        let result = PQexec(connection, "LISTEN \(Self.channel)")
+        let result = PQexec(connection, "LISTEN \(Self.channel); LISTEN \(Self.cancelChannel)")
         let ok = result.map { PQresultStatus($0) == PGRES_COMMAND_OK } ?? false
         PQclear(result)
         guard ok else {
@@ -102,8 +107,13 @@ public final class EventListener: @unchecked Sendable {
             guard PQconsumeInput(connection) == 1, PQstatus(connection) == CONNECTION_OK else { return }
             while let notification = PQnotifies(connection) {
                 let payload = notification.pointee.extra.map { String(cString: $0) } ?? ""
+                let channel = notification.pointee.relname.map { String(cString: $0) } ?? ""
                 PQfreemem(notification)
-                if let (runID, seq) = Self.parse(payload) { onEvent(runID, seq) }
+                if channel == Self.cancelChannel {
+                    if let runID = Self.parseCancel(payload) { onCancel(runID) }
+                } else if let (runID, seq) = Self.parse(payload) {
+                    onEvent(runID, seq)
+                }
             }
         }
     }
@@ -118,16 +128,28 @@ public final class EventListener: @unchecked Sendable {
         else { return nil }
         return (runID, number.intValue)
     }
+
+    /// `{"run_id":"…"}` as written by `Catalog.cancelPayload`: exactly that one member, a run id
+    /// of 1 to 128 visible ASCII characters. Anything else is dropped; what is taken is only a
+    /// hint to read the run's `cancel_requested` flag, so a forged one cancels nothing.
+    static func parseCancel(_ payload: String) -> String? {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(payload.utf8)) as? [String: Any],
+            object.count == 1, let runID = object["run_id"] as? String,
+            (1...128).contains(runID.utf8.count), runID.utf8.allSatisfy({ $0 > 32 && $0 < 127 })
+        else { return nil }
+        return runID
+    }
 }
 
 extension Catalog {
     /// Starts this node's listener (nil on SQLite: one node, nothing to hear from others).
     public func listenForEvents(
         onEvent: @escaping @Sendable (_ runID: String, _ seq: Int) -> Void,
+        onCancel: @escaping @Sendable (_ runID: String) -> Void = { _ in },
         onConnection: @escaping @Sendable (_ listening: Bool) -> Void
     ) -> EventListener? {
         guard case .postgres(let url) = location else { return nil }
-        return EventListener(url: url, onEvent: onEvent, onConnection: onConnection)
+        return EventListener(url: url, onEvent: onEvent, onCancel: onCancel, onConnection: onConnection)
     }
 
     /// The NOTIFY payload for one event: far below PostgreSQL's 8,000-byte limit (run ids are short).

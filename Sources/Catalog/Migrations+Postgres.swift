@@ -103,6 +103,8 @@ extension Migrations {
         );
         """,
         leases,
+        cancelRequests,
+        rateLimits,
         artifactFiles(blob: "BYTEA"),
     ]
 }

@@ -148,6 +148,8 @@ enum Migrations {
         ALTER TABLE runs ADD COLUMN spec_hash TEXT;
         """,
         leases,
+        cancelRequests,
+        rateLimits,
         artifactFiles(blob: "BLOB"),
     ]
 
@@ -157,6 +159,25 @@ enum Migrations {
     static let leases = """
         ALTER TABLE runs ADD COLUMN lease_owner TEXT;
         ALTER TABLE runs ADD COLUMN lease_expires_at BIGINT;
+        """
+
+    /// Both backends: a cancel asked of a RUNNING run, kept on the run so that every node working
+    /// on it learns of it even when the notification is lost (`Catalog+Cancel.swift`).
+    static let cancelRequests = """
+        ALTER TABLE runs ADD COLUMN cancel_requested BIGINT NOT NULL DEFAULT 0;
+        """
+
+    /// Both backends: the shared rate-limit state, one GCRA arrival time (seconds since 1970 on
+    /// the nodes' clocks) per subject and policy; `allowed` is what the last acquire decided, so
+    /// one upsert both decides and says what it decided (`RateLimitStore.swift`).
+    static let rateLimits = """
+        CREATE TABLE rate_limits (
+            subject TEXT NOT NULL,
+            policy TEXT NOT NULL,
+            tat DOUBLE PRECISION NOT NULL,
+            allowed BIGINT NOT NULL DEFAULT 0,
+            PRIMARY KEY (subject, policy)
+        );
         """
 
     /// Artifact files held in the catalog (a shared PostgreSQL catalog keeps a run's files there,

@@ -18,8 +18,12 @@ final class ServerProcess {
     /// Everything the child wrote on stdout (its JSON log lines, access log included when on).
     let log = CapturedOutput()
 
-    /// `fileLimit` lowers RLIMIT_NOFILE for the child (through the shell's `ulimit`, then `exec`).
-    init(dataDirectory: String, fileLimit: Int? = nil, host: String = "127.0.0.1", accessLog: Bool = false) throws {
+    /// `fileLimit` lowers RLIMIT_NOFILE for the child (through the shell's `ulimit`, then `exec`);
+    /// `environment` adds `BACKTESTD_*` settings over the defaults below.
+    init(
+        dataDirectory: String, fileLimit: Int? = nil, host: String = "127.0.0.1", accessLog: Bool = false,
+        environment extra: [String: String] = [:]
+    ) throws {
         let serve = ["serve", "--host", host, "--port", "0", "--data-dir", dataDirectory]
         if let fileLimit {
             process.executableURL = URL(fileURLWithPath: "/bin/bash")
@@ -32,7 +36,7 @@ final class ServerProcess {
         environment["BACKTESTD_SAMPLES_DIR"] = Paths.samples
         environment["BACKTESTD_ACCESS_LOG"] = accessLog ? "true" : "false"
         environment["BACKTESTD_WORKERS"] = "1"
-        process.environment = environment
+        process.environment = environment.merging(extra) { $1 }
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice

@@ -146,6 +146,49 @@ import Testing
         }
     }
 
+    /// A claim whose lease was reaped can no longer write the run's events or progress (another
+    /// claim writes them now); the new claim can, until the run is finished.
+    @Test(arguments: Backend.allCases)
+    func lapsedClaim_cannotAppendEventsOrProgress(_ backend: Backend) throws {
+        try withTemporaryCatalog(backend) { catalog, _ in
+            _ = try catalog.insertRun(.make(id: "r", hash: "1"), queueCapacity: 10)
+            let first = try #require(
+                try catalog.claimNextQueued(at: "t", lease: Self.lease("a", 20), eventData: { _ in "{}" }))
+            let lapsed = RunClaim(owner: "a", attempt: first.0.attempts)
+            func append(_ claim: RunClaim, _ id: String = "r") throws -> ClaimedEvent {
+                try catalog.appendEvent(runID: id, type: "progress", timestamp: "t", data: claim.owner, claim: claim)
+            }
+            #expect(
+                try append(lapsed)
+                    == .appended(EventRecord(runID: "r", seq: 2, type: "progress", timestamp: "t", data: "a")))
+            #expect(try catalog.updateProgress(runID: "r", done: 1, total: 4, claim: lapsed))
+            Thread.sleep(forTimeInterval: 0.1)
+            #expect(try Self.reap(catalog).requeued.count == 1)
+            #expect(try append(lapsed) == .superseded)
+            #expect(try !catalog.updateProgress(runID: "r", done: 2, total: 4, claim: lapsed))
+            let second = try #require(
+                try catalog.claimNextQueued(at: "t", lease: Self.lease("b"), eventData: { _ in "{}" }))
+            let current = RunClaim(owner: "b", attempt: second.0.attempts)
+            // The same node under an older attempt is another claim too.
+            #expect(try append(RunClaim(owner: "b", attempt: current.attempt - 1)) == .superseded)
+            #expect(try append(lapsed) == .superseded)
+            guard case .appended = try append(current) else {
+                Issue.record("the current claim could not append")
+                return
+            }
+            #expect(try catalog.updateProgress(runID: "r", done: 3, total: 4, claim: current))
+            #expect(try catalog.run(id: "r", owner: "local")?.progressDone == 3)
+            _ = try catalog.finishRun(
+                id: "r", status: .done, at: "t", error: nil, grid: "{}", best: "{}", results: [],
+                eventType: "completed", eventData: "{}", claim: current)
+            #expect(try append(current) == .superseded)
+            #expect(try append(current, "missing") == .gone)
+            let events = try catalog.events(runID: "r", after: -1)
+            #expect(events.last?.type == "completed")
+            #expect(events.filter { $0.type == "progress" }.map(\.data) == ["a", "b"])
+        }
+    }
+
     /// Start-up on a shared catalog recovers only the runs its own node id held; a graceful
     /// shutdown hands a node's runs back to the queue at once.
     @Test(arguments: Backend.allCases)

@@ -40,6 +40,18 @@ public final class PostgresCluster: Sendable {
             binaries + "/psql", ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-qAt", "-c", sql, database])
     }
 
+    /// Runs one query in `database` through `psql` and returns its rows, one a line, columns
+    /// separated by `|` (unaligned, tuples only): for tests that read what no API shows, such as
+    /// a run's `lease_owner`.
+    public func query(_ sql: String, database: String) throws -> [[String]] {
+        let output = try Self.output(
+            of: binaries + "/psql",
+            ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-qAt", "-c", sql, database])
+        return output.split(separator: "\n", omittingEmptySubsequences: true).map {
+            $0.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+        }
+    }
+
     /// Drops a database, closing whatever connections are still open on it.
     public func dropDatabase(_ name: String) {
         try? Self.run(binaries + "/dropdb", ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "--force", name])
@@ -173,6 +185,11 @@ public final class PostgresCluster: Sendable {
     /// failure can say why. `posix_spawn` and `waitpid` rather than `Process`: `pg_ctl start`
     /// leaves a daemon behind, and `Process.waitUntilExit` was seen to wait for ever after it.
     private static func run(_ tool: String, _ arguments: [String], as user: String? = nil) throws {
+        _ = try output(of: tool, arguments, as: user)
+    }
+
+    /// Runs a tool like `run` and returns what it wrote (standard output and error together).
+    private static func output(of tool: String, _ arguments: [String], as user: String? = nil) throws -> String {
         let command = user.map { ["/usr/sbin/runuser", "-u", $0, "--", tool] } ?? [tool]
         let argv = (command + arguments).map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
@@ -189,10 +206,11 @@ public final class PostgresCluster: Sendable {
         guard spawned == 0 else { throw Failure(message: "cannot start \(tool): errno \(spawned)") }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
         // Exited normally (low 7 bits zero) with status 0.
         guard status & 0x7f == 0, (status >> 8) & 0xff == 0 else {
-            let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
             throw Failure(message: "\((tool as NSString).lastPathComponent) failed: \(output.suffix(2_000))")
         }
+        return output
     }
 }
