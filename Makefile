@@ -11,7 +11,7 @@ APT_PACKAGES := libsqlite3-dev zlib1g-dev sqlite3 libpq-dev postgresql curl wrk
 # Only `make browser` needs these (large): installed by that target, not by every build.
 BROWSER_APT_PACKAGES := chromium chromium-driver
 
-.PHONY: deps build build-release run test unit smoke conformance lint browser bench-http bench-catalog bench bench-csv fuzz autobahn venv clean
+.PHONY: deps build build-release run test unit smoke conformance lint browser bench-http bench-catalog bench-artifacts bench bench-csv fuzz autobahn venv clean
 
 ## deps: install what a clean Debian machine lacks (needs root for apt-get)
 deps:
@@ -84,6 +84,10 @@ bench-http: build-release
 ## bench-catalog: POST /backtests p50/p99 on the SQLite catalog vs PostgreSQL (a throwaway local cluster)
 bench-catalog: build-release
 	bash Tests/Bench/bench-catalog.sh .build/release/backtestd
+
+## bench-artifacts: GET of an artifact file (200 and 304) from the SQLite file store vs the PostgreSQL catalog
+bench-artifacts: build-release
+	bash Tests/Bench/bench-artifacts.sh .build/release/backtestd
 
 ## bench: engine throughput (bar-variants/s, wall time, peak RSS)
 bench: build-release

@@ -3,11 +3,11 @@ import Catalog
 
 /// Writes a finishing run's artifacts: the data files first, then (under the owner's chain lock)
 /// the manifest that links to the owner's chain head, and hands back the chain link that
-/// `finishRun` records together with DONE. A crash anywhere before that commit leaves the run
-/// RUNNING; the restart re-queues it and this step is redone with the same bytes (except
-/// `created_at`).
+/// `finishRun` records together with DONE (with the files themselves when the catalog keeps
+/// them). A crash anywhere before that commit leaves the run RUNNING; the restart re-queues it
+/// and this step is redone with the same bytes (except `created_at`).
 struct ArtifactWriter: Sendable {
-    let store: ArtifactStore
+    let storage: any ArtifactStorage
     let locks: ChainLocks
 
     /// What a DONE run's files are made of.
@@ -42,34 +42,41 @@ struct ArtifactWriter: Sendable {
         ]
     }
 
-    /// Writes the data files durably and returns their manifest entries. One directory sync
-    /// after the four renames makes them all durable before the manifest can name them.
-    func writeFiles(_ inputs: Inputs) throws -> [Manifest.File] {
-        try store.prepare(inputs.run.id)
-        let entries = try Self.files(inputs).map { name, bytes in
-            try store.write(bytes, inputs.run.id, name, syncDirectory: false)
-            return Manifest.File(name: name, size: bytes.count, sha256: InputHash.sha256Hex(bytes))
-        }
-        try ArtifactStore.syncDirectory(store.directory(inputs.run.id))
-        return entries
+    /// The data files of a run as staged: their manifest entries, and what the sealing
+    /// transaction must carry (the bytes themselves when the catalog keeps them).
+    struct Staged {
+        let entries: [Manifest.File]
+        let carried: [ArtifactFile]
     }
 
-    /// Under the owner's lock: reads the chain head, writes the manifest after it, and runs
-    /// `commit` with the new link (the DONE transition), so no other run of the owner can take
-    /// the same head in between.
+    /// Stages the data files (on disk: written durably) and returns their manifest entries.
+    func writeFiles(_ inputs: Inputs) throws -> Staged {
+        let files = Self.files(inputs).map { ArtifactFile(name: $0.name, bytes: $0.bytes) }
+        let carried = try storage.stage(inputs.run.id, files)
+        return Staged(
+            entries: files.map {
+                Manifest.File(name: $0.name, size: $0.bytes.count, sha256: InputHash.sha256Hex($0.bytes))
+            },
+            carried: carried)
+    }
+
+    /// Under the owner's lock: reads the chain head, stages the manifest after it, and runs
+    /// `commit` with the new link and the files to store with it (the DONE transition), so no
+    /// other run of the owner can take the same head in between.
     func seal<T: Sendable>(
-        _ run: RunRecord, files: [Manifest.File], at timestamp: String, head: () throws -> ChainRecord?,
-        commit: (ChainRecord) throws -> T
+        _ run: RunRecord, files: Staged, at timestamp: String, head: () throws -> ChainRecord?,
+        commit: (ChainRecord, [ArtifactFile]) throws -> T
     ) throws -> T {
         try locks.withLock(owner: run.owner) {
             let manifest = Manifest(
-                runID: run.id, inputHash: run.inputHash, createdAt: timestamp, files: files,
+                runID: run.id, inputHash: run.inputHash, createdAt: timestamp, files: files.entries,
                 chainPrev: try head()?.manifestHash)
-            try store.write(manifest.bytes, run.id, ArtifactStore.manifestName)
+            let carried = files.carried + (try storage.stageManifest(run.id, manifest.bytes))
             return try commit(
                 ChainRecord(
                     runID: run.id, owner: run.owner, manifestHash: manifest.manifestHash,
-                    chainPrev: manifest.chainPrev, createdAt: timestamp))
+                    chainPrev: manifest.chainPrev, createdAt: timestamp),
+                carried)
         }
     }
 }

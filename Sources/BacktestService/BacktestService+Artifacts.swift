@@ -1,6 +1,7 @@
 import Catalog
 
-/// The files a DONE run leaves under the data directory, read back through the API.
+/// The files a DONE run leaves (under the data directory, or in a shared catalog), read back
+/// through the API.
 extension BacktestService {
     /// One artifact file: its bytes, media type and content hash (the ETag).
     public struct Artifact: Sendable {
@@ -39,7 +40,7 @@ extension BacktestService {
                 code: "conflict", message: "run \(id) is \(run.status.rawValue); artifacts exist once it is DONE")
         }
         // A run finished before artifacts existed has none.
-        guard let bytes = artifactStore.read(run.id, ArtifactStore.manifestName) else {
+        guard let bytes = try readArtifact(run.id, ArtifactStore.manifestName) else {
             throw ServiceError.notFound("artifacts of run \(id)")
         }
         return bytes
@@ -60,10 +61,18 @@ extension BacktestService {
         guard let entry = manifest.files.first(where: { $0.name == name }),
             let known = ArtifactStore.files.first(where: { $0.name == entry.name })
         else { throw ServiceError.notFound("artifact \(name) of run \(id)") }
-        guard let bytes = artifactStore.read(manifest.runID, known.name) else {
+        guard let bytes = try readArtifact(manifest.runID, known.name) else {
             throw ServiceError.notFound("artifact \(name) of run \(id)")
         }
         // The ETag names the bytes served (equal to the manifest's entry unless the file was altered).
         return Artifact(bytes: bytes, contentType: known.contentType, sha256: InputHash.sha256Hex(bytes))
+    }
+
+    private func readArtifact(_ runID: String, _ name: String) throws(ServiceError) -> [UInt8]? {
+        do { return try artifactStore.read(runID, name) } catch {
+            logger.error(
+                "cannot read an artifact", metadata: ["run_id": .string(runID), "error": .string("\(error)")])
+            throw ServiceError(code: "internal", message: "the catalog could not be read", retryAfterSeconds: 1)
+        }
     }
 }

@@ -9,7 +9,7 @@ extension BacktestService {
     /// workers are woken to take it.
     static func keepLeases(
         catalog: Catalog, configuration: ServiceConfiguration, logger: Logger, hub: EventHub, pool: WorkerPool,
-        artifactStore: ArtifactStore, cancellations: CancellationRegistry
+        artifactStore: any ArtifactStorage, cancellations: CancellationRegistry
     ) -> LeaseKeeper {
         LeaseKeeper(
             catalog: catalog, configuration: configuration, logger: logger,

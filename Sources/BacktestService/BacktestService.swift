@@ -17,7 +17,7 @@ public final class BacktestService: Sendable {
     public let keys: KeyDirectory
     let finishedDocuments = DocumentCache()
     let cancellations = CancellationRegistry()
-    let artifactStore: ArtifactStore
+    let artifactStore: any ArtifactStorage
     let logger: Logger
     let executor: RunExecutor
     let pool: WorkerPool
@@ -64,7 +64,7 @@ public final class BacktestService: Sendable {
             logger.info("run re-queued after restart", metadata: ["run_id": .string(event.runID)])
         }
         // A run failed at start-up keeps no files (a crash may have left some).
-        artifactStore = ArtifactStore(dataDirectory: configuration.dataDirectory)
+        artifactStore = artifactStorage(catalog: catalog, dataDirectory: configuration.dataDirectory)
         for event in recovery.failed {
             artifactStore.remove(event.runID)
             logger.error(
@@ -85,7 +85,7 @@ public final class BacktestService: Sendable {
             catalog: catalog, datasets: datasets, hub: hub, cancellations: cancellations,
             finishedDocuments: finishedDocuments,
             engineThreads: engineThreads, configuration: configuration,
-            logger: logger, metrics: metrics, artifacts: ArtifactWriter(store: artifactStore, locks: ChainLocks()))
+            logger: logger, metrics: metrics, artifacts: ArtifactWriter(storage: artifactStore, locks: ChainLocks()))
         self.executor = executor
         let hub = self.hub
         let lease = RunLease(

@@ -1,8 +1,9 @@
 import Catalog
 
 /// Walks each owner's artifact chain from its newest link back through `chain_prev`, re-hashing
-/// every manifest and every file it lists. Tombstones (deleted runs) are followed on the
-/// catalog's record alone: their files are gone by design.
+/// every manifest and every file it lists, wherever they are kept (the data directory, or the
+/// catalog when it is shared). Tombstones (deleted runs) are followed on the catalog's record
+/// alone: their files are gone by design.
 public struct ChainVerifier {
     /// The first thing found wrong.
     public struct Break: Error, Equatable, CustomStringConvertible {
@@ -24,11 +25,11 @@ public struct ChainVerifier {
     }
 
     let catalog: Catalog
-    let store: ArtifactStore
+    let store: any ArtifactStorage
 
     public init(catalog: Catalog, dataDirectory: String) {
         self.catalog = catalog
-        store = ArtifactStore(dataDirectory: dataDirectory)
+        store = artifactStorage(catalog: catalog, dataDirectory: dataDirectory)
     }
 
     /// Verifies one owner's chain, or every owner's.
@@ -53,7 +54,7 @@ public struct ChainVerifier {
                 return .failure(Break(runID: link.runID, file: "chain", expected: "no cycle", found: "a cycle"))
             }
             if link.deletedAt == nil {
-                if case .failure(let found) = verifyFiles(link, &totals) { return .failure(found) }
+                if case .failure(let found) = try verifyFiles(link, &totals) { return .failure(found) }
             }
             guard let previous = link.chainPrev else { break }
             guard let found = byHash[previous] else {
@@ -71,9 +72,9 @@ public struct ChainVerifier {
         return .success(())
     }
 
-    private func verifyFiles(_ link: ChainRecord, _ totals: inout Totals) -> Result<Void, Break> {
+    private func verifyFiles(_ link: ChainRecord, _ totals: inout Totals) throws -> Result<Void, Break> {
         let name = ArtifactStore.manifestName
-        guard let bytes = store.read(link.runID, name) else {
+        guard let bytes = try store.read(link.runID, name) else {
             return .failure(Break(runID: link.runID, file: name, expected: link.manifestHash, found: "missing"))
         }
         guard let (manifest, claimed) = Manifest.parse(bytes) else {
@@ -96,7 +97,7 @@ public struct ChainVerifier {
         }
         totals.manifests += 1
         for file in manifest.files {
-            guard ArtifactStore.contentType(file.name) != nil, let data = store.read(link.runID, file.name) else {
+            guard ArtifactStore.contentType(file.name) != nil, let data = try store.read(link.runID, file.name) else {
                 return .failure(Break(runID: link.runID, file: file.name, expected: file.sha256, found: "missing"))
             }
             let hash = InputHash.sha256Hex(data)

@@ -53,7 +53,7 @@ struct RunExecutor: Sendable {
             if let reason = cancellations.reason(run.id), reason == .catalogFailure || reason == .superseded {
                 throw EngineError.cancelled
             }
-            let files: [Manifest.File]
+            let files: ArtifactWriter.Staged
             do { files = try artifacts.writeFiles(artifactInputs(run, outcome)) } catch {
                 logger.error(
                     "cannot write the run's artifacts",
@@ -67,12 +67,13 @@ struct RunExecutor: Sendable {
                 stored = try artifacts.seal(
                     run, files: files, at: now,
                     head: { try retry.run(run.id, "read the chain head") { try catalog.chainHead(owner: run.owner) } },
-                    commit: { link in
+                    commit: { link, carried in
                         try retry.run(run.id, "store results") {
                             try catalog.finishRun(
                                 id: run.id, status: .done, at: now, error: nil, grid: outcome.grid,
                                 best: outcome.best, results: outcome.rows, eventType: "completed",
-                                eventData: outcome.completedEvent, chainLink: link, claim: claim(run))
+                                eventData: outcome.completedEvent, chainLink: link, artifactFiles: carried,
+                                claim: claim(run))
                         }
                     })
             } catch {
@@ -83,7 +84,7 @@ struct RunExecutor: Sendable {
             }
             // Deleted meanwhile: its files go with it.
             guard let event = stored else {
-                artifacts.store.remove(run.id)
+                artifacts.storage.remove(run.id)
                 return cleanUp(run)
             }
             hub.publish(event, terminal: true)
@@ -137,7 +138,7 @@ struct RunExecutor: Sendable {
         if let removed = try? catalog.applyRetention(keep: configuration.retentionRuns) {
             for id in removed {
                 finishedDocuments.remove(id)
-                artifacts.store.remove(id)
+                artifacts.storage.remove(id)
                 hub.close(runID: id)
             }
         }
@@ -161,7 +162,7 @@ struct RunExecutor: Sendable {
                     metrics.runFinished(status, seconds: Date().timeIntervalSince(started))
                 }
                 // Only a DONE run has artifacts; any files of this attempt go with its failure.
-                artifacts.store.remove(run.id)
+                artifacts.storage.remove(run.id)
                 break
             } catch {
                 guard !cancellations.isShuttingDown else {

@@ -109,11 +109,12 @@ extension Catalog {
 
     /// Moves a RUNNING (or QUEUED) run to a final state with its results and terminal event, atomically.
     /// Returns nil when the run is gone or already finished. `chainLink`, the run's artifact
-    /// manifest, is recorded in the same transaction, so the chain head and DONE always agree.
+    /// manifest, is recorded in the same transaction, so the chain head and DONE always agree;
+    /// so are `artifactFiles` (a shared catalog keeps the files themselves, see docs/scaling.md).
     public func finishRun(
         id: String, status: RunStatus, at timestamp: String, error: String?, grid: String?, best: String?,
         results: [ResultRow], eventType: String, eventData: String, chainLink: ChainRecord? = nil,
-        claim: RunClaim? = nil
+        artifactFiles: [ArtifactFile] = [], claim: RunClaim? = nil
     ) throws -> EventRecord? {
         try write { database in
             try database.transaction {
@@ -140,6 +141,7 @@ extension Catalog {
                     try insert.bind(.text(id), .integer(row.rank), .text(row.variantKey), .text(row.body)).run()
                 }
                 if let chainLink { try Self.insertChainLink(database, chainLink) }
+                try Self.insertArtifactFiles(database, runID: id, artifactFiles)
                 return try Self.appendEvent(database, runID: id, type: eventType, timestamp: timestamp, data: eventData)
             }
         }
@@ -186,7 +188,8 @@ extension Catalog {
         }
     }
 
-    /// Deletes a run with its events and results; its artifact chain link stays as a tombstone.
+    /// Deletes a run with its events, results and catalog-held artifact files; its artifact chain
+    /// link stays as a tombstone.
     @discardableResult
     public func deleteRun(id: String, owner: String) throws -> Bool {
         try write { database in

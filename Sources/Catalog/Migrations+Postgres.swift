@@ -106,5 +106,6 @@ extension Migrations {
         cancelRequests,
         rateLimits,
         chunks(integer: "BIGINT", blob: "BYTEA"),
+        artifactFiles(blob: "BYTEA"),
     ]
 }

@@ -151,6 +151,7 @@ enum Migrations {
         cancelRequests,
         rateLimits,
         chunks(integer: "INTEGER", blob: "BLOB"),
+        artifactFiles(blob: "BLOB"),
     ]
 
     /// A grid run's chunks (`Catalog+Chunks.swift`): contiguous variant ranges claimed under
@@ -199,6 +200,20 @@ enum Migrations {
             PRIMARY KEY (subject, policy)
         );
         """
+
+    /// Artifact files held in the catalog (a shared PostgreSQL catalog keeps a run's files there,
+    /// `Catalog+ArtifactFiles.swift`); they go with their run. On PostgreSQL `bytea` keeps its
+    /// default storage, compressed and out of line: the CSVs are text that compresses well.
+    static func artifactFiles(blob: String) -> String {
+        """
+        CREATE TABLE artifact_files (
+            run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            bytes \(blob) NOT NULL,
+            PRIMARY KEY (run_id, name)
+        );
+        """
+    }
 
     /// Brings `database` to the newest version; returns the version reached. On PostgreSQL a
     /// transaction-scoped advisory lock makes nodes starting together migrate one at a time.

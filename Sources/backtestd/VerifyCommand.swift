@@ -3,7 +3,8 @@ import BacktestService
 import Foundation
 
 /// `backtestd verify`: re-hashes every artifact file and manifest along each owner's chain (or
-/// one owner's) and reports the first break. Reads the catalog file directly, like `keys`.
+/// one owner's) and reports the first break. Reads the catalog directly, like `keys`; the files
+/// come from the data directory (SQLite) or from the catalog itself (PostgreSQL).
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify", abstract: "Verify the artifact hash chains of finished runs.")

@@ -43,8 +43,8 @@ import Testing
         }
     }
 
-    /// `backtestd verify` walks a chain whose rows are in PostgreSQL (`BACKTESTD_CATALOG_URL`)
-    /// and whose files are in the data directory.
+    /// `backtestd verify` walks a chain whose rows and files are in PostgreSQL
+    /// (`BACKTESTD_CATALOG_URL`).
     @Test func verify_walksTheChainOfAPostgresCatalog() async throws {
         try await withPostgresDatabase { url in
             let directory = Paths.temporaryDirectory()
