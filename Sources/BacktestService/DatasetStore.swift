@@ -31,12 +31,11 @@ public final class DatasetStore: Sendable {
             owner: owner)
     }
 
-    /// Stores a received upload: parsed from its temporary file, which its owner removes.
+    /// Stores a received upload, parsed while it arrived.
     public func importUpload(_ upload: DatasetUpload) throws(ServiceError) -> (DatasetRecord, created: Bool) {
-        defer { upload.discard() }
-        let sha256 = try upload.finish()
+        let (sha256, parsed) = try upload.finish()
         if let timeframe = upload.timeframe {
-            // Sent before: no need to parse it again.
+            // Sent before: the stored record answers.
             let existing: DatasetRecord?
             do {
                 existing = try catalog.dataset(
@@ -44,9 +43,10 @@ public final class DatasetStore: Sendable {
             } catch { throw ServiceError.internalError }
             if let existing { return (existing, false) }
         }
-        // Parsed straight from the mapping: the text is never copied onto the heap.
-        let series = try MappedFile.withContents(of: upload.path) { bytes throws(ServiceError) in
-            try Self.parse(bytes)
+        let series: OHLCVSeries
+        switch parsed {
+        case .success(let parsed): series = parsed
+        case .failure(let error): throw Self.refusal(error)
         }
         return try store(
             series, symbol: upload.symbol, timeframe: upload.timeframe, sha256: sha256, owner: upload.owner)
@@ -71,11 +71,14 @@ public final class DatasetStore: Sendable {
     }
 
     private static func parse(_ bytes: UnsafeRawBufferPointer) throws(ServiceError) -> OHLCVSeries {
-        do { return try CSVSeriesReader.read(bytes) } catch {
-            throw ServiceError(
-                code: "validation_error", message: error.message,
-                details: error.problems.map { .init(path: $0.path, message: $0.message) })
-        }
+        do { return try CSVSeriesReader.read(bytes) } catch { throw refusal(error) }
+    }
+
+    /// The 422 naming the CSV's problems.
+    static func refusal(_ error: EngineError) -> ServiceError {
+        ServiceError(
+            code: "validation_error", message: error.message,
+            details: error.problems.map { .init(path: $0.path, message: $0.message) })
     }
 
     /// Takes `series` over so its columns can go once encoded: the bars are in memory once, not twice,

@@ -1,0 +1,167 @@
+import Foundation
+
+/// Reads CSV while it arrives (an upload's body): the text is cut into chunks at line boundaries
+/// as soon as `chunkBytes` have come, and each chunk is parsed on another thread into its own
+/// columns while the next arrives; `finish` stitches them. Rows, errors and line numbers are those
+/// of `CSVSeriesReader.read` on the whole text (tests compare them); a line longer than
+/// `CSVSeriesReader.maxLineBytes` (refused by both) is skipped here without being held in memory.
+///
+/// Memory stays bounded by the bars: at most `maxInFlight` chunks of text are held at once (`feed`
+/// waits for a chunk to finish beyond that), and the carried-over partial line is at most
+/// `maxLineBytes` (plus a CR) or one chunk.
+///
+/// `@unchecked Sendable`: `feed` and `finish` are called one at a time by the reader's one owner;
+/// the chunk jobs touch only `results`, under `lock`.
+public final class CSVStreamReader: @unchecked Sendable {
+    public static let defaultChunkBytes = 4 << 20
+
+    let chunkBytes: Int
+    /// Chunks parsed on other threads; false parses each at once on the caller (tests).
+    let parallel: Bool
+    /// Text not yet cut into a chunk: the header until it is checked, then the lines after the
+    /// last cut.
+    private var pending: [UInt8] = []
+    private var headerChecked = false
+    private var headerFailed = false
+    /// Inside a line longer than `maxLineBytes`: its bytes are dropped up to its newline.
+    private var skippingLine = false
+    /// How many of `pending`'s first bytes are known to hold no newline (not searched again).
+    private var scanned = 0
+    private var received = 0
+    private var chunkCount = 0
+    private let lock = NSLock()
+    private var results: [CSVStreamChunk?] = []
+    private let group = DispatchGroup()
+    private let slots: DispatchSemaphore
+
+    public init(
+        chunkBytes: Int = defaultChunkBytes, maxInFlight: Int = ProcessInfo.processInfo.activeProcessorCount + 1,
+        parallel: Bool = true
+    ) {
+        self.chunkBytes = max(1, chunkBytes)
+        self.parallel = parallel
+        slots = DispatchSemaphore(value: max(1, maxInFlight))
+        pending.reserveCapacity(self.chunkBytes)
+    }
+
+    /// Takes the next bytes of the text.
+    public func feed(_ bytes: UnsafeRawBufferPointer) {
+        received = received.saturatingAdding(bytes.count)
+        var rest = UnsafeRawBufferPointer(rebasing: bytes[...])
+        while !rest.isEmpty && !headerFailed {
+            if skippingLine {
+                guard let newline = rest.firstIndex(of: 10) else { return }
+                skippingLine = false
+                rest = UnsafeRawBufferPointer(rebasing: rest[(newline + 1)...])
+                continue
+            }
+            // Up to a chunk at a time, so `pending` keeps its capacity (all of it past a chunk
+            // of one line, which is then cut or refused at once).
+            let take = pending.count < chunkBytes ? min(rest.count, chunkBytes - pending.count) : rest.count
+            pending.append(contentsOf: UnsafeRawBufferPointer(rebasing: rest[..<take]))
+            rest = UnsafeRawBufferPointer(rebasing: rest[take...])
+            if !headerChecked { checkHeader(final: false) }
+            if headerChecked && !headerFailed && pending.count >= chunkBytes { cut() }
+        }
+    }
+
+    /// Ends the text: the series, or every problem found (the first 20 by line).
+    public func finish() throws(EngineError) -> OHLCVSeries {
+        if !headerChecked { checkHeader(final: true) }
+        if !headerFailed && !skippingLine && !pending.isEmpty {
+            let last = pending
+            pending = []
+            dispatch(last, count: last.count, moreFollows: false)
+        }
+        group.wait()
+        if received == 0 {
+            throw CSVSeriesReader.failure(
+                [.init(line: 1, message: "empty file: header \(CSVSeriesReader.header) required")], 1)
+        }
+        if headerFailed {
+            throw CSVSeriesReader.failure([.init(line: 1, message: "header must be \(CSVSeriesReader.header)")], 1)
+        }
+        var chunks = lock.withLock {
+            let taken = results.compactMap { $0 }
+            results = []
+            return taken
+        }
+        return try CSVStreamChunk.stitch(&chunks)
+    }
+
+    /// The header is the text up to the first newline; without one yet, it waits unless it is
+    /// already too long to be one (or the text ended).
+    private func checkHeader(final: Bool) {
+        let newline = pending[scanned...].firstIndex(of: 10)
+        guard newline != nil || final || pending.count > CSVSeriesReader.maxLineBytes + 1 else {
+            scanned = pending.count
+            return
+        }
+        scanned = 0
+        headerChecked = true
+        let end = newline ?? pending.count
+        let isHeader = pending.withUnsafeBufferPointer { buffer in
+            CSVSeriesReader.isHeader(UnsafeBufferPointer(rebasing: buffer[0..<end]))
+        }
+        guard isHeader else {
+            headerFailed = true
+            pending = []
+            return
+        }
+        pending.removeFirst(min(end + 1, pending.count))
+    }
+
+    /// Hands `pending` up to its last newline but one byte to a chunk job (so at least a byte is
+    /// known to follow the chunk); with no newline and more than `maxLineBytes`, the line is
+    /// refused and skipped instead.
+    private func cut() {
+        let end = pending.count - 1
+        guard let newline = pending[min(scanned, end)..<end].lastIndex(of: 10) else {
+            // One line so far, maybe ended by the last byte; a CR before a newline is not counted.
+            let ended = pending[end] == 10
+            let crBytes = pending.count > 1 && pending[ended ? end - 1 : end] == 13 ? 1 : 0
+            guard pending.count - (ended ? 1 : 0) - crBytes > CSVSeriesReader.maxLineBytes else {
+                scanned = end
+                return
+            }
+            record(.tooLong())
+            skippingLine = !ended
+            pending.removeAll(keepingCapacity: true)
+            scanned = 0
+            return
+        }
+        scanned = 0
+        var rest: [UInt8] = []
+        rest.reserveCapacity(chunkBytes)
+        rest.append(contentsOf: pending[(newline + 1)...])
+        let chunk = pending
+        pending = rest
+        dispatch(chunk, count: newline + 1, moreFollows: true)
+    }
+
+    private func record(_ chunk: CSVStreamChunk) {
+        chunkCount += 1
+        lock.withLock { results.append(chunk) }
+    }
+
+    /// Parses `bytes[0..<count]` as chunk number `chunkCount`, on another thread when `parallel`.
+    private func dispatch(_ bytes: [UInt8], count: Int, moreFollows: Bool) {
+        let index = chunkCount
+        chunkCount += 1
+        lock.withLock { results.append(nil) }
+        let job: @Sendable () -> Void = { [self] in
+            let chunk = bytes.withUnsafeBufferPointer { buffer in
+                CSVStreamChunk.parse(UnsafeBufferPointer(rebasing: buffer[0..<count]), moreFollows: moreFollows)
+            }
+            lock.withLock { results[index] = chunk }
+        }
+        guard parallel else { return job() }
+        slots.wait()
+        group.enter()
+        DispatchQueue.global().async { [slots, group] in
+            job()
+            slots.signal()
+            group.leave()
+        }
+    }
+}
