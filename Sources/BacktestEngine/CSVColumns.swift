@@ -70,23 +70,4 @@ struct CSVColumns: @unchecked Sendable {
             volume[target + index] = volume[source + index]
         }
     }
-
-    /// Copies every row of `series` to rows `row…` (a streamed chunk into the whole series).
-    func copy(_ series: OHLCVSeries, to row: Int) {
-        let count = series.count
-        guard count > 0 else { return }
-        func move<T>(_ source: [T], _ target: UnsafeMutableBufferPointer<T>) {
-            source.withUnsafeBufferPointer { from in
-                if let from = from.baseAddress, let to = target.baseAddress {
-                    (to + row).initialize(from: from, count: count)
-                }
-            }
-        }
-        move(series.timestamps, timestamps)
-        move(series.open, open)
-        move(series.high, high)
-        move(series.low, low)
-        move(series.close, close)
-        move(series.volume, volume)
-    }
 }

@@ -21,19 +21,17 @@ struct CSVStreamChunk: Sendable {
         return CSVStreamChunk(outcome: outcome, lines: lines, series: series)
     }
 
-    static let noRows = OHLCVSeries(timestamps: [], open: [], high: [], low: [], close: [], volume: [])
-
     /// A line too long to hold, skipped unread.
     static func tooLong() -> CSVStreamChunk {
         var outcome = CSVChunkOutcome()
         outcome.report(0, CSVLineProblem.tooLong)
-        return CSVStreamChunk(outcome: outcome, lines: 1, series: Self.noRows)
+        return CSVStreamChunk(outcome: outcome, lines: 1, series: OHLCVSeries.none)
     }
 
     /// The chunks (in text order) as one series, by the whole-text reader's rules: each row after
-    /// the previous chunks' last, problems named by line (the first 20), no rows refused. Each
-    /// chunk's columns go as soon as they are copied, so the bars are held about once.
-    static func stitch(_ chunks: inout [CSVStreamChunk]) throws(EngineError) -> OHLCVSeries {
+    /// the previous chunks' last, problems named by line (the first 20), no rows refused. The
+    /// chunks' columns are kept as the parts of the series, never joined.
+    static func stitch(_ chunks: [CSVStreamChunk]) throws(EngineError) -> SeriesParts {
         var problems: [CSVLineProblem] = []
         var problemCount = 0
         var previous = Int64.min
@@ -57,15 +55,6 @@ struct CSVStreamChunk: Sendable {
         }
         if problemCount > 0 { throw CSVSeriesReader.failure(problems, problemCount) }
         guard rows > 0 else { throw CSVSeriesReader.failure([.init(line: firstLine - 1, message: "no data rows")], 1) }
-        return CSVColumns.filled(capacity: rows) { columns in
-            var row = 0
-            for index in chunks.indices {
-                let part = chunks[index].series
-                chunks[index].series = Self.noRows
-                columns.copy(part, to: row)
-                row += part.count
-            }
-            return row
-        }
+        return SeriesParts(chunks.map(\.series))
     }
 }

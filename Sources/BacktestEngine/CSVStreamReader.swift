@@ -66,7 +66,7 @@ public final class CSVStreamReader: @unchecked Sendable {
     }
 
     /// Ends the text: the series, or every problem found (the first 20 by line).
-    public func finish() throws(EngineError) -> OHLCVSeries {
+    public func finish() throws(EngineError) -> SeriesParts {
         if !headerChecked { checkHeader(final: true) }
         if !headerFailed && !skippingLine && !pending.isEmpty {
             let last = pending
@@ -81,12 +81,12 @@ public final class CSVStreamReader: @unchecked Sendable {
         if headerFailed {
             throw CSVSeriesReader.failure([.init(line: 1, message: "header must be \(CSVSeriesReader.header)")], 1)
         }
-        var chunks = lock.withLock {
+        let chunks = lock.withLock {
             let taken = results.compactMap { $0 }
             results = []
             return taken
         }
-        return try CSVStreamChunk.stitch(&chunks)
+        return try CSVStreamChunk.stitch(chunks)
     }
 
     /// The header is the text up to the first newline; without one yet, it waits unless it is

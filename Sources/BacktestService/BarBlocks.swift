@@ -83,18 +83,26 @@ enum BarBlocks {
     static func encode(
         _ series: OHLCVSeries, blockBars: Int = defaultBlockBars, executor: any ParallelExecutor = DispatchExecutor()
     ) -> [UInt8] {
+        encode(SeriesParts([series]), blockBars: blockBars, executor: executor)
+    }
+
+    /// The same blob for bars held in parts (a streamed upload's chunks): a block within one part
+    /// is coded from it in place, one across parts from a copy of its rows.
+    static func encode(
+        _ series: SeriesParts, blockBars: Int = defaultBlockBars, executor: any ParallelExecutor = DispatchExecutor()
+    ) -> [UInt8] {
         let count = series.count
         let blocks = (count + blockBars - 1) / blockBars
         var coded = [[UInt8]](repeating: [], count: blocks)
         coded.withUnsafeMutableBufferPointer { buffer in
             let results = SharedSlots(base: buffer.baseAddress)
             executor.forEach(blocks) { block in
-                let range = block * blockBars..<min(count, (block + 1) * blockBars)
+                let (source, range) = series.rows(block * blockBars..<min(count, (block + 1) * blockBars))
                 let room = BarBlockCoding.worstCaseBytes(bars: range.count)
                 let scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: room)
                 defer { scratch.deallocate() }
                 var writer = ByteWriter(base: scratch)
-                BarBlockCoding.encode(series, range, into: &writer)
+                BarBlockCoding.encode(source, range, into: &writer)
                 results.base?[block] = Array(UnsafeBufferPointer(start: scratch, count: writer.count))
             }
         }
@@ -110,7 +118,7 @@ enum BarBlocks {
         var offset = start
         for block in 0..<blocks {
             append(UInt64(offset))
-            append(series.timestamps[block * blockBars])
+            append(series.timestamp(block * blockBars))
             offset += coded[block].count
         }
         for block in coded { blob.append(contentsOf: block) }

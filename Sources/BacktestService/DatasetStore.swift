@@ -27,7 +27,8 @@ public final class DatasetStore: Sendable {
     {
         try Self.validate(symbol: symbol, timeframe: timeframe)
         return try store(
-            try Self.parse(bytes), symbol: symbol, timeframe: timeframe, sha256: InputHash.sha256Hex(bytes),
+            SeriesParts([try Self.parse(bytes)]), symbol: symbol, timeframe: timeframe,
+            sha256: InputHash.sha256Hex(bytes),
             owner: owner)
     }
 
@@ -43,7 +44,7 @@ public final class DatasetStore: Sendable {
             } catch { throw ServiceError.internalError }
             if let existing { return (existing, false) }
         }
-        let series: OHLCVSeries
+        let series: SeriesParts
         switch parsed {
         case .success(let parsed): series = parsed
         case .failure(let error): throw Self.refusal(error)
@@ -84,7 +85,7 @@ public final class DatasetStore: Sendable {
     /// Takes `series` over so its columns can go once encoded: the bars are in memory once, not twice,
     /// while the catalog writes them.
     private func store(
-        _ series: consuming OHLCVSeries, symbol: String, timeframe: String?, sha256: String, owner: String
+        _ series: consuming SeriesParts, symbol: String, timeframe: String?, sha256: String, owner: String
     ) throws(ServiceError) -> (DatasetRecord, created: Bool) {
         guard let resolved = timeframe ?? Timeframe.infer(stepSeconds: series.medianStepSeconds)?.rawValue else {
             throw ServiceError.validation([
@@ -94,7 +95,7 @@ public final class DatasetStore: Sendable {
         let record = DatasetRecord(
             id: Self.datasetID(owner: owner, symbol: symbol, timeframe: resolved, sha256: sha256), owner: owner,
             symbol: symbol, timeframe: resolved, rows: series.count,
-            firstMilliseconds: series.timestamps.first ?? 0, lastMilliseconds: series.timestamps.last ?? 0,
+            firstMilliseconds: series.firstTimestamp ?? 0, lastMilliseconds: series.lastTimestamp ?? 0,
             sha256: sha256, createdAt: Identifiers.now())
         let bars = BarsCodec.encode(series, executor: executor)
         _ = consume series

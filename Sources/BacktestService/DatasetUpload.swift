@@ -90,7 +90,7 @@ public final class DatasetUpload: @unchecked Sendable {
     }
 
     /// Ends the body: the SHA-256 (hex) of the CSV text, and its bars (or the reader's problems).
-    func finish() throws(ServiceError) -> (sha256: String, series: Result<OHLCVSeries, EngineError>) {
+    func finish() throws(ServiceError) -> (sha256: String, series: Result<SeriesParts, EngineError>) {
         if !decided { try decide() }
         if !head.isEmpty {
             let rest = head

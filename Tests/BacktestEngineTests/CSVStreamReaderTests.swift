@@ -15,7 +15,7 @@ import Testing
             bytes[offset..<end].withUnsafeBytes { reader.feed($0) }
             offset = end
         }
-        return Result { () throws(EngineError) in try reader.finish() }
+        return Result { () throws(EngineError) in try reader.finish().joined() }
     }
 
     static func whole(_ bytes: [UInt8]) -> Result<OHLCVSeries, EngineError> {
@@ -106,5 +106,22 @@ import Testing
             let found = Self.streamed(bytes, chunkBytes: 4096, pieceBytes: 5000, parallel: true)
             #expect(CSVChunkingTests.same(found, expected))
         }
+    }
+
+    /// Parts read as the series they join: rows of any range, timestamps, median step.
+    @Test func seriesParts_readAsTheJoinedSeries() throws {
+        var generator = RandomCSV(seed: 77)
+        let whole = try CSVSeriesReader.read(generator.file(rows: 400, defects: 0))
+        let cuts = [0, 0, 1, 17, 17, 200, 399, whole.count]
+        let parts = SeriesParts(zip(cuts, cuts.dropFirst()).map { whole.bars($0..<$1) })
+        #expect(parts.count == whole.count)
+        #expect(parts.joined() == whole)
+        #expect(parts.medianStepSeconds == whole.medianStepSeconds)
+        #expect(parts.firstTimestamp == whole.timestamps.first && parts.lastTimestamp == whole.timestamps.last)
+        for range in [0..<0, 0..<1, 16..<18, 17..<200, 3..<399, 0..<whole.count] {
+            let (source, local) = parts.rows(range)
+            #expect(source.bars(local) == whole.bars(range), "\(range)")
+        }
+        for row in 0..<whole.count { #expect(parts.timestamp(row) == whole.timestamps[row]) }
     }
 }

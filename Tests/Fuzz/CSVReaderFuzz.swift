@@ -27,7 +27,7 @@ public func fuzzCSVReader(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         bytes[offset..<end].withUnsafeBytes { reader.feed($0) }
         offset = end
     }
-    let streamed = Result { () throws(EngineError) in try reader.finish() }
+    let streamed = Result { () throws(EngineError) in try reader.finish().joined() }
     if !sameOutcome(streamed, reference) {
         fatalError("the streamed reader disagrees with the reference reader: \(streamed) vs \(reference)")
     }
