@@ -14,6 +14,14 @@ import Foundation
 /// the chunk jobs touch only `results`, under `lock`.
 public final class CSVStreamReader: @unchecked Sendable {
     public static let defaultChunkBytes = 4 << 20
+    /// Where chunks are parsed: serial queues of their own, one picked per chunk in turn. Not a
+    /// concurrent queue: those draw on a pool of about one thread per core on Linux, which
+    /// callers blocked in `feed` or `finish` (and anything else waiting there) could hold, so the
+    /// chunks they wait for would wait too. A serial queue gets a thread of its own when it has
+    /// work, and a chunk job never blocks, so every queued chunk is parsed.
+    static let queues = (0..<max(4, ProcessInfo.processInfo.activeProcessorCount + 1)).map {
+        DispatchQueue(label: "backtestd.csv-chunks.\($0)")
+    }
 
     let chunkBytes: Int
     /// Chunks parsed on other threads; false parses each at once on the caller (tests).
@@ -158,7 +166,7 @@ public final class CSVStreamReader: @unchecked Sendable {
         guard parallel else { return job() }
         slots.wait()
         group.enter()
-        DispatchQueue.global().async { [slots, group] in
+        Self.queues[index % Self.queues.count].async { [slots, group] in
             job()
             slots.signal()
             group.leave()

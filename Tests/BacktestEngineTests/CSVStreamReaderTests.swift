@@ -4,7 +4,9 @@ import Testing
 
 /// The streamed reader against the whole-text reader: same rows bit for bit, same errors and
 /// line numbers, whatever the chunk size, the pieces the text arrives in, and threads or not.
-@Suite struct CSVStreamReaderTests {
+/// Serialized: a test waiting for its chunk threads holds one of the few cooperative threads,
+/// which the in-process servers of other suites need.
+@Suite(.serialized) struct CSVStreamReaderTests {
     static func streamed(_ bytes: [UInt8], chunkBytes: Int, pieceBytes: Int, parallel: Bool)
         -> Result<OHLCVSeries, EngineError>
     {
@@ -28,8 +30,8 @@ import Testing
         let defects = [0, 0.002, 0.02, 0.2][seed % 4]
         let bytes = generator.file(rows: [0, 1, 3, 50, 400][seed % 5], defects: defects)
         let expected = Self.whole(bytes)
-        for chunkBytes in [1, 2, 37, 300, 5000] {
-            for pieceBytes in [1, 13, 256, 1 << 16] {
+        for chunkBytes in [1, 37, 5000] {
+            for pieceBytes in [1, 13, 1 << 16] {
                 for parallel in [false, true] where parallel == false || pieceBytes > 1 {
                     let found = Self.streamed(bytes, chunkBytes: chunkBytes, pieceBytes: pieceBytes, parallel: parallel)
                     #expect(
@@ -83,8 +85,8 @@ import Testing
             } else {
                 #expect(named.map { $0.prefix(7) } == ["line 4:"])
             }
-            for chunkBytes in [64, 1 << 20, 4 << 20] {
-                for pieceBytes in [1000, 65536] {
+            for chunkBytes in [64, 4 << 20] {
+                for pieceBytes in [65536] {
                     let found = Self.streamed(bytes, chunkBytes: chunkBytes, pieceBytes: pieceBytes, parallel: true)
                     #expect(
                         CSVChunkingTests.same(found, expected),
@@ -110,8 +112,9 @@ import Testing
 
     /// Parts read as the series they join: rows of any range, timestamps, median step.
     @Test func seriesParts_readAsTheJoinedSeries() throws {
-        var generator = RandomCSV(seed: 77)
-        let whole = try CSVSeriesReader.read(generator.file(rows: 400, defects: 0))
+        var text = "timestamp,open,high,low,close,volume\n"
+        for row in 0..<400 { text += "\(1_600_000_000_000 + row * row * 1000),1.\(row),2,0.5,1.25,\(row)\n" }
+        let whole = try CSVSeriesReader.read(Array(text.utf8))
         let cuts = [0, 0, 1, 17, 17, 200, 399, whole.count]
         let parts = SeriesParts(zip(cuts, cuts.dropFirst()).map { whole.bars($0..<$1) })
         #expect(parts.count == whole.count)
