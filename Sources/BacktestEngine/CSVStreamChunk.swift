@@ -6,6 +6,8 @@ struct CSVStreamChunk: Sendable {
     /// Lines the chunk spans (its newlines, plus one for a last line without one).
     let lines: Int
     var series: OHLCVSeries
+    /// The chunk's blocks coded by the reader's `codeBlocks` (when it has one).
+    var coded: [[UInt8]]?
 
     /// Parses whole lines; `moreFollows` unless the chunk ends the text.
     static func parse(_ bytes: UnsafeBufferPointer<UInt8>, moreFollows: Bool) -> CSVStreamChunk {
@@ -18,20 +20,20 @@ struct CSVStreamChunk: Sendable {
                 moreFollows: moreFollows)
             return outcome.rows
         }
-        return CSVStreamChunk(outcome: outcome, lines: lines, series: series)
+        return CSVStreamChunk(outcome: outcome, lines: lines, series: series, coded: nil)
     }
 
     /// A line too long to hold, skipped unread.
     static func tooLong() -> CSVStreamChunk {
         var outcome = CSVChunkOutcome()
         outcome.report(0, CSVLineProblem.tooLong)
-        return CSVStreamChunk(outcome: outcome, lines: 1, series: OHLCVSeries.none)
+        return CSVStreamChunk(outcome: outcome, lines: 1, series: OHLCVSeries.none, coded: nil)
     }
 
     /// The chunks (in text order) as one series, by the whole-text reader's rules: each row after
     /// the previous chunks' last, problems named by line (the first 20), no rows refused. The
     /// chunks' columns are kept as the parts of the series, never joined.
-    static func stitch(_ chunks: [CSVStreamChunk]) throws(EngineError) -> SeriesParts {
+    static func stitch(_ chunks: [CSVStreamChunk], blockBars: Int) throws(EngineError) -> SeriesParts {
         var problems: [CSVLineProblem] = []
         var problemCount = 0
         var previous = Int64.min
@@ -55,6 +57,15 @@ struct CSVStreamChunk: Sendable {
         }
         if problemCount > 0 { throw CSVSeriesReader.failure(problems, problemCount) }
         guard rows > 0 else { throw CSVSeriesReader.failure([.init(line: firstLine - 1, message: "no data rows")], 1) }
-        return SeriesParts(chunks.map(\.series))
+        // Pre-coded blocks are the blob's when each chunk but the last holds whole blocks.
+        var coded: [[UInt8]]? = []
+        for (index, chunk) in chunks.enumerated() {
+            guard let blocks = chunk.coded, index == chunks.count - 1 || chunk.series.count % blockBars == 0 else {
+                coded = nil
+                break
+            }
+            coded?.append(contentsOf: blocks)
+        }
+        return SeriesParts(chunks.map(\.series), codedBlocks: coded)
     }
 }

@@ -42,10 +42,16 @@ public final class CSVStreamReader: @unchecked Sendable {
     private let group = DispatchGroup()
     private let slots: DispatchSemaphore
 
+    /// Codes a chunk's rows for storage in blocks of `blockBars`, in the chunk's job (nil: no coding).
+    let codeBlocks: (@Sendable (OHLCVSeries) -> [[UInt8]])?
+    let blockBars: Int
+
     public init(
         chunkBytes: Int = defaultChunkBytes, maxInFlight: Int = ProcessInfo.processInfo.activeProcessorCount + 1,
-        parallel: Bool = true
+        parallel: Bool = true, blockBars: Int = 4096, codeBlocks: (@Sendable (OHLCVSeries) -> [[UInt8]])? = nil
     ) {
+        self.codeBlocks = codeBlocks
+        self.blockBars = max(1, blockBars)
         self.chunkBytes = max(1, chunkBytes)
         self.parallel = parallel
         slots = DispatchSemaphore(value: max(1, maxInFlight))
@@ -94,7 +100,7 @@ public final class CSVStreamReader: @unchecked Sendable {
             results = []
             return taken
         }
-        return try CSVStreamChunk.stitch(chunks)
+        return try CSVStreamChunk.stitch(chunks, blockBars: blockBars)
     }
 
     /// The header is the text up to the first newline; without one yet, it waits unless it is
@@ -139,12 +145,34 @@ public final class CSVStreamReader: @unchecked Sendable {
             return
         }
         scanned = 0
+        let cut = codeBlocks == nil ? newline + 1 : alignedCut(after: newline)
         var rest: [UInt8] = []
         rest.reserveCapacity(chunkBytes)
-        rest.append(contentsOf: pending[(newline + 1)...])
+        rest.append(contentsOf: pending[cut...])
         let chunk = pending
         pending = rest
-        dispatch(chunk, count: newline + 1, moreFollows: true)
+        dispatch(chunk, count: cut, moreFollows: true)
+    }
+
+    /// Where to cut so the chunk holds a whole number of `blockBars` lines (so its rows, when all
+    /// are good, are whole blocks of the stored blob): after the last newline at or before
+    /// `newline` that ends such a count, or just after `newline` when there are fewer lines.
+    private func alignedCut(after newline: Int) -> Int {
+        pending.withUnsafeBufferPointer { buffer in
+            let lines = SharedBytes(bytes: buffer).lines(in: 0..<newline + 1)
+            var surplus = lines % blockBars
+            guard lines >= blockBars, surplus > 0 else { return newline + 1 }
+            var position = newline
+            // Back over `surplus` lines: stop at the newline that ends the last whole block.
+            while position > 0 {
+                position -= 1
+                if buffer[position] == 10 {
+                    surplus -= 1
+                    if surplus == 0 { return position + 1 }
+                }
+            }
+            return newline + 1
+        }
     }
 
     private func record(_ chunk: CSVStreamChunk) {
@@ -158,9 +186,11 @@ public final class CSVStreamReader: @unchecked Sendable {
         chunkCount += 1
         lock.withLock { results.append(nil) }
         let job: @Sendable () -> Void = { [self] in
-            let chunk = bytes.withUnsafeBufferPointer { buffer in
+            var chunk = bytes.withUnsafeBufferPointer { buffer in
                 CSVStreamChunk.parse(UnsafeBufferPointer(rebasing: buffer[0..<count]), moreFollows: moreFollows)
             }
+            // Coded here, while the upload still arrives, only when the chunk has no problem.
+            if let codeBlocks, chunk.outcome.problemCount == 0 { chunk.coded = codeBlocks(chunk.series) }
             lock.withLock { results[index] = chunk }
         }
         guard parallel else { return job() }

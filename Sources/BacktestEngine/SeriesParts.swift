@@ -7,8 +7,12 @@ public struct SeriesParts: Sendable {
     public let parts: [OHLCVSeries]
     /// Row where each part starts, then the total.
     let starts: [Int]
+    /// The stored blob's blocks, coded while the parts were parsed (`CSVStreamReader.codeBlocks`),
+    /// when every part but the last holds whole blocks; else nil (the coder codes them).
+    public let codedBlocks: [[UInt8]]?
 
-    public init(_ parts: [OHLCVSeries]) {
+    public init(_ parts: [OHLCVSeries], codedBlocks: [[UInt8]]? = nil) {
+        self.codedBlocks = codedBlocks
         self.parts = parts.filter { $0.count > 0 }
         var starts = [0]
         for part in self.parts { starts.append(starts[starts.count - 1] + part.count) }

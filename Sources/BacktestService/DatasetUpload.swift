@@ -27,7 +27,7 @@ public final class DatasetUpload: @unchecked Sendable {
 
     init(
         symbol: String, timeframe: String?, gzip: Bool, maxBytes: Int, owner: String,
-        reader: CSVStreamReader = CSVStreamReader()
+        reader: CSVStreamReader = DatasetUpload.reader()
     ) {
         self.symbol = symbol
         self.timeframe = timeframe
@@ -35,6 +35,13 @@ public final class DatasetUpload: @unchecked Sendable {
         self.maxBytes = maxBytes
         self.reader = reader
         gzipDeclared = gzip
+    }
+
+    /// The reader of an upload: each chunk also codes its blocks of the stored blob in its own
+    /// job, so coding overlaps receiving instead of following it.
+    static func reader(chunkBytes: Int = CSVStreamReader.defaultChunkBytes) -> CSVStreamReader {
+        CSVStreamReader(
+            chunkBytes: chunkBytes, blockBars: BarBlocks.defaultBlockBars, codeBlocks: BarBlocks.codeChunk)
     }
 
     /// Takes the next piece of the body.

@@ -7,10 +7,18 @@ import Testing
 /// Serialized: a test waiting for its chunk threads holds one of the few cooperative threads,
 /// which the in-process servers of other suites need.
 @Suite(.serialized) struct CSVStreamReaderTests {
-    static func streamed(_ bytes: [UInt8], chunkBytes: Int, pieceBytes: Int, parallel: Bool)
+    static func streamed(_ bytes: [UInt8], chunkBytes: Int, pieceBytes: Int, parallel: Bool, blockBars: Int? = nil)
         -> Result<OHLCVSeries, EngineError>
     {
-        let reader = CSVStreamReader(chunkBytes: chunkBytes, maxInFlight: 2, parallel: parallel)
+        // With `blockBars`, chunks are cut at whole blocks of lines and "code" their rows.
+        var code: (@Sendable (OHLCVSeries) -> [[UInt8]])?
+        if let blockBars {
+            code = { series in
+                stride(from: 0, to: series.count, by: blockBars).map { [UInt8(truncatingIfNeeded: $0)] }
+            }
+        }
+        let reader = CSVStreamReader(
+            chunkBytes: chunkBytes, maxInFlight: 2, parallel: parallel, blockBars: blockBars ?? 1, codeBlocks: code)
         var offset = 0
         while offset < bytes.count {
             let end = min(bytes.count, offset + pieceBytes)
@@ -39,6 +47,10 @@ import Testing
                         "seed \(seed), chunk \(chunkBytes), piece \(pieceBytes), parallel \(parallel)")
                 }
             }
+        }
+        for blockBars in [1, 7] {
+            let found = Self.streamed(bytes, chunkBytes: 300, pieceBytes: 64, parallel: true, blockBars: blockBars)
+            #expect(CSVChunkingTests.same(found, expected), "seed \(seed), blocks of \(blockBars)")
         }
     }
 
@@ -126,5 +138,26 @@ import Testing
             #expect(source.bars(local) == whole.bars(range), "\(range)")
         }
         for row in 0..<whole.count { #expect(parts.timestamp(row) == whole.timestamps[row]) }
+    }
+
+    /// Chunks cut at whole blocks: every chunk but the last holds a multiple of the block's rows,
+    /// and the blocks they coded are all the blocks, in order.
+    @Test func alignedChunks_codeEveryBlockOnce() throws {
+        var text = "timestamp,open,high,low,close,volume\n"
+        for row in 0..<1000 { text += "\(1_600_000_000_000 + row * 1000),1.\(row),2,0.5,1.25,\(row)\n" }
+        let bytes = Array(text.utf8)
+        let reader = CSVStreamReader(
+            chunkBytes: 2000, maxInFlight: 2, blockBars: 16,
+            codeBlocks: { series in
+                stride(from: 0, to: series.count, by: 16).map {
+                    [UInt8(truncatingIfNeeded: series.timestamps[$0] / 1000)]
+                }
+            })
+        bytes.withUnsafeBytes { reader.feed($0) }
+        let parts = try reader.finish()
+        #expect(parts.parts.count > 10)
+        #expect(parts.parts.dropLast().allSatisfy { $0.count % 16 == 0 })
+        let expected = stride(from: 0, to: 1000, by: 16).map { [UInt8(truncatingIfNeeded: 1_600_000_000 + $0)] }
+        #expect(parts.codedBlocks == expected)
     }
 }

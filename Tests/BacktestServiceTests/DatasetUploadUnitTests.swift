@@ -48,6 +48,29 @@ import Testing
         #expect(BarsCodec.encode(try series.get()) == BarsCodec.encode(whole))
     }
 
+    /// Chunks cut at whole blocks code their blocks while parsing; the blob is still the one
+    /// coded from the whole series, and so is the one coded when a chunk cannot hold whole blocks.
+    @Test(arguments: [150_000, 400_000, 1 << 30])
+    func precodedBlocks_giveTheSameBlob(chunkBytes: Int) throws {
+        var text = "timestamp,open,high,low,close,volume\n"
+        for minute in 0..<20_000 {
+            text += "\(1_600_000_000_000 + minute * 60_000),1.\(minute % 997),2.5,0.5,1.25,\(minute)\n"
+        }
+        let bytes = Array(text.utf8)
+        let upload = DatasetUpload(
+            symbol: "S", timeframe: "1m", gzip: false, maxBytes: 1 << 30, owner: "local",
+            reader: DatasetUpload.reader(chunkBytes: chunkBytes))
+        for start in stride(from: 0, to: bytes.count, by: 65536) {
+            try upload.write(Array(bytes[start..<min(bytes.count, start + 65536)]))
+        }
+        let parts = try upload.finish().series.get()
+        // 150 kB chunks hold fewer lines than a block: coded at the end instead.
+        #expect(parts.codedBlocks?.count == (chunkBytes == 150_000 ? nil : 5))
+        #expect((parts.parts.count > 1) == (chunkBytes < bytes.count))
+        #expect(BarsCodec.encode(parts) == BarsCodec.encode(try CSVSeriesReader.read(bytes)))
+        #expect(BarsCodec.encode(SeriesParts(parts.parts)) == BarsCodec.encode(parts))
+    }
+
     /// The limit counts the text: N bytes pass, N + 1 are refused.
     @Test func limit_atNAndNPlusOne() throws {
         let bytes = Array("timestamp,open,high,low,close,volume\n1,1,1,1,1,1\n".utf8)
