@@ -1,17 +1,16 @@
 import BacktestService
 import HTTPServer
 
-/// `POST /datasets`: the CSV (or gzip of it) streams to a temporary file while it arrives, hashed
-/// and decompressed on the way, then is parsed and stored. Its own size limit, separate from the
-/// JSON body limit.
+/// `POST /datasets`: the CSV (or gzip of it) is decompressed, hashed and parsed in chunks while it
+/// arrives, then stored. Its own size limit, separate from the JSON body limit.
 enum DatasetUploadRoute {
     static let mediaTypes = ["text/csv", "application/gzip", "application/x-gzip"]
     /// Body bytes handed to the blocking pool at once (one hop per MiB, not per socket read).
     static let batchBytes = 1 << 20
 
     static func register(on builder: inout RouterBuilder, service: BacktestService, access: Access, maxBytes: Int) {
-        // Once per start: files a crash left mid-upload go.
-        let directory = Result { try service.prepareUploads() }
+        // Once per start: files an earlier version left mid-upload go.
+        service.removeStaleUploads()
         builder.streaming(
             "POST", "/datasets", maxBodyBytes: maxBytes,
             Caching.noStore { request, body in
@@ -22,12 +21,12 @@ enum DatasetUploadRoute {
                 } catch { return ErrorMapping.httpError(error).response }
                 do {
                     let gzip = try gzipRequested(request)
-                    guard case .success(let directory) = directory else { throw ServiceError.internalError }
                     let upload = try service.beginDatasetUpload(
-                        directory: directory, symbol: request.query("symbol"), timeframe: request.query("timeframe"),
+                        symbol: request.query("symbol"), timeframe: request.query("timeframe"),
                         gzip: gzip, maxBytes: maxBytes, caller: principal.caller)
-                    // Hashing, gunzip and the file write are CPU and I/O: done on the blocking pool a
-                    // batch at a time, never on the cooperative threads that streams and SSE share.
+                    // Hashing, gunzip and cutting chunks are CPU work: done on the blocking pool a batch
+                    // at a time, never on the cooperative threads that streams and SSE share (a
+                    // batch may also wait there while too many chunks are still being parsed).
                     var batch: [[UInt8]] = []
                     var batched = 0
                     while let piece = try await body.next() {

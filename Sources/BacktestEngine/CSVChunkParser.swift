@@ -4,6 +4,7 @@ struct CSVLineProblem: Sendable, Equatable {
     let message: String
 
     static let notAfterPrevious = "timestamp is not after the previous row's"
+    static let tooLong = "line is longer than \(CSVSeriesReader.maxLineBytes) bytes"
 }
 
 /// What one chunk of lines found, before it is stitched to the chunks before it.
@@ -45,14 +46,17 @@ struct CSVChunkParser {
     var dayCache = TimestampParser.DayCache()
 
     /// Parses the lines in `range` (which starts a line and ends just after a newline or at the
-    /// end of the file); the first is line `firstLine`.
+    /// end of the file); the first is line `firstLine`. `bytes` ends the file unless
+    /// `moreFollows` (a streamed chunk: its last line is then not the file's final line).
     static func parse(
         _ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, firstLine: Int, columns: CSVColumns, rowOffset: Int,
-        rowLimit: Int
+        rowLimit: Int, moreFollows: Bool = false
     ) -> CSVChunkOutcome {
         guard let base = bytes.baseAddress else { return CSVChunkOutcome() }
+        // One past the buffer when more follows: no line of it is then taken for the last.
         var parser = CSVChunkParser(
-            base: base, total: bytes.count, columns: columns, rowOffset: rowOffset, rowLimit: rowLimit)
+            base: base, total: moreFollows ? bytes.count + 1 : bytes.count, columns: columns, rowOffset: rowOffset,
+            rowLimit: rowLimit)
         var position = range.lowerBound
         var line = firstLine
         while position < range.upperBound {
@@ -154,6 +158,10 @@ struct CSVChunkParser {
         if lineEnd == start {
             // Only the file's final line may be empty.
             if next < total { outcome.report(number, "empty line") }
+            return next
+        }
+        guard lineEnd - start <= CSVSeriesReader.maxLineBytes else {
+            outcome.report(number, CSVLineProblem.tooLong)
             return next
         }
         guard commas == 5 else {

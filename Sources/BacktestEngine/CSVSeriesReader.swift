@@ -12,6 +12,9 @@ import Foundation
 public enum CSVSeriesReader {
     public static let header = "timestamp,open,high,low,close,volume"
     public static let maxReportedProblems = 20
+    /// The longest line (without its newline and a CR before it): no row needs more, and a
+    /// streamed reader never holds more than this of a line it cannot yet cut.
+    public static let maxLineBytes = 1 << 20
     /// Below this many bytes per chunk, splitting costs more than it saves.
     static let minimumChunkBytes = 1 << 20
 
@@ -131,6 +134,7 @@ public enum CSVSeriesReader {
     static func isHeader(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
         var bytes = line
         if let last = bytes.last, last == 13 { bytes = UnsafeBufferPointer(rebasing: bytes.dropLast()) }
+        guard bytes.count <= maxLineBytes else { return false }
         let text = String(decoding: bytes, as: UTF8.self).lowercased()
         let trimmed = text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
         return trimmed.split(separator: ",").map { $0.trimmingCharacters() }

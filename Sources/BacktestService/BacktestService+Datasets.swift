@@ -16,28 +16,23 @@ extension BacktestService {
         ])
     }
 
-    /// Prepares `<data dir>/uploads` for `POST /datasets` bodies, removing files an earlier process
-    /// left there (a crash mid-upload); call once at start-up.
-    public func prepareUploads() throws -> String {
+    /// Removes `<data dir>/uploads`, where earlier versions spooled `POST /datasets` bodies (files
+    /// a crash mid-upload left there); bodies are parsed as they arrive now. Call once at start-up.
+    public func removeStaleUploads() {
         let directory = configuration.dataDirectory + "/uploads"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] {
-            try? FileManager.default.removeItem(atPath: directory + "/" + name)
-        }
-        return directory
+        guard FileManager.default.fileExists(atPath: directory) else { return }
+        try? FileManager.default.removeItem(atPath: directory)
     }
 
     /// Starts a streamed `POST /datasets`: the query is checked before any of the body is read.
     public func beginDatasetUpload(
-        directory: String, symbol: String?, timeframe: String?, gzip: Bool, maxBytes: Int, caller: Caller = .local
+        symbol: String?, timeframe: String?, gzip: Bool, maxBytes: Int, caller: Caller = .local
     ) throws(ServiceError) -> DatasetUpload {
         guard let symbol else {
             throw ServiceError.validation([.init(path: "symbol", message: "is required (query parameter)")])
         }
         try DatasetStore.validate(symbol: symbol, timeframe: timeframe)
-        return try DatasetUpload(
-            directory: directory, symbol: symbol, timeframe: timeframe, gzip: gzip, maxBytes: maxBytes,
-            owner: caller.owner)
+        return DatasetUpload(symbol: symbol, timeframe: timeframe, gzip: gzip, maxBytes: maxBytes, owner: caller.owner)
     }
 
     /// Ends a streamed `POST /datasets`: parses and stores what was received.

@@ -83,21 +83,53 @@ enum BarBlocks {
     static func encode(
         _ series: OHLCVSeries, blockBars: Int = defaultBlockBars, executor: any ParallelExecutor = DispatchExecutor()
     ) -> [UInt8] {
+        encode(SeriesParts([series]), blockBars: blockBars, executor: executor)
+    }
+
+    /// The same blob for bars held in parts (a streamed upload's chunks): a block within one part
+    /// is coded from it in place, one across parts from a copy of its rows.
+    static func encode(
+        _ series: SeriesParts, blockBars: Int = defaultBlockBars, executor: any ParallelExecutor = DispatchExecutor()
+    ) -> [UInt8] {
         let count = series.count
         let blocks = (count + blockBars - 1) / blockBars
+        if blockBars == defaultBlockBars, let coded = series.codedBlocks, coded.count == blocks {
+            return assemble(coded, series, blockBars: blockBars)
+        }
         var coded = [[UInt8]](repeating: [], count: blocks)
         coded.withUnsafeMutableBufferPointer { buffer in
             let results = SharedSlots(base: buffer.baseAddress)
             executor.forEach(blocks) { block in
-                let range = block * blockBars..<min(count, (block + 1) * blockBars)
-                let room = BarBlockCoding.worstCaseBytes(bars: range.count)
-                let scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: room)
-                defer { scratch.deallocate() }
-                var writer = ByteWriter(base: scratch)
-                BarBlockCoding.encode(series, range, into: &writer)
-                results.base?[block] = Array(UnsafeBufferPointer(start: scratch, count: writer.count))
+                let (source, range) = series.rows(block * blockBars..<min(count, (block + 1) * blockBars))
+                results.base?[block] = codeBlock(source, range)
             }
         }
+        return assemble(coded, series, blockBars: blockBars)
+    }
+
+    /// One block's bytes.
+    static func codeBlock(_ source: OHLCVSeries, _ range: Range<Int>) -> [UInt8] {
+        let room = BarBlockCoding.worstCaseBytes(bars: range.count)
+        let scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: room)
+        defer { scratch.deallocate() }
+        var writer = ByteWriter(base: scratch)
+        BarBlockCoding.encode(source, range, into: &writer)
+        return Array(UnsafeBufferPointer(start: scratch, count: writer.count))
+    }
+
+    /// The blocks of a streamed chunk, coded in the chunk's own job while the upload still
+    /// arrives (`CSVStreamReader.codeBlocks`): `series`'s rows from 0 in blocks of
+    /// `defaultBlockBars`. They are the blob's blocks when every chunk before holds whole blocks.
+    static func codeChunk(_ series: OHLCVSeries) -> [[UInt8]] {
+        stride(from: 0, to: series.count, by: defaultBlockBars).map { start in
+            codeBlock(series, start..<min(series.count, start + defaultBlockBars))
+        }
+    }
+
+    /// The blob: header, index, then the coded blocks.
+    static func assemble(_ coded: [[UInt8]], _ series: SeriesParts, blockBars: Int) -> [UInt8] {
+        let count = series.count
+        let blocks = coded.count
         var blob = magic
         let start = headerBytes + blocks * indexEntryBytes
         blob.reserveCapacity(start + coded.reduce(0) { $0 + $1.count })
@@ -110,7 +142,7 @@ enum BarBlocks {
         var offset = start
         for block in 0..<blocks {
             append(UInt64(offset))
-            append(series.timestamps[block * blockBars])
+            append(series.timestamp(block * blockBars))
             offset += coded[block].count
         }
         for block in coded { blob.append(contentsOf: block) }

@@ -11,6 +11,10 @@ enum BarsCodec {
         BarBlocks.encode(series, executor: executor)
     }
 
+    static func encode(_ series: SeriesParts, executor: any ParallelExecutor = DispatchExecutor()) -> [UInt8] {
+        BarBlocks.encode(series, executor: executor)
+    }
+
     /// nil for a damaged blob (never a trap: counts are checked before arithmetic or allocation use them).
     static func decode(_ bytes: [UInt8], executor: any ParallelExecutor = DispatchExecutor()) -> OHLCVSeries? {
         bytes.withUnsafeBytes { raw in

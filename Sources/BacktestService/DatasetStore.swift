@@ -27,16 +27,16 @@ public final class DatasetStore: Sendable {
     {
         try Self.validate(symbol: symbol, timeframe: timeframe)
         return try store(
-            try Self.parse(bytes), symbol: symbol, timeframe: timeframe, sha256: InputHash.sha256Hex(bytes),
+            SeriesParts([try Self.parse(bytes)]), symbol: symbol, timeframe: timeframe,
+            sha256: InputHash.sha256Hex(bytes),
             owner: owner)
     }
 
-    /// Stores a received upload: parsed from its temporary file, which its owner removes.
+    /// Stores a received upload, parsed while it arrived.
     public func importUpload(_ upload: DatasetUpload) throws(ServiceError) -> (DatasetRecord, created: Bool) {
-        defer { upload.discard() }
-        let sha256 = try upload.finish()
+        let (sha256, parsed) = try upload.finish()
         if let timeframe = upload.timeframe {
-            // Sent before: no need to parse it again.
+            // Sent before: the stored record answers.
             let existing: DatasetRecord?
             do {
                 existing = try catalog.dataset(
@@ -44,9 +44,10 @@ public final class DatasetStore: Sendable {
             } catch { throw ServiceError.internalError }
             if let existing { return (existing, false) }
         }
-        // Parsed straight from the mapping: the text is never copied onto the heap.
-        let series = try MappedFile.withContents(of: upload.path) { bytes throws(ServiceError) in
-            try Self.parse(bytes)
+        let series: SeriesParts
+        switch parsed {
+        case .success(let parsed): series = parsed
+        case .failure(let error): throw Self.refusal(error)
         }
         return try store(
             series, symbol: upload.symbol, timeframe: upload.timeframe, sha256: sha256, owner: upload.owner)
@@ -71,17 +72,20 @@ public final class DatasetStore: Sendable {
     }
 
     private static func parse(_ bytes: UnsafeRawBufferPointer) throws(ServiceError) -> OHLCVSeries {
-        do { return try CSVSeriesReader.read(bytes) } catch {
-            throw ServiceError(
-                code: "validation_error", message: error.message,
-                details: error.problems.map { .init(path: $0.path, message: $0.message) })
-        }
+        do { return try CSVSeriesReader.read(bytes) } catch { throw refusal(error) }
+    }
+
+    /// The 422 naming the CSV's problems.
+    static func refusal(_ error: EngineError) -> ServiceError {
+        ServiceError(
+            code: "validation_error", message: error.message,
+            details: error.problems.map { .init(path: $0.path, message: $0.message) })
     }
 
     /// Takes `series` over so its columns can go once encoded: the bars are in memory once, not twice,
     /// while the catalog writes them.
     private func store(
-        _ series: consuming OHLCVSeries, symbol: String, timeframe: String?, sha256: String, owner: String
+        _ series: consuming SeriesParts, symbol: String, timeframe: String?, sha256: String, owner: String
     ) throws(ServiceError) -> (DatasetRecord, created: Bool) {
         guard let resolved = timeframe ?? Timeframe.infer(stepSeconds: series.medianStepSeconds)?.rawValue else {
             throw ServiceError.validation([
@@ -91,7 +95,7 @@ public final class DatasetStore: Sendable {
         let record = DatasetRecord(
             id: Self.datasetID(owner: owner, symbol: symbol, timeframe: resolved, sha256: sha256), owner: owner,
             symbol: symbol, timeframe: resolved, rows: series.count,
-            firstMilliseconds: series.timestamps.first ?? 0, lastMilliseconds: series.timestamps.last ?? 0,
+            firstMilliseconds: series.firstTimestamp ?? 0, lastMilliseconds: series.lastTimestamp ?? 0,
             sha256: sha256, createdAt: Identifiers.now())
         let bars = BarsCodec.encode(series, executor: executor)
         _ = consume series

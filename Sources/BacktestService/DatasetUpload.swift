@@ -1,53 +1,47 @@
+import BacktestEngine
 import Crypto
 import Foundation
 
 /// One `POST /datasets` body on its way to the catalog: each piece is decompressed when gzip,
-/// hashed (SHA-256 of the CSV text) and appended to a temporary file as it arrives, so neither the
-/// body nor its hash waits for the end. The file is removed when the upload is released, whatever
-/// way the request ended.
+/// hashed (SHA-256 of the CSV text) and fed to a `CSVStreamReader` as it arrives, which parses
+/// chunks of it on other threads while the rest arrives. Nothing is written to disk before the
+/// whole file has parsed, and only whole chunks of text are held, never the file.
 ///
 /// `@unchecked Sendable`: one request's handler owns it and uses it one step at a time (it may
 /// hand the last step to another thread, awaiting it); nothing else ever sees it.
 public final class DatasetUpload: @unchecked Sendable {
-    public let path: String
     let symbol: String
     let timeframe: String?
     /// Who the dataset will belong to.
     let owner: String
     private let maxBytes: Int
     private let gzipDeclared: Bool
-    private var fd: Int32
     private var hasher = SHA256()
     private var inflater: GzipInflater?
+    private let reader: CSVStreamReader
     private var decided = false
     /// The first byte, kept when the first piece held only one (gzip is recognised by two).
     private var head: [UInt8] = []
-    /// CSV bytes written (after decompression).
+    /// CSV bytes received (after decompression).
     private(set) var size = 0
 
-    init(directory: String, symbol: String, timeframe: String?, gzip: Bool, maxBytes: Int, owner: String)
-        throws(ServiceError)
-    {
-        path = directory + "/upload-" + UUID().uuidString + ".csv"
+    init(
+        symbol: String, timeframe: String?, gzip: Bool, maxBytes: Int, owner: String,
+        reader: CSVStreamReader = DatasetUpload.reader()
+    ) {
         self.symbol = symbol
         self.timeframe = timeframe
         self.owner = owner
         self.maxBytes = maxBytes
+        self.reader = reader
         gzipDeclared = gzip
-        fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw ServiceError.internalError }
     }
 
-    deinit { discard() }
-
-    /// Closes and removes the temporary file (again is harmless): as soon as the import is over,
-    /// not whenever the last reference goes.
-    func discard() {
-        if fd >= 0 {
-            close(fd)
-            fd = -1
-        }
-        unlink(path)
+    /// The reader of an upload: each chunk also codes its blocks of the stored blob in its own
+    /// job, so coding overlaps receiving instead of following it.
+    static func reader(chunkBytes: Int = CSVStreamReader.defaultChunkBytes) -> CSVStreamReader {
+        CSVStreamReader(
+            chunkBytes: chunkBytes, blockBars: BarBlocks.defaultBlockBars, codeBlocks: BarBlocks.codeChunk)
     }
 
     /// Takes the next piece of the body.
@@ -89,7 +83,7 @@ public final class DatasetUpload: @unchecked Sendable {
         }
     }
 
-    /// Counts, hashes and writes CSV bytes; the decompressed size counts against the limit, so a
+    /// Counts, hashes and parses CSV bytes; the decompressed size counts against the limit, so a
     /// small gzip bomb is refused like a large body.
     private func append(_ bytes: UnsafeRawBufferPointer) throws(ServiceError) {
         let (total, overflow) = size.addingReportingOverflow(bytes.count)
@@ -99,24 +93,11 @@ public final class DatasetUpload: @unchecked Sendable {
         }
         size = total
         hasher.update(bufferPointer: bytes)
-        var offset = 0
-        while offset < bytes.count {
-            let written = Foundation.write(fd, bytes.baseAddress?.advanced(by: offset), bytes.count - offset)
-            if written < 0 && errno == EINTR { continue }
-            guard written > 0 else {
-                if errno == ENOSPC || errno == EDQUOT {
-                    throw ServiceError(
-                        code: "insufficient_storage", message: "the disk is full: the upload was not stored",
-                        retryAfterSeconds: 60)
-                }
-                throw ServiceError(code: "internal", message: "cannot write the upload: errno \(errno)")
-            }
-            offset += written
-        }
+        reader.feed(bytes)
     }
 
-    /// Ends the body: the SHA-256 (hex) of the CSV text.
-    func finish() throws(ServiceError) -> String {
+    /// Ends the body: the SHA-256 (hex) of the CSV text, and its bars (or the reader's problems).
+    func finish() throws(ServiceError) -> (sha256: String, series: Result<SeriesParts, EngineError>) {
         if !decided { try decide() }
         if !head.isEmpty {
             let rest = head
@@ -128,11 +109,11 @@ public final class DatasetUpload: @unchecked Sendable {
                 throw ServiceError.badRequest("the body is not valid gzip: \(error.message)")
             }
         }
-        close(fd)
-        fd = -1
-        return hasher.finalize().map { byte in
+        let series = Result { () throws(EngineError) in try reader.finish() }
+        let sha256 = hasher.finalize().map { byte in
             let text = String(byte, radix: 16)
             return byte < 16 ? "0" + text : text
         }.joined()
+        return (sha256, series)
     }
 }

@@ -1,7 +1,8 @@
 // libFuzzer entry over the CSV reader. Built by run-fuzz.sh together with the engine's source
 // files and the reference reader (Tests/BacktestEngineTests/ReferenceCSVReader.swift), all in
 // one module; checks that any input reads without crashing and that the chunked reader, one
-// chunk or several, sequential or on threads, gives exactly what the reference reader gives.
+// chunk or several, sequential or on threads, and the streamed reader (fed in pieces) give
+// exactly what the reference reader gives.
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzCSVReader(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
@@ -17,6 +18,18 @@ public func fuzzCSVReader(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
             fatalError(
                 "\(count) chunks (parallel \(parallel)) disagree with the reference reader: \(found) vs \(reference)")
         }
+    }
+    // Streamed in pieces and small chunks, as an upload is read.
+    let reader = CSVStreamReader(chunkBytes: 1 + size % 61, maxInFlight: 2, parallel: size % 2 == 0)
+    var offset = 0
+    while offset < size {
+        let end = min(size, offset + 1 + (offset * 7 + size) % 23)
+        bytes[offset..<end].withUnsafeBytes { reader.feed($0) }
+        offset = end
+    }
+    let streamed = Result { () throws(EngineError) in try reader.finish().joined() }
+    if !sameOutcome(streamed, reference) {
+        fatalError("the streamed reader disagrees with the reference reader: \(streamed) vs \(reference)")
     }
     return 0
 }
