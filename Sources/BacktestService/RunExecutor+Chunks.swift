@@ -15,7 +15,7 @@ extension RunExecutor {
     struct ChunkedRunEnded: Error {}
 
     /// What one chunk's evaluation needs, the same on every node.
-    struct ChunkInputs {
+    struct ChunkInputs: Sendable {
         let variants: [GridVariant]
         let keys: @Sendable (GridVariant) -> String
         let series: PreparedSeries
@@ -122,12 +122,14 @@ extension RunExecutor {
                 try? catalog.releaseChunk(claim)
                 return
             }
-            let (request, series, settings) = try datasets.inputs(
-                forStoredRequest: run.request, datasetID: run.datasetID)
-            let grid = request.grid
-            let inputs = ChunkInputs(
-                variants: grid.expand().variants, keys: { grid.variantKey($0) }, series: series, settings: settings,
-                topK: request.topK, ranking: request.ranking)
+            let inputs = try chunkInputs.inputs(run.id) {
+                let (request, series, settings) = try datasets.inputs(
+                    forStoredRequest: run.request, datasetID: run.datasetID)
+                let grid = request.grid
+                return ChunkInputs(
+                    variants: grid.expand().variants, keys: { grid.variantKey($0) }, series: series,
+                    settings: settings, topK: request.topK, ranking: request.ranking)
+            }
             _ = try work(claim, inputs) { _ in }
         } catch let error as EngineError where error == .cancelled {
             guard cancellations.reason(claim.runID) == .cancelled else { return }

@@ -18,6 +18,8 @@ struct RunExecutor: Sendable {
     let artifacts: ArtifactWriter
     /// Grid chunks this node evaluated and stored (tests: which nodes took part).
     let chunksStored = SharedCounter()
+    /// The inputs of the chunked runs this node works chunks of (`executeChunk`).
+    let chunkInputs = ChunkInputsCache()
 
     var retry: CatalogRetry {
         CatalogRetry(policy: configuration.catalogRetry, logger: logger, errors: metrics.catalogErrors)
