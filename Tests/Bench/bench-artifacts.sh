@@ -8,20 +8,14 @@ set -euo pipefail
 binary=${1:-.build/release/backtestd}
 count=${2:-300}
 here=$(cd "$(dirname "$0")" && pwd)
-pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
-[ -x "$pgbin/initdb" ] || { echo "PostgreSQL is not installed (make deps installs it)"; exit 1; }
+. "$here/pg-cluster.sh"
+pg_require
 sqlite_dir=$(mktemp -d -p "${BENCH_DIR:-$PWD}")
-pg_dir=$(mktemp -d)
 port_a=$(( 30000 + RANDOM % 10000 ))
 port_b=$(( port_a + 10001 ))
 pg_port=$(( port_b + 1 ))
-# initdb refuses root: as root the cluster runs as Debian's postgres user.
-as_pg=()
-if [ "$(id -u)" = 0 ]; then as_pg=(runuser -u postgres --); chown postgres "$pg_dir"; fi
-"${as_pg[@]}" "$pgbin/initdb" -D "$pg_dir/data" -U postgres --auth=trust --encoding=UTF8 --locale=C >/dev/null
-"${as_pg[@]}" "$pgbin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w \
-  -o "-p $pg_port -k $pg_dir -c listen_addresses=127.0.0.1" start >/dev/null
-"$pgbin/createdb" -h 127.0.0.1 -p "$pg_port" -U postgres bench
+pg_cluster_start "$pg_port"
+pg_createdb bench
 start() { # data-dir port catalog_url
   BACKTESTD_ACCESS_LOG=false BACKTESTD_WORKERS=1 BACKTESTD_CATALOG_URL=$3 \
     BACKTESTD_SAMPLES_DIR="$here/../../configs/samples" \
@@ -33,8 +27,8 @@ start "$sqlite_dir/pg" "$port_b" "postgres://postgres@127.0.0.1:$pg_port/bench"
 server_b=$!
 cleanup() {
   kill $server_a $server_b 2>/dev/null; wait $server_a $server_b 2>/dev/null || true
-  "${as_pg[@]}" "$pgbin/pg_ctl" -D "$pg_dir/data" -m fast -w stop >/dev/null || true
-  rm -rf "$sqlite_dir" "$pg_dir"
+  pg_cluster_stop
+  rm -rf "$sqlite_dir"
 }
 trap cleanup EXIT
 for port in $port_a $port_b; do

@@ -11,21 +11,16 @@ binary=${1:-.build/release/backtestd}
 reps=${2:-3}
 bars=${3:-50000}
 here=$(cd "$(dirname "$0")" && pwd)
-pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
-[ -x "$pgbin/initdb" ] || { echo "PostgreSQL is not installed (make deps installs it)"; exit 1; }
+. "$here/pg-cluster.sh"
+pg_require
 work=$(mktemp -d -p "${BENCH_DIR:-$PWD}")
-pg_dir=$(mktemp -d)
 port_s=$(( 30000 + RANDOM % 10000 ))
 port_a=$(( port_s + 1 ))
 port_b=$(( port_s + 2 ))
 pg_port=$(( port_s + 3 ))
-as_pg=()
-if [ "$(id -u)" = 0 ]; then as_pg=(runuser -u postgres --); chown postgres "$pg_dir"; fi
-"${as_pg[@]}" "$pgbin/initdb" -D "$pg_dir/data" -U postgres --auth=trust --encoding=UTF8 --locale=C >/dev/null
-"${as_pg[@]}" "$pgbin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w \
-  -o "-p $pg_port -k $pg_dir -c listen_addresses=127.0.0.1" start >/dev/null
-"$pgbin/createdb" -h 127.0.0.1 -p "$pg_port" -U postgres one
-"$pgbin/createdb" -h 127.0.0.1 -p "$pg_port" -U postgres two
+pg_cluster_start "$pg_port"
+pg_createdb one
+pg_createdb two
 servers=()
 start() { # name port database
   mkdir -p "$work/$1"
@@ -40,8 +35,8 @@ start a "$port_a" two
 start b "$port_b" two
 cleanup() {
   kill "${servers[@]}" 2>/dev/null; wait "${servers[@]}" 2>/dev/null || true
-  "${as_pg[@]}" "$pgbin/pg_ctl" -D "$pg_dir/data" -m fast -w stop >/dev/null || true
-  rm -rf "$work" "$pg_dir"
+  pg_cluster_stop
+  rm -rf "$work"
 }
 trap cleanup EXIT
 for port in $port_s $port_a $port_b; do
