@@ -64,26 +64,21 @@ private func withTwoKeyedNodes(
     clock: FakeClock, _ test: String = #function,
     _ body: @escaping @Sendable (UInt16, UInt16, String, BacktestService) throws -> Void
 ) async throws {
-    guard let cluster = PostgresCluster.shared else {
-        FileHandle.standardError.write(Data("SKIPPED (PostgreSQL is not installed): \(test)\n".utf8))
-        return
-    }
-    let database = try cluster.createDatabase()
-    defer { cluster.dropDatabase(database) }
-    let url = cluster.url(database: database)
-    let settings: @Sendable (inout Settings) -> Void = {
-        $0.rateFreePerHour = 3
-        $0.maxActiveFree = 0
-    }
-    try await withRunningService(configure: { $0.catalogURL = url }, settings: settings, clock: clock.now) {
-        portA, serviceA in
-        let key = try makeKey(serviceA, owner: "alice", tier: "free")
-        try withSecondNode(catalogURL: url, settings: settings, clock: clock.now) { portB, _ in
-            let deadline = Date().addingTimeInterval(5)
-            while Date() < deadline, try call(portB, "GET", "/runs", headers: bearer(key)).status != 200 {
-                Thread.sleep(forTimeInterval: 0.05)
+    try await withPostgresDatabase(test) { url, _, _ in
+        let settings: @Sendable (inout Settings) -> Void = {
+            $0.rateFreePerHour = 3
+            $0.maxActiveFree = 0
+        }
+        try await withRunningService(configure: { $0.catalogURL = url }, settings: settings, clock: clock.now) {
+            portA, serviceA in
+            let key = try makeKey(serviceA, owner: "alice", tier: "free")
+            try withSecondNode(catalogURL: url, settings: settings, clock: clock.now) { portB, _ in
+                let deadline = Date().addingTimeInterval(5)
+                while Date() < deadline, try call(portB, "GET", "/runs", headers: bearer(key)).status != 200 {
+                    Thread.sleep(forTimeInterval: 0.05)
+                }
+                try body(portA, portB, key, serviceA)
             }
-            try body(portA, portB, key, serviceA)
         }
     }
 }

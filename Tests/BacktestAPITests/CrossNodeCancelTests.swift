@@ -75,21 +75,16 @@ private func withRunOnA(
     heartbeatSeconds: Double, _ test: String = #function,
     _ body: @escaping @Sendable (UInt16, String, String, PostgresCluster, String) throws -> Void
 ) async throws {
-    guard let cluster = PostgresCluster.shared else {
-        FileHandle.standardError.write(Data("SKIPPED (PostgreSQL is not installed): \(test)\n".utf8))
-        return
-    }
-    let database = try cluster.createDatabase()
-    defer { cluster.dropDatabase(database) }
-    let url = cluster.url(database: database)
-    try await withRunningService(configure: {
-        $0.catalogURL = url
-        $0.leaseHeartbeatSeconds = heartbeatSeconds
-        $0.leaseSeconds = max(heartbeatSeconds * 4, 20)  // never lapsing on a loaded machine
-    }) { portA, _ in
-        try uploadWalk(portA)
-        let runID = try #require(try json(try call(portA, "POST", "/backtests", body: walkGrid))["run_id"]?.string)
-        try waitUntilStatus(portA, runID, "RUNNING")
-        try body(portA, runID, url, cluster, database)
+    try await withPostgresDatabase(test) { url, cluster, database in
+        try await withRunningService(configure: {
+            $0.catalogURL = url
+            $0.leaseHeartbeatSeconds = heartbeatSeconds
+            $0.leaseSeconds = max(heartbeatSeconds * 4, 20)  // never lapsing on a loaded machine
+        }) { portA, _ in
+            try uploadWalk(portA)
+            let runID = try #require(try json(try call(portA, "POST", "/backtests", body: walkGrid))["run_id"]?.string)
+            try waitUntilStatus(portA, runID, "RUNNING")
+            try body(portA, runID, url, cluster, database)
+        }
     }
 }

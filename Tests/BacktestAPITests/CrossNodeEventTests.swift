@@ -78,22 +78,17 @@ private func withTwoNodes(
     _ test: String = #function,
     _ body: @escaping @Sendable (UInt16, UInt16, BacktestService, String, PostgresCluster, String) throws -> Void
 ) async throws {
-    guard let cluster = PostgresCluster.shared else {
-        FileHandle.standardError.write(Data("SKIPPED (PostgreSQL is not installed): \(test)\n".utf8))
-        return
-    }
-    let database = try cluster.createDatabase()
-    defer { cluster.dropDatabase(database) }
-    let url = cluster.url(database: database)
-    try await withRunningService(configure: {
-        $0.catalogURL = url
-        $0.progressEveryBarVariants = 2_000_000
-    }) { portA, _ in
-        try uploadWalk(portA, bars: 10_000)
-        let runID = try #require(try json(try call(portA, "POST", "/backtests", body: walkGrid))["run_id"]?.string)
-        try waitUntilStatus(portA, runID, "RUNNING")
-        try withNode(catalogURL: url) { portB, serviceB in
-            try body(portA, portB, serviceB, runID, cluster, database)
+    try await withPostgresDatabase(test) { url, cluster, database in
+        try await withRunningService(configure: {
+            $0.catalogURL = url
+            $0.progressEveryBarVariants = 2_000_000
+        }) { portA, _ in
+            try uploadWalk(portA, bars: 10_000)
+            let runID = try #require(try json(try call(portA, "POST", "/backtests", body: walkGrid))["run_id"]?.string)
+            try waitUntilStatus(portA, runID, "RUNNING")
+            try withNode(catalogURL: url) { portB, serviceB in
+                try body(portA, portB, serviceB, runID, cluster, database)
+            }
         }
     }
 }

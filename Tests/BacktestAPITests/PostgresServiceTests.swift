@@ -131,11 +131,18 @@ private final class ErrorBox: @unchecked Sendable {
 
 /// Runs `body` with the URL of a fresh database on the test cluster (nothing, loudly, without one).
 func withPostgresDatabase(_ test: String = #function, _ body: @escaping (String) async throws -> Void) async throws {
+    try await withPostgresDatabase(test) { url, _, _ in try await body(url) }
+}
+
+/// The same, also handing over the cluster and the database's name (for SQL run beside the nodes).
+func withPostgresDatabase(
+    _ test: String = #function, _ body: @escaping (String, PostgresCluster, String) async throws -> Void
+) async throws {
     guard let cluster = PostgresCluster.shared else {
         FileHandle.standardError.write(Data("SKIPPED (PostgreSQL is not installed): \(test)\n".utf8))
         return
     }
     let name = try cluster.createDatabase()
     defer { cluster.dropDatabase(name) }
-    try await body(cluster.url(database: name))
+    try await body(cluster.url(database: name), cluster, name)
 }
