@@ -117,6 +117,9 @@ public final class BacktestService: Sendable {
             }
             // From here a cancel announced by any node is matched against this run.
             cancellations.begin(run.id)
+            // A cancel accepted while the run was RUNNING before a crash or a re-queue keeps its
+            // flag: the run stops at its first checkpoint rather than run to DONE.
+            if (try? catalog.isCancelRequested(id: run.id)) == true { cancellations.request(run.id, .cancelled) }
             hub.publish(event)
             executor.log(run, "run started", status: "RUNNING")
             return {

@@ -58,6 +58,14 @@ extension RunExecutor {
                 continue
             }
             let tally = try retry.run(run.id, "count the chunks") { try catalog.chunkTally(runID: run.id) }
+            if tally.chunks == 0 {
+                // Never expected while this claim holds the run (chunks go only with a finished
+                // run), but a wait on chunks that do not exist would never end: record them again.
+                try retry.run(run.id, "record the grid's chunks") {
+                    try catalog.createChunks(runID: run.id, ranges: ranges)
+                }
+                continue
+            }
             if tally.isComplete {
                 progress.publishCheckpoints(through: .max)
                 break
@@ -95,7 +103,7 @@ extension RunExecutor {
                 settings: inputs.settings, topK: inputs.topK, ranking: inputs.ranking, progress: progress,
                 isCancelled: { cancellations.reason(claim.runID) != nil })
         } catch {
-            try? catalog.releaseChunk(claim)
+            release(claim)
             throw error
         }
         let result = try retry.run(claim.runID, "store a chunk") {
@@ -118,8 +126,9 @@ extension RunExecutor {
     /// node would meet it again.
     func executeChunk(_ claim: ChunkClaim) {
         do {
-            guard let run = try catalog.run(id: claim.runID, scope: .any), run.status == .running else {
-                try? catalog.releaseChunk(claim)
+            let current = try retry.run(claim.runID, "read the run") { try catalog.run(id: claim.runID, scope: .any) }
+            guard let run = current, run.status == .running else {
+                release(claim)
                 return
             }
             let inputs = try chunkInputs.inputs(run.id) {
@@ -135,11 +144,32 @@ extension RunExecutor {
             guard cancellations.reason(claim.runID) == .cancelled else { return }
             endChunked(claim.runID, status: .cancelled, type: "cancelled", message: nil)
             cancellations.clear(claim.runID)
+        } catch let error as any CatalogFailure {
+            // The catalog's trouble, not the chunk's: given back for a later claim (any node's),
+            // the run goes on.
+            release(claim)
+            logger.warning(
+                "a grid chunk was given back: the catalog failed",
+                metadata: ["run_id": .string(claim.runID), "error": .string("\(error)")])
         } catch {
-            try? catalog.releaseChunk(claim)
+            release(claim)
             logger.error(
                 "a grid chunk failed", metadata: ["run_id": .string(claim.runID), "error": .string("\(error)")])
             endChunked(claim.runID, status: .error, type: "failed", message: "a grid chunk failed: \(error)")
+        }
+    }
+
+    /// Gives a chunk back, retried like any run-path write. If the catalog still refuses, the
+    /// chunk stays leased to this node until the node stops (its shutdown or, once it is gone,
+    /// the leader's sweep gives it back); the failure is logged.
+    private func release(_ claim: ChunkClaim) {
+        do { try retry.run(claim.runID, "give a chunk back") { try catalog.releaseChunk(claim) } } catch {
+            logger.error(
+                "cannot give a grid chunk back",
+                metadata: [
+                    "run_id": .string(claim.runID), "chunk": .string(String(claim.index)),
+                    "error": .string("\(error)"),
+                ])
         }
     }
 

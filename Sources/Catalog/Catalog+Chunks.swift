@@ -37,10 +37,16 @@ public struct ChunkTally: Sendable, Equatable {
 
 extension Catalog {
     /// Records a run's chunks (QUEUED). Idempotent: a run claimed again keeps the chunks already
-    /// DONE (their partials are deterministic), so a new claim redoes only what was lost.
+    /// recorded, DONE ones included (their partials are deterministic), so a new claim redoes
+    /// only what was lost. Their bounds stay those first recorded: a claimer whose
+    /// `grid_chunk_bar_variants` differs (a rolling configuration change) adopts them rather than
+    /// adding overlapping ranges.
     public func createChunks(runID: String, ranges: [Range<Int>]) throws {
         try write { database in
             try database.transaction {
+                let existing = try database.prepare("SELECT COUNT(*) FROM run_chunks WHERE run_id = ?")
+                    .bind(.text(runID))
+                guard try existing.step(), existing.int(0) == 0 else { return }
                 for (index, range) in ranges.enumerated() {
                     try database.prepare(
                         """
@@ -139,9 +145,16 @@ extension Catalog {
     }
 
     /// Drops a run's chunks once its result is stored (or it ended otherwise).
+    /// Only a finished run's: a node whose claim was superseded (its lease lapsed and another
+    /// node claimed the run) must not take the chunks from under the run's current claimer.
     public func deleteChunks(runID: String) throws {
         try write { database in
-            try database.prepare("DELETE FROM run_chunks WHERE run_id = ?").bind(.text(runID)).run()
+            try database.prepare(
+                """
+                DELETE FROM run_chunks WHERE run_id = ?
+                    AND EXISTS (SELECT 1 FROM runs WHERE id = ? AND status IN ('DONE', 'ERROR', 'CANCELLED'))
+                """
+            ).bind(.text(runID), .text(runID)).run()
         }
     }
 

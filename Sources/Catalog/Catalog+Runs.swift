@@ -125,7 +125,9 @@ extension Catalog {
                     """
                     UPDATE runs SET status = ?, finished_at = ?, error = ?, grid = ?, best = ?,
                         progress_done = CASE WHEN ? = 'DONE' THEN progress_total ELSE progress_done END
-                    WHERE id = ?\(claim == nil ? "" : " AND status = 'RUNNING' AND lease_owner = ? AND attempts = ?")
+                    WHERE id = ?\(claim == nil
+                        ? " AND status IN ('QUEUED', 'RUNNING')"
+                        : " AND status = 'RUNNING' AND lease_owner = ? AND attempts = ?")
                     """
                 ).bind(
                     [
@@ -133,7 +135,9 @@ extension Catalog {
                         .text(status.rawValue), .text(id),
                     ] + (claim.map { [.text($0.owner), .integer($0.attempt)] } ?? [])
                 ).run()
-                // Another claim holds the run now (this node's lease expired and was reaped).
+                // Another claim holds the run now (this node's lease expired and was reaped), or
+                // another node finished it meanwhile: the status test is evaluated again after a
+                // concurrent writer commits (PostgreSQL, READ COMMITTED), so one terminal event.
                 guard database.changes > 0 else { return nil }
                 let insert = try database.prepare(
                     "INSERT INTO results (run_id, rank, variant_key, body) VALUES (?, ?, ?, ?)")

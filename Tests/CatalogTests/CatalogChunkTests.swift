@@ -45,6 +45,22 @@ import Testing
             #expect(claims.withLock { $0 }.values.allSatisfy { $0 == 1 })
             #expect(try first.chunkTally(runID: "run") == ChunkTally(chunks: 40, done: 40, doneVariants: 400))
             #expect(try first.chunkPartials(runID: "run") == (0..<40).map { [UInt8($0)] })
+            // Not while the run is RUNNING: a claimer that lost the run must not take the chunks
+            // from under the run's current claimer.
+            try first.deleteChunks(runID: "run")
+            #expect(try first.chunkTally(runID: "run").chunks == 40)
+            // Recorded again with other bounds (a claimer with another chunk size): the first stay.
+            try first.createChunks(runID: "run", ranges: [0..<400])
+            #expect(try first.chunkTally(runID: "run") == ChunkTally(chunks: 40, done: 40, doneVariants: 400))
+            let finished = try first.finishRun(
+                id: "run", status: .cancelled, at: "t", error: nil, grid: nil, best: nil, results: [],
+                eventType: "cancelled", eventData: "{}")
+            #expect(finished != nil)
+            // A second, unfenced finish (another node ending the run) finds it finished: no second event.
+            let again = try catalogs[1].finishRun(
+                id: "run", status: .error, at: "t", error: "late", grid: nil, best: nil, results: [],
+                eventType: "failed", eventData: "{}")
+            #expect(again == nil)
             try first.deleteChunks(runID: "run")
             #expect(try first.chunkTally(runID: "run") == ChunkTally())
         }
