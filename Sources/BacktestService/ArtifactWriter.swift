@@ -63,20 +63,34 @@ struct ArtifactWriter: Sendable {
     /// Under the owner's lock: reads the chain head, stages the manifest after it, and runs
     /// `commit` with the new link and the files to store with it (the DONE transition), so no
     /// other run of the owner can take the same head in between.
+    /// Seals tried before giving up on a head that keeps moving (each retry follows another
+    /// node's seal of the same owner, so this many in a row means something is wrong).
+    static let sealAttempts = 50
+
     func seal<T: Sendable>(
         _ run: RunRecord, files: Staged, at timestamp: String, head: () throws -> ChainRecord?,
         commit: (ChainRecord, [ArtifactFile]) throws -> T
     ) throws -> T {
         try locks.withLock(owner: run.owner) {
-            let manifest = Manifest(
-                runID: run.id, inputHash: run.inputHash, createdAt: timestamp, files: files.entries,
-                chainPrev: try head()?.manifestHash)
-            let carried = files.carried + (try storage.stageManifest(run.id, manifest.bytes))
-            return try commit(
-                ChainRecord(
-                    runID: run.id, owner: run.owner, manifestHash: manifest.manifestHash,
-                    chainPrev: manifest.chainPrev, createdAt: timestamp),
-                carried)
+            // The lock covers this node; another node sharing the catalog may still move the head
+            // first (the commit then refuses the link), and the seal is done again after it.
+            var attempt = 1
+            while true {
+                let manifest = Manifest(
+                    runID: run.id, inputHash: run.inputHash, createdAt: timestamp, files: files.entries,
+                    chainPrev: try head()?.manifestHash)
+                let carried = files.carried + (try storage.stageManifest(run.id, manifest.bytes))
+                do {
+                    return try commit(
+                        ChainRecord(
+                            runID: run.id, owner: run.owner, manifestHash: manifest.manifestHash,
+                            chainPrev: manifest.chainPrev, createdAt: timestamp),
+                        carried)
+                } catch let moved as ChainHeadMoved {
+                    guard attempt < Self.sealAttempts else { throw moved }
+                    attempt += 1
+                }
+            }
         }
     }
 }

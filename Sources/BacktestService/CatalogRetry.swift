@@ -33,7 +33,10 @@ struct CatalogRetry: Sendable {
     func run<T>(_ runID: String, _ what: String, _ body: () throws -> T) throws -> T {
         var attempt = 1
         while true {
-            do { return try body() } catch {
+            do { return try body() } catch let moved as ChainHeadMoved {
+                // Not the catalog failing: the caller seals again after the new head.
+                throw moved
+            } catch {
                 errors?.increment()
                 logger.warning(
                     "catalog call failed",

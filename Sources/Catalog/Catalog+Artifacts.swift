@@ -32,6 +32,18 @@ extension Catalog {
     }
 
     static func insertChainLink(_ database: any CatalogConnection, _ link: ChainRecord) throws {
+        // Nodes sharing a catalog seal runs of one owner at the same time, and a node's own
+        // owner lock does not reach the others: the owner's chain is locked for the rest of this
+        // transaction and the link must still follow the head, or the chain would fork.
+        if database.dialect == .postgres {
+            _ = try database.prepare("SELECT pg_advisory_xact_lock(hashtext(?))").bind(.text("chain:" + link.owner))
+                .step()
+        }
+        let head = try database.prepare(
+            "SELECT manifest_hash FROM artifact_chain WHERE owner = ? ORDER BY ord DESC LIMIT 1"
+        ).bind(.text(link.owner))
+        let current = try head.step() ? head.text(0) : nil
+        guard current == link.chainPrev else { throw ChainHeadMoved(owner: link.owner) }
         try database.prepare(
             "INSERT INTO artifact_chain (run_id, owner, manifest_hash, chain_prev, created_at) VALUES (?, ?, ?, ?, ?)"
         ).bind(
@@ -92,4 +104,11 @@ extension Catalog {
             return owners
         }
     }
+}
+
+/// A link's `chain_prev` is no longer its owner's head: another node sealed a run of the same
+/// owner first. Nothing was written; the seal is done again after the new head.
+public struct ChainHeadMoved: Error, Sendable, CustomStringConvertible {
+    public let owner: String
+    public var description: String { "the artifact chain of \(owner) moved on while a run was sealed" }
 }

@@ -15,7 +15,9 @@ import Testing
         try catalog.finishRun(
             id: id, status: .done, at: "t", error: nil, grid: nil, best: nil, results: [], eventType: "completed",
             eventData: "{}",
-            chainLink: ChainRecord(runID: id, owner: "local", manifestHash: "m-\(id)", chainPrev: nil, createdAt: "t"),
+            chainLink: ChainRecord(
+                runID: id, owner: "local", manifestHash: "m-\(id)",
+                chainPrev: try catalog.chainHead(owner: "local")?.manifestHash, createdAt: "t"),
             artifactFiles: files)
     }
 

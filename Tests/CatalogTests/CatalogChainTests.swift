@@ -31,6 +31,26 @@ import Testing
         }
     }
 
+    /// Two nodes sealing runs of one owner at once would both link to the same head; the second
+    /// commit is refused and writes nothing, so it can seal again after the new head.
+    @Test(arguments: Backend.allCases)
+    func aLinkBehindTheHead_isRefusedAndNothingIsWritten(_ backend: Backend) throws {
+        try withTemporaryCatalog(backend) { catalog, location in
+            let other = try reopen(backend, location)
+            for index in 0..<3 {
+                _ = try catalog.insertRun(.make(id: "r\(index)", hash: "\(index)"), queueCapacity: 10)
+            }
+            _ = try Self.finish(catalog, "r0", prev: nil)
+            _ = try Self.finish(other, "r1", prev: "m-r0")
+            #expect(throws: ChainHeadMoved.self) { try Self.finish(catalog, "r2", prev: "m-r0") }
+            #expect(try catalog.run(id: "r2", scope: .any)?.status == .queued)
+            #expect(try catalog.events(runID: "r2", after: -1).allSatisfy { $0.type != "completed" })
+            #expect(try catalog.chain(owner: "local").map(\.runID) == ["r1", "r0"])
+            #expect(try Self.finish(catalog, "r2", prev: "m-r1") != nil)
+            #expect(try catalog.chain(owner: "local").map(\.chainPrev) == ["m-r1", "m-r0", nil])
+        }
+    }
+
     @Test(arguments: Backend.allCases)
     func deletionAndRetentionLeaveTombstones(_ backend: Backend) throws {
         try withTemporaryCatalog(backend) { catalog, _ in
