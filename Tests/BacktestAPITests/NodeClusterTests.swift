@@ -58,6 +58,14 @@ import Testing
             let duplicated = try nodes.query(
                 "SELECT run_id FROM results GROUP BY run_id, rank HAVING count(*) > 1 LIMIT 5")
             #expect(duplicated.isEmpty, "result rows stored twice: \(duplicated)")
+            // Three nodes sealed runs of one owner at once: the artifact chain is one chain, and
+            // every file held in the catalog matches its manifest.
+            let empty = Paths.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(atPath: empty) }
+            let verified = try runBinary(
+                ["verify", "--data-dir", empty], environment: ["BACKTESTD_CATALOG_URL": nodes.url])
+            #expect(verified.status == 0, "verify: \(verified.stdout)")
+            #expect(verified.stdout.hasPrefix("ok: \(requests.count) manifests"), "verify: \(verified.stdout)")
             let expected = try reference.documents()
             for (index, id) in ids.enumerated() {
                 // Through each node in turn: all read the same catalog.
