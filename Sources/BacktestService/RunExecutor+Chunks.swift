@@ -92,10 +92,7 @@ extension RunExecutor {
     /// Evaluates one claimed chunk and stores its partial; the run's tally after it, or nil when
     /// the claim was no longer current (the work is dropped). A stopped chunk goes back to the queue.
     func work(_ claim: ChunkClaim, _ inputs: ChunkInputs, progress: (GridProgress) -> Void) throws -> ChunkTally? {
-        var runner = GridRunner(workers: configuration.engineThreads)
-        runner.chunkVariants = configuration.chunkVariants
-        runner.stepBarVariants = configuration.stepBarVariants
-        runner.executor = engineThreads
+        let runner = gridRunner()
         let partial: GridPartial
         do {
             partial = try runner.run(

@@ -11,21 +11,12 @@ extension RunExecutor {
         }
         let (request, series, settings) = try datasets.inputs(forStoredRequest: run.request, datasetID: run.datasetID)
         let grid = request.grid
-        // Checked at submission; checked again because a run stored by an older build, or before
-        // the limit was lowered, must end with a reason rather than expand without end.
-        guard let combinations = grid.exactCombinationCount, combinations <= configuration.maxGridVariants else {
-            throw ServiceError(
-                code: "validation_error",
-                message: "the grid has more than max_grid_variants (\(configuration.maxGridVariants)) combinations")
-        }
+        try checkGridLimit(grid)
         let expanded =
             grid.axes.isEmpty
             ? ([GridVariant(parameters: request.parameters, settings: settings)], [0], 0) : grid.expand()
         let bars = max(series.count, 1)
-        var runner = GridRunner(workers: configuration.engineThreads)
-        runner.chunkVariants = configuration.chunkVariants
-        runner.stepBarVariants = configuration.stepBarVariants
-        runner.executor = engineThreads
+        let runner = gridRunner()
         let isCancelled = { cancellations.reason(run.id) != nil }
         // A walk-forward's windows come after the grid: progress counts the work of both.
         let walkForwardWork =
@@ -112,5 +103,24 @@ extension RunExecutor {
             ("params", ResultEncoding.parameters(ranked.variant, axes: axes)),
             ("metrics", ResultEncoding.metrics(ranked.metrics)),
         ])
+    }
+
+    /// The engine's grid runner as this node is configured: its engine threads, chunk and step sizes.
+    func gridRunner() -> GridRunner {
+        var runner = GridRunner(workers: configuration.engineThreads)
+        runner.chunkVariants = configuration.chunkVariants
+        runner.stepBarVariants = configuration.stepBarVariants
+        runner.executor = engineThreads
+        return runner
+    }
+
+    /// Checked at submission; checked again because a run stored by an older build, or before the
+    /// limit was lowered, must end with a reason rather than expand without end.
+    func checkGridLimit(_ grid: ParameterGrid) throws(ServiceError) {
+        guard let combinations = grid.exactCombinationCount, combinations <= configuration.maxGridVariants else {
+            throw ServiceError(
+                code: "validation_error",
+                message: "the grid has more than max_grid_variants (\(configuration.maxGridVariants)) combinations")
+        }
     }
 }

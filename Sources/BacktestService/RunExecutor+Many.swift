@@ -14,18 +14,11 @@ extension RunExecutor {
         let (request, inputs) = try datasets.inputs(forStoredRequest: run.request, datasetIDs: run.datasetID)
         guard let first = inputs.first else { throw ServiceError.internalError }
         let grid = request.grid
-        guard let combinations = grid.exactCombinationCount, combinations <= configuration.maxGridVariants else {
-            throw ServiceError(
-                code: "validation_error",
-                message: "the grid has more than max_grid_variants (\(configuration.maxGridVariants)) combinations")
-        }
+        try checkGridLimit(grid)
         let expanded =
             grid.axes.isEmpty
             ? ([GridVariant(parameters: request.parameters, settings: first.settings)], [0], 0) : grid.expand()
-        var runner = GridRunner(workers: configuration.engineThreads)
-        runner.chunkVariants = configuration.chunkVariants
-        runner.stepBarVariants = configuration.stepBarVariants
-        runner.executor = engineThreads
+        let runner = gridRunner()
         let isCancelled = { cancellations.reason(run.id) != nil }
         let allBars = inputs.reduce(0) { $0.saturatingAdding($1.series.count) }
         var progress = RunProgress(
