@@ -95,23 +95,23 @@ struct CSVChunkParser {
             timestamp > previous
         else { return nil }
         cursor += 1
-        guard let o = DecimalParser.plainPrefix(base, &cursor, end), cursor < end, base[cursor] == 44 else {
+        guard let o = DecimalParser.plainDecimal(base, &cursor, end), cursor < end, base[cursor] == 44 else {
             return nil
         }
         cursor += 1
-        guard let h = DecimalParser.plainPrefix(base, &cursor, end), cursor < end, base[cursor] == 44 else {
+        guard let h = DecimalParser.plainDecimal(base, &cursor, end), cursor < end, base[cursor] == 44 else {
             return nil
         }
         cursor += 1
-        guard let l = DecimalParser.plainPrefix(base, &cursor, end), cursor < end, base[cursor] == 44 else {
+        guard let l = DecimalParser.plainDecimal(base, &cursor, end), cursor < end, base[cursor] == 44 else {
             return nil
         }
         cursor += 1
-        guard let c = DecimalParser.plainPrefix(base, &cursor, end), cursor < end, base[cursor] == 44 else {
+        guard let c = DecimalParser.plainDecimal(base, &cursor, end), cursor < end, base[cursor] == 44 else {
             return nil
         }
         cursor += 1
-        guard let v = DecimalParser.plainPrefix(base, &cursor, end) else { return nil }
+        guard let v = DecimalParser.plainDecimal(base, &cursor, end) else { return nil }
         // The line must end here: newline, CR + newline, end of file, or a last CR at end of file.
         if cursor < end && base[cursor] == 13 { cursor += 1 }
         if cursor < end {
@@ -120,8 +120,11 @@ struct CSVChunkParser {
         } else if cursor != total {
             return nil
         }
-        guard o > 0, h > 0, l > 0, c > 0, v >= 0, h >= l, outcome.rows < rowLimit else { return nil }
-        accept(line, timestamp, o, h, l, c, v)
+        guard o.value > 0, h.value > 0, l.value > 0, c.value > 0, v.value >= 0, h.value >= l.value,
+            outcome.rows < rowLimit
+        else { return nil }
+        columns.storeDecimals(rowOffset + outcome.rows, o.packed, h.packed, l.packed, c.packed, v.packed)
+        accept(line, timestamp, o.value, h.value, l.value, c.value, v.value)
         return cursor
     }
 

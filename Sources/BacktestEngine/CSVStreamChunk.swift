@@ -6,28 +6,38 @@ struct CSVStreamChunk: Sendable {
     /// Lines the chunk spans (its newlines, plus one for a last line without one).
     let lines: Int
     var series: OHLCVSeries
+    /// The decimal text of the rows' values, when asked for (to code them), until coded.
+    var decimals: ParsedDecimals?
     /// The chunk's blocks coded by the reader's `codeBlocks` (when it has one).
     var coded: [[UInt8]]?
 
-    /// Parses whole lines; `moreFollows` unless the chunk ends the text.
-    static func parse(_ bytes: UnsafeBufferPointer<UInt8>, moreFollows: Bool) -> CSVStreamChunk {
-        let lines = SharedBytes(bytes: bytes).lines(in: 0..<bytes.count)
+    /// Parses whole lines; `moreFollows` unless the chunk ends the text. `lines` is the count of
+    /// the bytes' lines when the caller already has it.
+    static func parse(
+        _ bytes: UnsafeBufferPointer<UInt8>, moreFollows: Bool, lines known: Int? = nil, keepDecimals: Bool = false
+    ) -> CSVStreamChunk {
+        let lines = known ?? SharedBytes(bytes: bytes).lines(in: 0..<bytes.count)
         var outcome = CSVChunkOutcome()
         let capacity = CSVSeriesReader.rowCapacity(lines: lines, bytes: bytes.count)
-        let series = CSVColumns.filled(capacity: capacity) { columns in
+        let fill = { (columns: CSVColumns) in
             outcome = CSVChunkParser.parse(
                 bytes, 0..<bytes.count, firstLine: 0, columns: columns, rowOffset: 0, rowLimit: capacity,
                 moreFollows: moreFollows)
             return outcome.rows
         }
-        return CSVStreamChunk(outcome: outcome, lines: lines, series: series, coded: nil)
+        guard keepDecimals else {
+            let series = CSVColumns.filled(capacity: capacity, fill)
+            return CSVStreamChunk(outcome: outcome, lines: lines, series: series, decimals: nil, coded: nil)
+        }
+        let (series, decimals) = CSVColumns.filledWithDecimals(capacity: capacity, fill)
+        return CSVStreamChunk(outcome: outcome, lines: lines, series: series, decimals: decimals, coded: nil)
     }
 
     /// A line too long to hold, skipped unread.
     static func tooLong() -> CSVStreamChunk {
         var outcome = CSVChunkOutcome()
         outcome.report(0, CSVLineProblem.tooLong)
-        return CSVStreamChunk(outcome: outcome, lines: 1, series: OHLCVSeries.none, coded: nil)
+        return CSVStreamChunk(outcome: outcome, lines: 1, series: OHLCVSeries.none, decimals: nil, coded: nil)
     }
 
     /// The chunks (in text order) as one series, by the whole-text reader's rules: each row after

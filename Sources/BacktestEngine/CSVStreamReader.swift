@@ -42,13 +42,15 @@ public final class CSVStreamReader: @unchecked Sendable {
     private let group = DispatchGroup()
     private let slots: DispatchSemaphore
 
-    /// Codes a chunk's rows for storage in blocks of `blockBars`, in the chunk's job (nil: no coding).
-    let codeBlocks: (@Sendable (OHLCVSeries) -> [[UInt8]])?
+    /// Codes a chunk's rows (with the decimal text of their values) for storage in blocks of
+    /// `blockBars`, in the chunk's job (nil: no coding).
+    let codeBlocks: (@Sendable (OHLCVSeries, ParsedDecimals?) -> [[UInt8]])?
     let blockBars: Int
 
     public init(
         chunkBytes: Int = defaultChunkBytes, maxInFlight: Int = ProcessInfo.processInfo.activeProcessorCount + 1,
-        parallel: Bool = true, blockBars: Int = 4096, codeBlocks: (@Sendable (OHLCVSeries) -> [[UInt8]])? = nil
+        parallel: Bool = true, blockBars: Int = 4096,
+        codeBlocks: (@Sendable (OHLCVSeries, ParsedDecimals?) -> [[UInt8]])? = nil
     ) {
         self.codeBlocks = codeBlocks
         self.blockBars = max(1, blockBars)
@@ -85,7 +87,7 @@ public final class CSVStreamReader: @unchecked Sendable {
         if !headerFailed && !skippingLine && !pending.isEmpty {
             let last = pending
             pending = []
-            dispatch(last, count: last.count, moreFollows: false)
+            dispatch(last, count: last.count, lines: nil, moreFollows: false)
         }
         group.wait()
         if received == 0 {
@@ -145,33 +147,35 @@ public final class CSVStreamReader: @unchecked Sendable {
             return
         }
         scanned = 0
-        let cut = codeBlocks == nil ? newline + 1 : alignedCut(after: newline)
+        let (cut, lines) = codeBlocks == nil ? (newline + 1, nil) : alignedCut(after: newline)
         var rest: [UInt8] = []
         rest.reserveCapacity(chunkBytes)
         rest.append(contentsOf: pending[cut...])
         let chunk = pending
         pending = rest
-        dispatch(chunk, count: cut, moreFollows: true)
+        dispatch(chunk, count: cut, lines: lines, moreFollows: true)
     }
 
     /// Where to cut so the chunk holds a whole number of `blockBars` lines (so its rows, when all
     /// are good, are whole blocks of the stored blob): after the last newline at or before
-    /// `newline` that ends such a count, or just after `newline` when there are fewer lines.
-    private func alignedCut(after newline: Int) -> Int {
+    /// `newline` that ends such a count, or just after `newline` when there are fewer lines;
+    /// with the lines of the chunk so cut (counted once here, not again by its parse).
+    private func alignedCut(after newline: Int) -> (cut: Int, lines: Int) {
         pending.withUnsafeBufferPointer { buffer in
             let lines = SharedBytes(bytes: buffer).lines(in: 0..<newline + 1)
-            var surplus = lines % blockBars
-            guard lines >= blockBars, surplus > 0 else { return newline + 1 }
+            let surplus = lines % blockBars
+            guard lines >= blockBars, surplus > 0 else { return (newline + 1, lines) }
             var position = newline
+            var left = surplus
             // Back over `surplus` lines: stop at the newline that ends the last whole block.
             while position > 0 {
                 position -= 1
                 if buffer[position] == 10 {
-                    surplus -= 1
-                    if surplus == 0 { return position + 1 }
+                    left -= 1
+                    if left == 0 { return (position + 1, lines - surplus) }
                 }
             }
-            return newline + 1
+            return (newline + 1, lines)
         }
     }
 
@@ -180,17 +184,21 @@ public final class CSVStreamReader: @unchecked Sendable {
         lock.withLock { results.append(chunk) }
     }
 
-    /// Parses `bytes[0..<count]` as chunk number `chunkCount`, on another thread when `parallel`.
-    private func dispatch(_ bytes: [UInt8], count: Int, moreFollows: Bool) {
+    /// Parses `bytes[0..<count]` (of `lines` lines, when known) as chunk number `chunkCount`, on
+    /// another thread when `parallel`.
+    private func dispatch(_ bytes: [UInt8], count: Int, lines: Int?, moreFollows: Bool) {
         let index = chunkCount
         chunkCount += 1
         lock.withLock { results.append(nil) }
         let job: @Sendable () -> Void = { [self] in
             var chunk = bytes.withUnsafeBufferPointer { buffer in
-                CSVStreamChunk.parse(UnsafeBufferPointer(rebasing: buffer[0..<count]), moreFollows: moreFollows)
+                CSVStreamChunk.parse(
+                    UnsafeBufferPointer(rebasing: buffer[0..<count]), moreFollows: moreFollows, lines: lines,
+                    keepDecimals: codeBlocks != nil)
             }
             // Coded here, while the upload still arrives, only when the chunk has no problem.
-            if let codeBlocks, chunk.outcome.problemCount == 0 { chunk.coded = codeBlocks(chunk.series) }
+            if let codeBlocks, chunk.outcome.problemCount == 0 { chunk.coded = codeBlocks(chunk.series, chunk.decimals) }
+            chunk.decimals = nil
             lock.withLock { results[index] = chunk }
         }
         guard parallel else { return job() }

@@ -27,6 +27,15 @@ enum DecimalParser {
     /// caller decides whether what follows ends the field.
     @inline(__always)
     static func plainPrefix(_ base: UnsafePointer<UInt8>, _ cursor: inout Int, _ end: Int) -> Double? {
+        plainDecimal(base, &cursor, end)?.value
+    }
+
+    /// `plainPrefix`, with the decimal it read packed as `ParsedDecimals` keeps it (its value
+    /// is exactly `mantissa / 10^scale` correctly rounded; `ParsedDecimals.unknown` for `-0`).
+    @inline(__always)
+    static func plainDecimal(_ base: UnsafePointer<UInt8>, _ cursor: inout Int, _ end: Int) -> (
+        value: Double, packed: Int64
+    )? {
         var index = cursor
         var negative = false
         if index < end && (base[index] == 45 || base[index] == 43) {
@@ -48,7 +57,10 @@ enum DecimalParser {
         cursor = index
         var value = Double(mantissa)
         if fractionDigits > 0 { value /= powerOfTen(fractionDigits) }
-        return negative ? -value : value
+        // The mantissa is at most 2^53, so the shifted one cannot overflow.
+        let signed = negative ? -Int64(mantissa) : Int64(mantissa)
+        let packed = negative && mantissa == 0 ? ParsedDecimals.unknown : signed << 5 | Int64(fractionDigits)
+        return (negative ? -value : value, packed)
     }
 
     /// Appends the decimal digits at `index` to `mantissa` (wrapping: callers reject more than

@@ -23,8 +23,8 @@ enum BarBlockCoding {
 
     /// The most bytes a block of `bars` bars can take: ten per timestamp varint, and per
     /// column a mode byte and eight bytes a value (a decimal varint is at most eight bytes:
-    /// mantissas below 2^53 change by less than 2^54).
-    static func worstCaseBytes(bars: Int) -> Int { bars * 10 + 5 * (1 + bars * 8) }
+    /// mantissas below 2^53 change by less than 2^54), and eight more for `shortVarint`'s store.
+    static func worstCaseBytes(bars: Int) -> Int { bars * 10 + 5 * (1 + bars * 8) + 8 }
 
     /// The value of mantissa `m` at scale `k`; the encoder's check and the decoder use this one
     /// expression, so what was checked is what is read.
@@ -33,8 +33,11 @@ enum BarBlockCoding {
         Double(mantissa) / powerOfTen
     }
 
-    /// Writes bars `range` of `columns` at `writer` (which has `worstCaseBytes` of room).
-    static func encode(_ series: OHLCVSeries, _ range: Range<Int>, into writer: inout ByteWriter) {
+    /// Writes bars `range` of `columns` at `writer` (which has `worstCaseBytes` of room), taking
+    /// each value column from the decimals it was parsed from where they prove the bytes.
+    static func encode(
+        _ series: OHLCVSeries, _ range: Range<Int>, decimals: ParsedDecimals? = nil, into writer: inout ByteWriter
+    ) {
         series.timestamps.withUnsafeBufferPointer { timestamps in
             var previous = timestamps[range.lowerBound]
             var step: Int64 = 0
@@ -45,10 +48,17 @@ enum BarBlockCoding {
                 previous = timestamps[index]
             }
         }
-        for column in [series.open, series.high, series.low, series.close, series.volume] {
+        for (number, column) in [series.open, series.high, series.low, series.close, series.volume].enumerated() {
+            let start = writer.count
+            if let decimals, decimals.rows == series.count {
+                let coded = decimals.packed.withUnsafeBufferPointer { packed in
+                    packed.baseAddress.map { encodeParsed($0 + number * decimals.stride, range, into: &writer) } ?? false
+                }
+                if coded { continue }
+                writer.count = start
+            }
             column.withUnsafeBufferPointer { values in
                 let slice = UnsafeBufferPointer(rebasing: values[range])
-                let start = writer.count
                 for scale in 0...maxScale {
                     if encodeDecimal(slice, scale: scale, into: &writer) { return }
                     writer.count = start
@@ -75,7 +85,8 @@ enum BarBlockCoding {
             // where `rounded()` is a libm call); the check below decides whether it is the one.
             let mantissa = Int64(scaled < 0 ? scaled - 0.5 : scaled + 0.5)
             guard decimalValue(mantissa, power).bitPattern == value.bitPattern else { return false }
-            writer.varint(zigzag(mantissa &- previous))
+            // Mantissas below 2^53 change by less than 2^54: the zigzag is below 2^55.
+            writer.shortVarint(zigzag(mantissa &- previous))
             previous = mantissa
         }
         return true
@@ -178,6 +189,26 @@ struct ByteWriter {
         }
         base[count] = UInt8(truncatingIfNeeded: rest)
         count += 1
+    }
+
+    /// `varint` of a value below 2^56 (at most eight bytes) with one store and no branch on its
+    /// length, which varies unpredictably in price columns. It writes eight bytes whatever the
+    /// length, so the room must reach eight bytes past the varint's start.
+    @inline(__always)
+    mutating func shortVarint(_ value: UInt64) {
+        let length = (64 - (value | 1).leadingZeroBitCount + 6) / 7
+        // Each 7-bit group moved to its own byte, then the continuation bit on all but the last.
+        var spread = value & 0x7F
+        spread |= (value << 1) & 0x7F00
+        spread |= (value << 2) & 0x7F_0000
+        spread |= (value << 3) & 0x7F00_0000
+        spread |= (value << 4) & 0x7F_0000_0000
+        spread |= (value << 5) & 0x7F00_0000_0000
+        spread |= (value << 6) & 0x7F_0000_0000_0000
+        spread |= (value << 7) & 0x7F00_0000_0000_0000
+        spread |= 0x8080_8080_8080_8080 & ((1 << UInt64(8 * (length - 1))) &- 1)
+        UnsafeMutableRawPointer(base + count).storeBytes(of: spread.littleEndian, as: UInt64.self)
+        count += length
     }
 
     @inline(__always)

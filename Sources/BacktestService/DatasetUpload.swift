@@ -41,7 +41,8 @@ public final class DatasetUpload: @unchecked Sendable {
     /// job, so coding overlaps receiving instead of following it.
     static func reader(chunkBytes: Int = CSVStreamReader.defaultChunkBytes) -> CSVStreamReader {
         CSVStreamReader(
-            chunkBytes: chunkBytes, blockBars: BarBlocks.defaultBlockBars, codeBlocks: BarBlocks.codeChunk)
+            chunkBytes: chunkBytes, blockBars: BarBlocks.defaultBlockBars,
+            codeBlocks: { series, decimals in BarBlocks.codeChunk(series, decimals: decimals) })
     }
 
     /// Takes the next piece of the body.

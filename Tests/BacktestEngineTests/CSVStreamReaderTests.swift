@@ -11,9 +11,9 @@ import Testing
         -> Result<OHLCVSeries, EngineError>
     {
         // With `blockBars`, chunks are cut at whole blocks of lines and "code" their rows.
-        var code: (@Sendable (OHLCVSeries) -> [[UInt8]])?
+        var code: (@Sendable (OHLCVSeries, ParsedDecimals?) -> [[UInt8]])?
         if let blockBars {
-            code = { series in
+            code = { series, _ in
                 stride(from: 0, to: series.count, by: blockBars).map { [UInt8(truncatingIfNeeded: $0)] }
             }
         }
@@ -148,7 +148,7 @@ import Testing
         let bytes = Array(text.utf8)
         let reader = CSVStreamReader(
             chunkBytes: 2000, maxInFlight: 2, blockBars: 16,
-            codeBlocks: { series in
+            codeBlocks: { series, _ in
                 stride(from: 0, to: series.count, by: 16).map {
                     [UInt8(truncatingIfNeeded: series.timestamps[$0] / 1000)]
                 }
