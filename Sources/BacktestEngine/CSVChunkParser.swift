@@ -44,19 +44,21 @@ struct CSVChunkParser {
     var outcome = CSVChunkOutcome()
     var previous = Int64.min
     var dayCache = TimestampParser.DayCache()
+    /// The scales of the rows' blocks, when kept (rows from 0: `rowOffset` is then 0).
+    var scales: BlockScales.Tracker?
 
     /// Parses the lines in `range` (which starts a line and ends just after a newline or at the
     /// end of the file); the first is line `firstLine`. `bytes` ends the file unless
     /// `moreFollows` (a streamed chunk: its last line is then not the file's final line).
     static func parse(
         _ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, firstLine: Int, columns: CSVColumns, rowOffset: Int,
-        rowLimit: Int, moreFollows: Bool = false
+        rowLimit: Int, moreFollows: Bool = false, scales: BlockScales.Tracker? = nil
     ) -> CSVChunkOutcome {
         guard let base = bytes.baseAddress else { return CSVChunkOutcome() }
         // One past the buffer when more follows: no line of it is then taken for the last.
         var parser = CSVChunkParser(
             base: base, total: moreFollows ? bytes.count + 1 : bytes.count, columns: columns, rowOffset: rowOffset,
-            rowLimit: rowLimit)
+            rowLimit: rowLimit, scales: scales)
         var position = range.lowerBound
         var line = firstLine
         while position < range.upperBound {
@@ -84,12 +86,8 @@ struct CSVChunkParser {
     /// nil with nothing changed.
     @inline(__always)
     mutating func fastLine(_ start: Int, _ end: Int, _ line: Int) -> Int? {
-        var cursor = start
-        while cursor < end && base[cursor] != 44 {
-            if base[cursor] == 10 { return nil }
-            cursor += 1
-        }
-        guard cursor < end,
+        var cursor = Self.commaOrNewline(base, from: start, end)
+        guard cursor < end, base[cursor] == 44,
             let timestamp = TimestampParser.parseMilliseconds(
                 UnsafeBufferPointer(start: base + start, count: cursor - start), cache: &dayCache),
             timestamp > previous
@@ -123,8 +121,30 @@ struct CSVChunkParser {
         guard o.value > 0, h.value > 0, l.value > 0, c.value > 0, v.value >= 0, h.value >= l.value,
             outcome.rows < rowLimit
         else { return nil }
-        columns.storeDecimals(rowOffset + outcome.rows, o.packed, h.packed, l.packed, c.packed, v.packed)
+        scales?.record(o.scale, h.scale, l.scale, c.scale, v.scale)
         accept(line, timestamp, o.value, h.value, l.value, c.value, v.value)
+        return cursor
+    }
+
+    /// The first comma or newline at or after `from` (`end` when there is none), eight bytes at a
+    /// time: a byte of `x = word ^ pattern` is zero where the pattern's byte is, and
+    /// `(x − 0x01…) & ~x & 0x80…` flags every zero byte exactly up to the first (a borrow only
+    /// reaches bytes after it), so the lowest flag of either pattern is the answer.
+    @inline(__always)
+    static func commaOrNewline(_ base: UnsafePointer<UInt8>, from: Int, _ end: Int) -> Int {
+        let raw = UnsafeRawPointer(base)
+        var cursor = from
+        while cursor + 8 <= end {
+            let word = raw.loadUnaligned(fromByteOffset: cursor, as: UInt64.self)
+            let commas = word ^ 0x2C2C_2C2C_2C2C_2C2C
+            let newlines = word ^ 0x0A0A_0A0A_0A0A_0A0A
+            let flags =
+                ((commas &- 0x0101_0101_0101_0101) & ~commas | (newlines &- 0x0101_0101_0101_0101) & ~newlines)
+                & 0x8080_8080_8080_8080
+            if flags != 0 { return cursor + flags.trailingZeroBitCount >> 3 }
+            cursor += 8
+        }
+        while cursor < end && base[cursor] != 44 && base[cursor] != 10 { cursor += 1 }
         return cursor
     }
 
@@ -198,6 +218,8 @@ struct CSVChunkParser {
             // a miscount from writing out of bounds.
             outcome.report(number, "internal: more rows than lines")
         } else {
+            let unknown = BlockScales.unknown
+            scales?.record(unknown, unknown, unknown, unknown, unknown)
             accept(number, timestamp, o, h, l, c, v)
         }
         return next

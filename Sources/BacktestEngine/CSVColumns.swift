@@ -12,22 +12,6 @@ struct CSVColumns: @unchecked Sendable {
     let low: UnsafeMutableBufferPointer<Double>
     let close: UnsafeMutableBufferPointer<Double>
     let volume: UnsafeMutableBufferPointer<Double>
-    /// Where the fast path keeps each value's decimal text (`ParsedDecimals`, column `c` of row
-    /// `r` at `c * capacity + r`), when the caller asked for it; the rest stay `unknown`.
-    var decimals: UnsafeMutablePointer<Int64>? = nil
-
-    /// `filled`, with the decimals of the rows written (`ParsedDecimals`).
-    static func filledWithDecimals(capacity: Int, _ fill: (CSVColumns) -> Int) -> (OHLCVSeries, ParsedDecimals) {
-        var packed = [Int64](repeating: ParsedDecimals.unknown, count: capacity.saturatingMultiplied(by: 5))
-        let series = packed.withUnsafeMutableBufferPointer { buffer in
-            filled(capacity: capacity) { columns in
-                var columns = columns
-                columns.decimals = buffer.baseAddress
-                return fill(columns)
-            }
-        }
-        return (series, ParsedDecimals(packed: packed, stride: capacity, rows: series.count))
-    }
 
     /// A series whose columns have room for `capacity` rows, of which `fill` writes the first
     /// `n` and returns `n` (0 when the file is refused: the storage is then simply freed).
@@ -73,18 +57,6 @@ struct CSVColumns: @unchecked Sendable {
         volume[row] = v
     }
 
-    /// Keeps row `row`'s decimals (packed as `ParsedDecimals` does), when they are kept.
-    @inline(__always)
-    func storeDecimals(_ row: Int, _ o: Int64, _ h: Int64, _ l: Int64, _ c: Int64, _ v: Int64) {
-        guard let decimals else { return }
-        let stride = timestamps.count
-        decimals[row] = o
-        decimals[stride + row] = h
-        decimals[2 * stride + row] = l
-        decimals[3 * stride + row] = c
-        decimals[4 * stride + row] = v
-    }
-
     /// Moves `count` rows from `source` down to `target` (closing the gap a final empty line
     /// leaves when the chunks after it are empty). Front to back, so overlap is harmless.
     func moveRows(from source: Int, to target: Int, count: Int) {
@@ -96,12 +68,6 @@ struct CSVColumns: @unchecked Sendable {
             low[target + index] = low[source + index]
             close[target + index] = close[source + index]
             volume[target + index] = volume[source + index]
-            if let decimals {
-                for column in 0..<ParsedDecimals.columns {
-                    let start = column * timestamps.count
-                    decimals[start + target + index] = decimals[start + source + index]
-                }
-            }
         }
     }
 }

@@ -6,38 +6,41 @@ struct CSVStreamChunk: Sendable {
     /// Lines the chunk spans (its newlines, plus one for a last line without one).
     let lines: Int
     var series: OHLCVSeries
-    /// The decimal text of the rows' values, when asked for (to code them), until coded.
-    var decimals: ParsedDecimals?
+    /// The scales of the rows' blocks, when asked for (to code them).
+    var scales: BlockScales?
     /// The chunk's blocks coded by the reader's `codeBlocks` (when it has one).
     var coded: [[UInt8]]?
 
     /// Parses whole lines; `moreFollows` unless the chunk ends the text. `lines` is the count of
     /// the bytes' lines when the caller already has it.
+    /// With `blockBars`, the scales of its blocks of that many rows are kept too.
     static func parse(
-        _ bytes: UnsafeBufferPointer<UInt8>, moreFollows: Bool, lines known: Int? = nil, keepDecimals: Bool = false
+        _ bytes: UnsafeBufferPointer<UInt8>, moreFollows: Bool, lines known: Int? = nil, blockBars: Int? = nil
     ) -> CSVStreamChunk {
         let lines = known ?? SharedBytes(bytes: bytes).lines(in: 0..<bytes.count)
         var outcome = CSVChunkOutcome()
         let capacity = CSVSeriesReader.rowCapacity(lines: lines, bytes: bytes.count)
-        let fill = { (columns: CSVColumns) in
-            outcome = CSVChunkParser.parse(
-                bytes, 0..<bytes.count, firstLine: 0, columns: columns, rowOffset: 0, rowLimit: capacity,
-                moreFollows: moreFollows)
-            return outcome.rows
+        func fill(_ scales: BlockScales.Tracker?) -> OHLCVSeries {
+            CSVColumns.filled(capacity: capacity) { columns in
+                outcome = CSVChunkParser.parse(
+                    bytes, 0..<bytes.count, firstLine: 0, columns: columns, rowOffset: 0, rowLimit: capacity,
+                    moreFollows: moreFollows, scales: scales)
+                return outcome.rows
+            }
         }
-        guard keepDecimals else {
-            let series = CSVColumns.filled(capacity: capacity, fill)
-            return CSVStreamChunk(outcome: outcome, lines: lines, series: series, decimals: nil, coded: nil)
+        guard let blockBars, blockBars > 0 else {
+            let series = fill(nil)
+            return CSVStreamChunk(outcome: outcome, lines: lines, series: series, scales: nil, coded: nil)
         }
-        let (series, decimals) = CSVColumns.filledWithDecimals(capacity: capacity, fill)
-        return CSVStreamChunk(outcome: outcome, lines: lines, series: series, decimals: decimals, coded: nil)
+        let (series, scales) = BlockScales.tracked(capacity: capacity, blockBars: blockBars) { fill($0) }
+        return CSVStreamChunk(outcome: outcome, lines: lines, series: series, scales: scales, coded: nil)
     }
 
     /// A line too long to hold, skipped unread.
     static func tooLong() -> CSVStreamChunk {
         var outcome = CSVChunkOutcome()
         outcome.report(0, CSVLineProblem.tooLong)
-        return CSVStreamChunk(outcome: outcome, lines: 1, series: OHLCVSeries.none, decimals: nil, coded: nil)
+        return CSVStreamChunk(outcome: outcome, lines: 1, series: OHLCVSeries.none, scales: nil, coded: nil)
     }
 
     /// The chunks (in text order) as one series, by the whole-text reader's rules: each row after

@@ -42,15 +42,15 @@ public final class CSVStreamReader: @unchecked Sendable {
     private let group = DispatchGroup()
     private let slots: DispatchSemaphore
 
-    /// Codes a chunk's rows (with the decimal text of their values) for storage in blocks of
-    /// `blockBars`, in the chunk's job (nil: no coding).
-    let codeBlocks: (@Sendable (OHLCVSeries, ParsedDecimals?) -> [[UInt8]])?
+    /// Codes a chunk's rows (with their blocks' scales) for storage in blocks of `blockBars`, in
+    /// the chunk's job (nil: no coding).
+    let codeBlocks: (@Sendable (OHLCVSeries, BlockScales?) -> [[UInt8]])?
     let blockBars: Int
 
     public init(
         chunkBytes: Int = defaultChunkBytes, maxInFlight: Int = ProcessInfo.processInfo.activeProcessorCount + 1,
         parallel: Bool = true, blockBars: Int = 4096,
-        codeBlocks: (@Sendable (OHLCVSeries, ParsedDecimals?) -> [[UInt8]])? = nil
+        codeBlocks: (@Sendable (OHLCVSeries, BlockScales?) -> [[UInt8]])? = nil
     ) {
         self.codeBlocks = codeBlocks
         self.blockBars = max(1, blockBars)
@@ -194,11 +194,11 @@ public final class CSVStreamReader: @unchecked Sendable {
             var chunk = bytes.withUnsafeBufferPointer { buffer in
                 CSVStreamChunk.parse(
                     UnsafeBufferPointer(rebasing: buffer[0..<count]), moreFollows: moreFollows, lines: lines,
-                    keepDecimals: codeBlocks != nil)
+                    blockBars: codeBlocks == nil ? nil : blockBars)
             }
             // Coded here, while the upload still arrives, only when the chunk has no problem.
-            if let codeBlocks, chunk.outcome.problemCount == 0 { chunk.coded = codeBlocks(chunk.series, chunk.decimals) }
-            chunk.decimals = nil
+            if let codeBlocks, chunk.outcome.problemCount == 0 { chunk.coded = codeBlocks(chunk.series, chunk.scales) }
+            chunk.scales = nil
             lock.withLock { results[index] = chunk }
         }
         guard parallel else { return job() }

@@ -30,12 +30,20 @@ enum DecimalParser {
         plainDecimal(base, &cursor, end)?.value
     }
 
-    /// `plainPrefix`, with the decimal it read packed as `ParsedDecimals` keeps it (its value
-    /// is exactly `mantissa / 10^scale` correctly rounded; `ParsedDecimals.unknown` for `-0`).
+    /// `plainPrefix`, with how many fraction digits the text had when `shortDecimal` read it
+    /// (`BlockScales.unknown` when the general loop did).
     @inline(__always)
     static func plainDecimal(_ base: UnsafePointer<UInt8>, _ cursor: inout Int, _ end: Int) -> (
-        value: Double, packed: Int64
+        value: Double, scale: UInt8
     )? {
+        if let short = shortDecimal(base, &cursor, end) { return short }
+        guard let value = generalDecimal(base, &cursor, end) else { return nil }
+        return (value, BlockScales.unknown)
+    }
+
+    /// The general loop of `plainPrefix`: any plain decimal the fast path rounds exactly.
+    @inline(never)
+    static func generalDecimal(_ base: UnsafePointer<UInt8>, _ cursor: inout Int, _ end: Int) -> Double? {
         var index = cursor
         var negative = false
         if index < end && (base[index] == 45 || base[index] == 43) {
@@ -57,10 +65,53 @@ enum DecimalParser {
         cursor = index
         var value = Double(mantissa)
         if fractionDigits > 0 { value /= powerOfTen(fractionDigits) }
-        // The mantissa is at most 2^53, so the shifted one cannot overflow.
-        let signed = negative ? -Int64(mantissa) : Int64(mantissa)
-        let packed = negative && mantissa == 0 ? ParsedDecimals.unknown : signed << 5 | Int64(fractionDigits)
-        return (negative ? -value : value, packed)
+        return negative ? -value : value
+    }
+
+    /// The common price or volume, 1...7 digits with an optional point and 0...7 fraction digits
+    /// (no sign), read with at most two loads and no loop when 16 bytes are readable from
+    /// `cursor`, with its count of fraction digits; nil (cursor unchanged) for anything else, which
+    /// the general loop then reads. Its mantissa is below 10^14, so the fast path's conditions
+    /// hold and the value and cursor are the loop's.
+    @inline(__always)
+    static func shortDecimal(_ base: UnsafePointer<UInt8>, _ cursor: inout Int, _ end: Int) -> (
+        value: Double, scale: UInt8
+    )? {
+        guard end - cursor >= 16 else { return nil }
+        let raw = UnsafeRawPointer(base + cursor)
+        let integerDigits = digitMask(raw.loadUnaligned(as: UInt64.self))
+        guard integerDigits.count > 0, integerDigits.count < 8 else { return nil }
+        let integer = eightDigits(integerDigits.values, integerDigits.count)
+        guard raw.load(fromByteOffset: integerDigits.count, as: UInt8.self) == 46 else {
+            cursor += integerDigits.count
+            return (Double(integer), 0)
+        }
+        let fractionDigits = digitMask(raw.loadUnaligned(fromByteOffset: integerDigits.count + 1, as: UInt64.self))
+        guard fractionDigits.count < 8 else { return nil }
+        let mantissa =
+            integer &* integerPowerOfTen(fractionDigits.count)
+            &+ eightDigits(fractionDigits.values, fractionDigits.count)
+        cursor += integerDigits.count + 1 + fractionDigits.count
+        return (Double(mantissa) / powerOfTen(fractionDigits.count), UInt8(fractionDigits.count))
+    }
+
+    /// The digit values of `word`'s bytes (`byte − '0'`) and how many of its first bytes are digits.
+    @inline(__always)
+    static func digitMask(_ word: UInt64) -> (values: UInt64, count: Int) {
+        let values = word &- 0x3030_3030_3030_3030
+        let flags = (values | (values &+ 0x7676_7676_7676_7676)) & 0x8080_8080_8080_8080
+        return (values, flags == 0 ? 8 : flags.trailingZeroBitCount >> 3)
+    }
+
+    /// The number the first `count` (0...8) digit values of `values` spell.
+    @inline(__always)
+    static func eightDigits(_ values: UInt64, _ count: Int) -> UInt64 {
+        // The digits moved to the top bytes (leading zeros below them); none when count is 0.
+        var value = count == 0 ? 0 : values << UInt64(8 * (8 - count))
+        value = (value &* 10) &+ (value >> 8)
+        return
+            (((value & 0x0000_00FF_0000_00FF) &* (100 &+ (1_000_000 << 32)))
+            &+ (((value >> 16) & 0x0000_00FF_0000_00FF) &* (1 &+ (10_000 << 32)))) >> 32
     }
 
     /// Appends the decimal digits at `index` to `mantissa` (wrapping: callers reject more than
@@ -77,16 +128,9 @@ enum DecimalParser {
         let raw = UnsafeRawPointer(base)
         var count = 0
         while index + 8 <= end {
-            let t = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) &- 0x3030_3030_3030_3030
-            let flags = (t | (t &+ 0x7676_7676_7676_7676)) & 0x8080_8080_8080_8080
-            let run = flags == 0 ? 8 : flags.trailingZeroBitCount >> 3
+            let (t, run) = digitMask(raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
             guard run > 0 else { return count }
-            var value = t << UInt64(8 * (8 - run))
-            value = (value &* 10) &+ (value >> 8)
-            value =
-                (((value & 0x0000_00FF_0000_00FF) &* (100 &+ (1_000_000 << 32)))
-                    &+ (((value >> 16) & 0x0000_00FF_0000_00FF) &* (1 &+ (10_000 << 32)))) >> 32
-            mantissa = mantissa &* integerPowerOfTen(run) &+ value
+            mantissa = mantissa &* integerPowerOfTen(run) &+ eightDigits(t, run)
             index += run
             count += run
             if run < 8 { return count }
@@ -102,6 +146,7 @@ enum DecimalParser {
     @inline(__always)
     static func integerPowerOfTen(_ exponent: Int) -> UInt64 {
         switch exponent {
+        case 0: 1
         case 1: 10
         case 2: 100
         case 3: 1000

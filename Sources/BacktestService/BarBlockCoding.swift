@@ -33,10 +33,10 @@ enum BarBlockCoding {
         Double(mantissa) / powerOfTen
     }
 
-    /// Writes bars `range` of `columns` at `writer` (which has `worstCaseBytes` of room), taking
-    /// each value column from the decimals it was parsed from where they prove the bytes.
+    /// Writes bars `range` of `columns` at `writer` (which has `worstCaseBytes` of room); a column
+    /// whose scale the parser saw (`scales`, in column order) is coded knowing it.
     static func encode(
-        _ series: OHLCVSeries, _ range: Range<Int>, decimals: ParsedDecimals? = nil, into writer: inout ByteWriter
+        _ series: OHLCVSeries, _ range: Range<Int>, scales: [UInt8]? = nil, into writer: inout ByteWriter
     ) {
         series.timestamps.withUnsafeBufferPointer { timestamps in
             var previous = timestamps[range.lowerBound]
@@ -49,16 +49,15 @@ enum BarBlockCoding {
             }
         }
         for (number, column) in [series.open, series.high, series.low, series.close, series.volume].enumerated() {
-            let start = writer.count
-            if let decimals, decimals.rows == series.count {
-                let coded = decimals.packed.withUnsafeBufferPointer { packed in
-                    packed.baseAddress.map { encodeParsed($0 + number * decimals.stride, range, into: &writer) } ?? false
-                }
-                if coded { continue }
-                writer.count = start
-            }
             column.withUnsafeBufferPointer { values in
                 let slice = UnsafeBufferPointer(rebasing: values[range])
+                let start = writer.count
+                if let scales, number < scales.count,
+                    encodeKnownScale(slice, widest: Int(scales[number]), into: &writer)
+                {
+                    return
+                }
+                writer.count = start
                 for scale in 0...maxScale {
                     if encodeDecimal(slice, scale: scale, into: &writer) { return }
                     writer.count = start
@@ -206,7 +205,7 @@ struct ByteWriter {
         spread |= (value << 5) & 0x7F00_0000_0000
         spread |= (value << 6) & 0x7F_0000_0000_0000
         spread |= (value << 7) & 0x7F00_0000_0000_0000
-        spread |= 0x8080_8080_8080_8080 & ((1 << UInt64(8 * (length - 1))) &- 1)
+        spread |= 0x8080_8080_8080_8080 & ((1 &<< UInt64(8 * (length - 1))) &- 1)
         UnsafeMutableRawPointer(base + count).storeBytes(of: spread.littleEndian, as: UInt64.self)
         count += length
     }

@@ -107,22 +107,27 @@ enum BarBlocks {
         return assemble(coded, series, blockBars: blockBars)
     }
 
-    /// One block's bytes (from the decimals its values were parsed from, when given).
-    static func codeBlock(_ source: OHLCVSeries, _ range: Range<Int>, decimals: ParsedDecimals? = nil) -> [UInt8] {
+    /// One block's bytes (knowing its columns' scales, when given).
+    static func codeBlock(_ source: OHLCVSeries, _ range: Range<Int>, scales: [UInt8]? = nil) -> [UInt8] {
         let room = BarBlockCoding.worstCaseBytes(bars: range.count)
         let scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: room)
         defer { scratch.deallocate() }
         var writer = ByteWriter(base: scratch)
-        BarBlockCoding.encode(source, range, decimals: decimals, into: &writer)
+        BarBlockCoding.encode(source, range, scales: scales, into: &writer)
         return Array(UnsafeBufferPointer(start: scratch, count: writer.count))
     }
 
     /// The blocks of a streamed chunk, coded in the chunk's own job while the upload still
     /// arrives (`CSVStreamReader.codeBlocks`): `series`'s rows from 0 in blocks of
     /// `defaultBlockBars`. They are the blob's blocks when every chunk before holds whole blocks.
-    static func codeChunk(_ series: OHLCVSeries, decimals: ParsedDecimals?) -> [[UInt8]] {
+    static func codeChunk(_ series: OHLCVSeries, scales: BlockScales?) -> [[UInt8]] {
         stride(from: 0, to: series.count, by: defaultBlockBars).map { start in
-            codeBlock(series, start..<min(series.count, start + defaultBlockBars), decimals: decimals)
+            let block = start / defaultBlockBars
+            let known = scales.flatMap { scales in
+                scales.blockBars == defaultBlockBars
+                    ? (0..<BlockScales.columns).map { scales.scale(block: block, column: $0) } : nil
+            }
+            return codeBlock(series, start..<min(series.count, start + defaultBlockBars), scales: known)
         }
     }
 

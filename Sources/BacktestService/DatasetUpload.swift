@@ -42,7 +42,7 @@ public final class DatasetUpload: @unchecked Sendable {
     static func reader(chunkBytes: Int = CSVStreamReader.defaultChunkBytes) -> CSVStreamReader {
         CSVStreamReader(
             chunkBytes: chunkBytes, blockBars: BarBlocks.defaultBlockBars,
-            codeBlocks: { series, decimals in BarBlocks.codeChunk(series, decimals: decimals) })
+            codeBlocks: { series, scales in BarBlocks.codeChunk(series, scales: scales) })
     }
 
     /// Takes the next piece of the body.

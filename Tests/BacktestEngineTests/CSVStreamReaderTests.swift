@@ -11,7 +11,7 @@ import Testing
         -> Result<OHLCVSeries, EngineError>
     {
         // With `blockBars`, chunks are cut at whole blocks of lines and "code" their rows.
-        var code: (@Sendable (OHLCVSeries, ParsedDecimals?) -> [[UInt8]])?
+        var code: (@Sendable (OHLCVSeries, BlockScales?) -> [[UInt8]])?
         if let blockBars {
             code = { series, _ in
                 stride(from: 0, to: series.count, by: blockBars).map { [UInt8(truncatingIfNeeded: $0)] }

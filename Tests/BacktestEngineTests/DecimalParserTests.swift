@@ -70,6 +70,51 @@ import Testing
         #expect(fast > 40_000)
     }
 
+    /// With 16 bytes readable, short prices take the two-load path (`shortDecimal`); alone in a
+    /// shorter buffer they take the loop. Value bits and end must be the same.
+    @Test func shortDecimals_readAsTheLoopReadsThem() {
+        var rng = SeededGenerator(seed: 16)
+        func read(_ bytes: [UInt8]) -> (bits: UInt64, end: Int)? {
+            bytes.withUnsafeBufferPointer { buffer in
+                guard let base = buffer.baseAddress else { return nil }
+                var cursor = 0
+                return DecimalParser.plainPrefix(base, &cursor, buffer.count).map { ($0.bitPattern, cursor) }
+            }
+        }
+        var short = 0
+        for _ in 0..<100_000 {
+            let integer = String(
+                String(Int.random(in: 0...99_999_999, using: &rng)).prefix(Int.random(in: 0...8, using: &rng)))
+            let fraction = String(
+                String(Int.random(in: 0...99_999_999, using: &rng)).prefix(Int.random(in: 0...8, using: &rng)))
+            let number =
+                (["", "", "", "-", "0"][Int.random(in: 0..<5, using: &rng)]) + integer
+                + (Int.random(in: 0..<8, using: &rng) == 0 ? "" : ".") + fraction
+            let suffix = [",1.5,2.5,3.5,4.5\n", "1234567890123456", "e5,1.25,1.25,1.25", ".5.5.5.5.5.5.5.5.5"][
+                Int.random(in: 0..<4, using: &rng)]
+            let text = Array((number + suffix).utf8)
+            let taken = text.withUnsafeBufferPointer { buffer in
+                buffer.baseAddress.flatMap { base in
+                    var cursor = 0
+                    return DecimalParser.shortDecimal(base, &cursor, buffer.count)
+                }
+            }
+            // Its scale is the count of fraction digits written (when the suffix ends the number).
+            if let taken, suffix.first == "," || suffix.first == "e" {
+                let written = number.split(separator: ".", omittingEmptySubsequences: false).dropFirst().first?.count
+                #expect(Int(taken.scale) == written ?? 0, "\(number)")
+            }
+            if taken != nil { short += 1 }
+            // A suffix of digits or a point extends the number; these two end it.
+            guard suffix.first == "," || suffix.first == "e", number.utf8.count < 16 else { continue }
+            let padded = read(text)
+            let alone = read(Array(number.utf8))
+            #expect(padded?.bits == alone?.bits, "\(number + suffix)")
+            #expect(padded?.end == alone?.end, "\(number + suffix)")
+        }
+        #expect(short > 30_000)
+    }
+
     @Test func typicalPrices_takeTheFastPathAndMatch() {
         var rng = SeededGenerator(seed: 7)
         for _ in 0..<100_000 {
