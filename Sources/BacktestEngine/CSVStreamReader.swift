@@ -39,6 +39,10 @@ public final class CSVStreamReader: @unchecked Sendable {
     private var chunkCount = 0
     private let lock = NSLock()
     private var results: [CSVStreamChunk?] = []
+    /// Texts of parsed chunks, emptied, kept to take the next chunks' text (under `lock`): a fresh
+    /// buffer per chunk would cost a page fault every 4 KiB of it. At most `maxSpareTexts`.
+    private var spareTexts: [[UInt8]] = []
+    private let maxSpareTexts: Int
     private let group = DispatchGroup()
     private let slots: DispatchSemaphore
 
@@ -57,6 +61,7 @@ public final class CSVStreamReader: @unchecked Sendable {
         self.chunkBytes = max(1, chunkBytes)
         self.parallel = parallel
         slots = DispatchSemaphore(value: max(1, maxInFlight))
+        maxSpareTexts = max(1, maxInFlight)
         pending.reserveCapacity(self.chunkBytes)
     }
 
@@ -148,12 +153,12 @@ public final class CSVStreamReader: @unchecked Sendable {
         }
         scanned = 0
         let (cut, lines) = codeBlocks == nil ? (newline + 1, nil) : alignedCut(after: newline)
-        var rest: [UInt8] = []
+        var rest = lock.withLock { spareTexts.popLast() } ?? []
         rest.reserveCapacity(chunkBytes)
         rest.append(contentsOf: pending[cut...])
         let chunk = pending
         pending = rest
-        dispatch(chunk, count: cut, lines: lines, moreFollows: true)
+        dispatch(consume chunk, count: cut, lines: lines, moreFollows: true)
     }
 
     /// Where to cut so the chunk holds a whole number of `blockBars` lines (so its rows, when all
@@ -186,11 +191,13 @@ public final class CSVStreamReader: @unchecked Sendable {
 
     /// Parses `bytes[0..<count]` (of `lines` lines, when known) as chunk number `chunkCount`, on
     /// another thread when `parallel`.
-    private func dispatch(_ bytes: [UInt8], count: Int, lines: Int?, moreFollows: Bool) {
+    private func dispatch(_ bytes: consuming [UInt8], count: Int, lines: Int?, moreFollows: Bool) {
         let index = chunkCount
         chunkCount += 1
         lock.withLock { results.append(nil) }
+        let text = ChunkText(bytes)
         let job: @Sendable () -> Void = { [self] in
+            var bytes = text.take()
             var chunk = bytes.withUnsafeBufferPointer { buffer in
                 CSVStreamChunk.parse(
                     UnsafeBufferPointer(rebasing: buffer[0..<count]), moreFollows: moreFollows, lines: lines,
@@ -199,7 +206,11 @@ public final class CSVStreamReader: @unchecked Sendable {
             // Coded here, while the upload still arrives, only when the chunk has no problem.
             if let codeBlocks, chunk.outcome.problemCount == 0 { chunk.coded = codeBlocks(chunk.series, chunk.scales) }
             chunk.scales = nil
-            lock.withLock { results[index] = chunk }
+            bytes.removeAll(keepingCapacity: true)
+            lock.withLock {
+                results[index] = chunk
+                if spareTexts.count < maxSpareTexts { spareTexts.append(bytes) }
+            }
         }
         guard parallel else { return job() }
         slots.wait()
@@ -209,5 +220,18 @@ public final class CSVStreamReader: @unchecked Sendable {
             slots.signal()
             group.leave()
         }
+    }
+}
+
+/// A chunk's text handed to its job, which takes it over (so it can empty and keep the buffer).
+/// `@unchecked Sendable`: only the one job touches it, once.
+private final class ChunkText: @unchecked Sendable {
+    private var bytes: [UInt8]
+
+    init(_ bytes: consuming [UInt8]) { self.bytes = bytes }
+
+    func take() -> [UInt8] {
+        defer { bytes = [] }
+        return bytes
     }
 }
