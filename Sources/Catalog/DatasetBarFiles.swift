@@ -123,7 +123,11 @@ struct DatasetBarFiles: Sendable {
 
     private func makeFolder() throws {
         if mkdir(folder, 0o755) == 0 {
-            try Self.syncFolder(parent)
+            do { try Self.syncFolder(parent) } catch {
+                // Made again (and its entry synced) by the next insert.
+                rmdir(folder)
+                throw error
+            }
         } else if errno != EEXIST {
             throw DatasetFileError("mkdir", path: folder)
         }
