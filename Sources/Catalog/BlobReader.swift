@@ -1,7 +1,8 @@
 import CSQLite
 
 /// Random access to one stored blob: a request for a few bars of a multi-million-bar dataset
-/// reads those bytes, not the whole blob (SQLite: incremental blob I/O; PostgreSQL: `substring`
+/// reads those bytes, not the whole blob (SQLite: `pread` of the dataset's bars file, or
+/// incremental blob I/O for a blob stored inline; PostgreSQL: `substring`
 /// of an uncompressed out-of-line `bytea`, which fetches only the chunks it covers).
 /// Valid only inside the closure that received it (it lives on a read connection's queue).
 public final class BlobReader {
@@ -79,7 +80,7 @@ extension Catalog {
     /// Runs `body` with random access to a dataset's bars blob; nil when there is no such dataset.
     public func withDatasetBars<T>(id: String, _ body: (BlobReader) throws -> T) throws -> T? {
         try read { database in
-            if let sqlite = database as? Database { return try Self.withSQLiteBlob(sqlite, id: id, body) }
+            if let sqlite = database as? Database { return try withSQLiteBlob(sqlite, id: id, body) }
             let size = try database.prepare("SELECT octet_length(bars) FROM datasets WHERE id = ?").bind(.text(id))
             guard try size.step() else { return nil }
             let reader = BlobReader(byteCount: size.int(0)) { offset, buffer in
@@ -96,12 +97,16 @@ extension Catalog {
         }
     }
 
-    private static func withSQLiteBlob<T>(_ database: Database, id: String, _ body: (BlobReader) throws -> T) throws
-        -> T?
-    {
-        let lookup = try database.prepare("SELECT rowid FROM datasets WHERE id = ?").bind(.text(id))
+    private func withSQLiteBlob<T>(_ database: Database, id: String, _ body: (BlobReader) throws -> T) throws -> T? {
+        let lookup = try database.prepare("SELECT rowid, length(bars) FROM datasets WHERE id = ?").bind(.text(id))
         guard try lookup.step() else { return nil }
         let rowID = Int64(lookup.int(0))
+        // An empty blob is never a valid one: the bars are in the dataset's file.
+        if lookup.int(1) == 0, let barFiles {
+            let file = try barFiles.open(id: id)
+            return try body(
+                BlobReader(byteCount: file.byteCount) { offset, buffer in try file.read(at: offset, into: buffer) })
+        }
         var opened: OpaquePointer?
         let status = sqlite3_blob_open(database.handle, "main", "datasets", "bars", rowID, 0, &opened)
         guard status == SQLITE_OK, let blob = opened else {

@@ -1,3 +1,5 @@
+import CSQLite
+
 /// Datasets: metadata plus the bars as one blob, idempotent by content hash, symbol and timeframe.
 extension Catalog {
     static let datasetColumns = "id, owner, symbol, timeframe, rows, first_ms, last_ms, sha256, created_at"
@@ -11,28 +13,65 @@ extension Catalog {
     }
 
     /// Stores a dataset unless one with the same content hash, symbol and timeframe exists; returns
-    /// the stored one and whether it is new.
+    /// the stored one and whether it is new. A SQLite catalog on a file writes the bars to their
+    /// file first (`DatasetBarFiles`) and the row with an empty blob: the row commits only once its
+    /// file is durable, and a failure leaves no file that no row owns.
     public func insertDataset(_ record: DatasetRecord, bars: [UInt8]) throws -> (DatasetRecord, created: Bool) {
         try durableWrite { database in
-            try database.transaction {
-                let existing = try database.prepare(
-                    "SELECT \(Self.datasetColumns) FROM datasets WHERE owner = ? AND sha256 = ? AND symbol = ? AND timeframe = ?"
-                ).bind(.text(record.owner), .text(record.sha256), .text(record.symbol), .text(record.timeframe))
-                if try existing.step() { return (Self.datasetRecord(existing), false) }
-                try database.prepare(
-                    """
-                    INSERT INTO datasets (id, owner, symbol, timeframe, rows, first_ms, last_ms, sha256, created_at, ord, bars)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(ord) + 1, 0) FROM datasets), ?)
-                    """
-                ).bind(
-                    .text(record.id), .text(record.owner), .text(record.symbol), .text(record.timeframe),
-                    .integer(record.rows),
-                    .integer(Int(record.firstMilliseconds)), .integer(Int(record.lastMilliseconds)),
-                    .text(record.sha256),
-                    .text(record.createdAt), .blob(bars)
-                ).run()
-                return (record, true)
+            var wroteFile = false
+            do {
+                return try database.transaction {
+                    let existing = try database.prepare(
+                        "SELECT \(Self.datasetColumns) FROM datasets WHERE owner = ? AND sha256 = ? AND symbol = ? AND timeframe = ?"
+                    ).bind(.text(record.owner), .text(record.sha256), .text(record.symbol), .text(record.timeframe))
+                    if try existing.step() { return (Self.datasetRecord(existing), false) }
+                    var inline = bars
+                    if let barFiles, database.dialect == .sqlite {
+                        // Another dataset's file must never be overwritten, even by a doomed insert.
+                        guard try !Self.datasetExists(database, id: record.id) else {
+                            throw SQLiteError(
+                                resultCode: SQLITE_CONSTRAINT, message: "a dataset with this id exists", sql: nil)
+                        }
+                        try barFiles.write(bars, id: record.id)
+                        wroteFile = true
+                        inline = []
+                    }
+                    try database.prepare(
+                        """
+                        INSERT INTO datasets (id, owner, symbol, timeframe, rows, first_ms, last_ms, sha256, created_at, ord, bars)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(ord) + 1, 0) FROM datasets), ?)
+                        """
+                    ).bind(
+                        .text(record.id), .text(record.owner), .text(record.symbol), .text(record.timeframe),
+                        .integer(record.rows),
+                        .integer(Int(record.firstMilliseconds)), .integer(Int(record.lastMilliseconds)),
+                        .text(record.sha256),
+                        .text(record.createdAt), .blob(inline)
+                    ).run()
+                    return (record, true)
+                }
+            } catch {
+                // The row did not commit (unless the failure came after it did: then keep its file).
+                if wroteFile, let barFiles, (try? Self.datasetExists(database, id: record.id)) == false {
+                    barFiles.remove(id: record.id)
+                }
+                throw error
             }
+        }
+    }
+
+    static func datasetExists(_ database: any CatalogConnection, id: String) throws -> Bool {
+        let statement = try database.prepare("SELECT 1 FROM datasets WHERE id = ?").bind(.text(id))
+        return try statement.step()
+    }
+
+    /// Removes bars files no row owns (see `DatasetBarFiles.sweep`), inside a write transaction so
+    /// that it never races an insert of another process on the same catalog (`backtestd keys`).
+    @discardableResult
+    static func sweepOrphanBarFiles(_ database: any CatalogConnection, _ barFiles: DatasetBarFiles) throws -> Int {
+        defer { database.releaseStatements() }
+        return try database.transaction {
+            try barFiles.sweep { id in try datasetExists(database, id: id) }
         }
     }
 
@@ -98,11 +137,13 @@ extension Catalog {
         }
     }
 
-    /// The bars blob of a dataset.
+    /// The bars blob of a dataset (from its file when the row's blob is empty: never a valid one).
     public func datasetBars(id: String) throws -> [UInt8]? {
-        try read { database in
+        let inline = try read { database in
             let statement = try database.prepare("SELECT bars FROM datasets WHERE id = ?").bind(.text(id))
             return try statement.step() ? statement.blob(0) : nil
         }
+        guard let inline, inline.isEmpty, let barFiles else { return inline }
+        return try barFiles.read(id: id)
     }
 }

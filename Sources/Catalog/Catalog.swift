@@ -18,6 +18,8 @@ public final class Catalog: @unchecked Sendable {
     private let faults: CatalogFaults?
     private let durableCommits: Bool
     private let checkpointer: Checkpointer?
+    /// SQLite on a file: where the datasets' bars live (`DatasetBarFiles`); nil keeps them inline.
+    let barFiles: DatasetBarFiles?
     /// Where it lives (printable: a PostgreSQL password is redacted by `description`).
     public let location: CatalogLocation
 
@@ -45,6 +47,10 @@ public final class Catalog: @unchecked Sendable {
             self.writer = writer
             readers = [(try Database(path: path), DispatchQueue(label: "backtestd.catalog.read"))]
             checkpointer = try Checkpointer(path: path)
+            let barFiles = DatasetBarFiles(catalogPath: path)
+            self.barFiles = barFiles
+            // Best effort: an orphan left now costs disk space, not correctness.
+            if let barFiles { _ = try? Self.sweepOrphanBarFiles(writer, barFiles) }
         case .postgres(let url):
             let writer = try PostgresConnection(url: url)
             try Migrations.apply(to: writer)
@@ -54,6 +60,7 @@ public final class Catalog: @unchecked Sendable {
                 (try PostgresConnection(url: url), DispatchQueue(label: "backtestd.catalog.read.\(index)"))
             }
             checkpointer = nil
+            barFiles = nil
         }
     }
 

@@ -56,7 +56,7 @@ import Testing
         #expect(!log.contains(String(key.dropFirst(3))))
         stopped = true
         #expect(server.terminate() == 0)
-        for file in try FileManager.default.contentsOfDirectory(atPath: directory) where file.hasPrefix("catalog") {
+        for file in try catalogFiles(in: directory) {
             let bytes = try #require(FileManager.default.contents(atPath: directory + "/" + file))
             #expect(bytes.range(of: Data(key.utf8)) == nil, "\(file)")
             #expect(bytes.range(of: Data(key.dropFirst(3).utf8)) == nil, "\(file)")

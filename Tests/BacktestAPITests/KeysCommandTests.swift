@@ -13,7 +13,7 @@ import Testing
 
     /// The catalog's files hold no trace of `key` (nor of its part after `bt_`).
     func expectAbsent(_ key: String, in directory: String) throws {
-        let files = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasPrefix("catalog") }
+        let files = try catalogFiles(in: directory)
         #expect(files.contains("catalog.sqlite"))
         for file in files {
             let bytes = try #require(FileManager.default.contents(atPath: directory + "/" + file))
@@ -141,4 +141,22 @@ import Testing
             try expectAbsent(key, in: directory)
         }
     }
+}
+
+/// The catalog's files in `directory` (relative paths), with those of its folders (`catalog.sqlite-bars/`).
+func catalogFiles(in directory: String) throws -> [String] {
+    var files: [String] = []
+    for name in try FileManager.default.contentsOfDirectory(atPath: directory).sorted() where name.hasPrefix("catalog")
+    {
+        var isFolder: ObjCBool = false
+        _ = FileManager.default.fileExists(atPath: directory + "/" + name, isDirectory: &isFolder)
+        guard isFolder.boolValue else {
+            files.append(name)
+            continue
+        }
+        files += try FileManager.default.contentsOfDirectory(atPath: directory + "/" + name).sorted().map {
+            name + "/" + $0
+        }
+    }
+    return files
 }
