@@ -91,10 +91,18 @@ enum BarBlocks {
     static func encode(
         _ series: SeriesParts, blockBars: Int = defaultBlockBars, executor: any ParallelExecutor = DispatchExecutor()
     ) -> [UInt8] {
+        encodeParts(series, blockBars: blockBars, executor: executor).flatMap { $0 }
+    }
+
+    /// The blob as the parts that follow each other in it (the header and index, then each block),
+    /// so that a large one need not be copied into one array to be written.
+    static func encodeParts(
+        _ series: SeriesParts, blockBars: Int = defaultBlockBars, executor: any ParallelExecutor = DispatchExecutor()
+    ) -> [[UInt8]] {
         let count = series.count
         let blocks = (count + blockBars - 1) / blockBars
         if blockBars == defaultBlockBars, let coded = series.codedBlocks, coded.count == blocks {
-            return assemble(coded, series, blockBars: blockBars)
+            return [head(coded, series, blockBars: blockBars)] + coded
         }
         var coded = [[UInt8]](repeating: [], count: blocks)
         coded.withUnsafeMutableBufferPointer { buffer in
@@ -104,7 +112,7 @@ enum BarBlocks {
                 results.base?[block] = codeBlock(source, range)
             }
         }
-        return assemble(coded, series, blockBars: blockBars)
+        return [head(coded, series, blockBars: blockBars)] + coded
     }
 
     /// One block's bytes (knowing its columns' scales, when given).
@@ -131,13 +139,13 @@ enum BarBlocks {
         }
     }
 
-    /// The blob: header, index, then the coded blocks.
-    static func assemble(_ coded: [[UInt8]], _ series: SeriesParts, blockBars: Int) -> [UInt8] {
+    /// The blob's header and index, which the coded blocks follow.
+    static func head(_ coded: [[UInt8]], _ series: SeriesParts, blockBars: Int) -> [UInt8] {
         let count = series.count
         let blocks = coded.count
         var blob = magic
         let start = headerBytes + blocks * indexEntryBytes
-        blob.reserveCapacity(start + coded.reduce(0) { $0 + $1.count })
+        blob.reserveCapacity(start)
         func append<T: FixedWidthInteger>(_ value: T) {
             withUnsafeBytes(of: value.littleEndian) { blob.append(contentsOf: $0) }
         }
@@ -150,7 +158,6 @@ enum BarBlocks {
             append(series.timestamp(block * blockBars))
             offset += coded[block].count
         }
-        for block in coded { blob.append(contentsOf: block) }
         return blob
     }
 
