@@ -91,18 +91,10 @@ enum BarBlocks {
     static func encode(
         _ series: SeriesParts, blockBars: Int = defaultBlockBars, executor: any ParallelExecutor = DispatchExecutor()
     ) -> [UInt8] {
-        encodeParts(series, blockBars: blockBars, executor: executor).flatMap { $0 }
-    }
-
-    /// The blob as the parts that follow each other in it (the header and index, then each block),
-    /// so that a large one need not be copied into one array to be written.
-    static func encodeParts(
-        _ series: SeriesParts, blockBars: Int = defaultBlockBars, executor: any ParallelExecutor = DispatchExecutor()
-    ) -> [[UInt8]] {
         let count = series.count
         let blocks = (count + blockBars - 1) / blockBars
         if blockBars == defaultBlockBars, let coded = series.codedBlocks, coded.count == blocks {
-            return [head(coded, series, blockBars: blockBars)] + coded
+            return assemble(coded, series, blockBars: blockBars)
         }
         var coded = [[UInt8]](repeating: [], count: blocks)
         coded.withUnsafeMutableBufferPointer { buffer in
@@ -112,7 +104,7 @@ enum BarBlocks {
                 results.base?[block] = codeBlock(source, range)
             }
         }
-        return [head(coded, series, blockBars: blockBars)] + coded
+        return assemble(coded, series, blockBars: blockBars)
     }
 
     /// One block's bytes (knowing its columns' scales, when given).
@@ -139,13 +131,13 @@ enum BarBlocks {
         }
     }
 
-    /// The blob's header and index, which the coded blocks follow.
-    static func head(_ coded: [[UInt8]], _ series: SeriesParts, blockBars: Int) -> [UInt8] {
+    /// The blob: header, index, then the coded blocks.
+    static func assemble(_ coded: [[UInt8]], _ series: SeriesParts, blockBars: Int) -> [UInt8] {
         let count = series.count
         let blocks = coded.count
         var blob = magic
         let start = headerBytes + blocks * indexEntryBytes
-        blob.reserveCapacity(start)
+        blob.reserveCapacity(start + coded.reduce(0) { $0 + $1.count })
         func append<T: FixedWidthInteger>(_ value: T) {
             withUnsafeBytes(of: value.littleEndian) { blob.append(contentsOf: $0) }
         }
@@ -158,6 +150,7 @@ enum BarBlocks {
             append(series.timestamp(block * blockBars))
             offset += coded[block].count
         }
+        for block in coded { blob.append(contentsOf: block) }
         return blob
     }
 

@@ -15,11 +15,6 @@ enum BarsCodec {
         BarBlocks.encode(series, executor: executor)
     }
 
-    /// `encode`, as the parts of the blob in order (written as they are, never joined).
-    static func encodeParts(_ series: SeriesParts, executor: any ParallelExecutor = DispatchExecutor()) -> [[UInt8]] {
-        BarBlocks.encodeParts(series, executor: executor)
-    }
-
     /// nil for a damaged blob (never a trap: counts are checked before arithmetic or allocation use them).
     static func decode(_ bytes: [UInt8], executor: any ParallelExecutor = DispatchExecutor()) -> OHLCVSeries? {
         bytes.withUnsafeBytes { raw in

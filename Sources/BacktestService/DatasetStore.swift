@@ -97,9 +97,9 @@ public final class DatasetStore: Sendable {
             symbol: symbol, timeframe: resolved, rows: series.count,
             firstMilliseconds: series.firstTimestamp ?? 0, lastMilliseconds: series.lastTimestamp ?? 0,
             sha256: sha256, createdAt: Identifiers.now())
-        let bars = BarsCodec.encodeParts(series, executor: executor)
+        let bars = BarsCodec.encode(series, executor: executor)
         _ = consume series
-        do { return try catalog.insertDataset(record, barsParts: bars) } catch {
+        do { return try catalog.insertDataset(record, bars: bars) } catch {
             throw ServiceError.catalogRefused(error, "the dataset")
         }
     }

@@ -17,12 +17,6 @@ extension Catalog {
     /// file first (`DatasetBarFiles`) and the row with an empty blob: the row commits only once its
     /// file is durable, and a failure leaves no file that no row owns.
     public func insertDataset(_ record: DatasetRecord, bars: [UInt8]) throws -> (DatasetRecord, created: Bool) {
-        try insertDataset(record, barsParts: [bars])
-    }
-
-    /// `insertDataset`, with the blob given as parts that follow each other: a file takes them as
-    /// they are, so a large blob is never copied into one array first.
-    public func insertDataset(_ record: DatasetRecord, barsParts: [[UInt8]]) throws -> (DatasetRecord, created: Bool) {
         try durableWrite { database in
             var wroteFile = false
             do {
@@ -31,18 +25,16 @@ extension Catalog {
                         "SELECT \(Self.datasetColumns) FROM datasets WHERE owner = ? AND sha256 = ? AND symbol = ? AND timeframe = ?"
                     ).bind(.text(record.owner), .text(record.sha256), .text(record.symbol), .text(record.timeframe))
                     if try existing.step() { return (Self.datasetRecord(existing), false) }
-                    var inline: [UInt8]
+                    var inline = bars
                     if let barFiles, database.dialect == .sqlite {
                         // Another dataset's file must never be overwritten, even by a doomed insert.
                         guard try !Self.datasetExists(database, id: record.id) else {
                             throw SQLiteError(
                                 resultCode: SQLITE_CONSTRAINT, message: "a dataset with this id exists", sql: nil)
                         }
-                        try barFiles.write(barsParts, id: record.id)
+                        try barFiles.write(bars, id: record.id)
                         wroteFile = true
                         inline = []
-                    } else {
-                        inline = barsParts.count == 1 ? barsParts[0] : barsParts.flatMap { $0 }
                     }
                     try database.prepare(
                         """

@@ -47,9 +47,8 @@ struct DatasetBarFiles: Sendable {
         return folder + "/" + id + Self.suffix
     }
 
-    /// Writes the bars of `id` (the blob as parts that follow each other) durably (see the type);
-    /// on failure leaves no file of `id` behind.
-    func write(_ parts: [[UInt8]], id: String) throws {
+    /// Writes the bars of `id` durably (see the type); on failure leaves no file of `id` behind.
+    func write(_ bytes: [UInt8], id: String) throws {
         let final = try path(id)
         let temporary = folder + "/" + id + Self.temporarySuffix
         try makeFolder()
@@ -57,10 +56,8 @@ struct DatasetBarFiles: Sendable {
             let fd = Foundation.open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
             guard fd >= 0 else { throw DatasetFileError("open", path: temporary) }
             do {
-                // Bytes held in memory: their sum cannot overflow.
-                let byteCount = parts.reduce(0) { $0 + $1.count }
-                try Self.header(byteCount: byteCount).withUnsafeBytes { try Self.writeAll(fd, $0, path: temporary) }
-                for part in parts { try part.withUnsafeBytes { try Self.writeAll(fd, $0, path: temporary) } }
+                try Self.header(byteCount: bytes.count).withUnsafeBytes { try Self.writeAll(fd, $0, path: temporary) }
+                try bytes.withUnsafeBytes { try Self.writeAll(fd, $0, path: temporary) }
                 guard fdatasync(fd) == 0 else { throw DatasetFileError("fdatasync", path: temporary) }
             } catch {
                 close(fd)

@@ -53,20 +53,6 @@ import Testing
         }
     }
 
-    /// A blob given in parts is stored as the parts' bytes in order: in its file on SQLite, in
-    /// the row on PostgreSQL.
-    @Test(arguments: Backend.allCases)
-    func barsGivenInPartsReadBackAsOneBlob(backend: Backend) throws {
-        try withTemporaryCatalog(backend) { (catalog: Catalog, _: String) throws in
-            let parts = [Array(Self.bars[0..<24]), [], Array(Self.bars[24..<500]), Array(Self.bars[500...])]
-            #expect(try catalog.insertDataset(Self.record(), barsParts: parts).created)
-            #expect(try catalog.datasetBars(id: Self.id) == Self.bars)
-            #expect(
-                try catalog.withDatasetBars(id: Self.id) { try $0.bytes(from: 20, count: 10) }
-                    == Array(Self.bars[20..<30]))
-        }
-    }
-
     @Test func aRowWithItsBlobInlineStillReads() throws {
         try withTemporaryCatalog { (catalog: Catalog, path: String) throws in
             try catalog.write { database in
