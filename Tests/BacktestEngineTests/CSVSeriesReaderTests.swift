@@ -122,6 +122,21 @@ import Testing
                 }
             }
         }
+        // Past the 255 vectors a lane may count before it is summed, with every byte a newline
+        // (the most any lane can meet) and with random ones.
+        for length in [4079, 4080, 4081, 4096, 70_001] {
+            let all = [UInt8](repeating: 10, count: length)
+            let random = (0..<length).map { _ in [10, 65, 0x8A][Int.random(in: 0..<3, using: &rng)] as UInt8 }
+            for bytes in [all, random] {
+                let naive = bytes.filter { $0 == 10 }.count + (bytes.last == 10 ? 0 : 1)
+                bytes.withUnsafeBufferPointer { buffer in
+                    #expect(SharedBytes(bytes: buffer).lines(in: 0..<length) == naive)
+                    #expect(
+                        SharedBytes(bytes: buffer).lines(in: 3..<length) == naive
+                            - bytes[0..<3].filter { $0 == 10 }.count)
+                }
+            }
+        }
     }
 
     @Test func timestamps_roundTripAndRejectImpossibleDates() {
