@@ -65,6 +65,9 @@ public final class CSVStreamReader: @unchecked Sendable {
         pending.reserveCapacity(self.chunkBytes)
     }
 
+    /// How many emptied chunk texts are kept for reuse.
+    var spareTextCount: Int { lock.withLock { spareTexts.count } }
+
     /// Takes the next bytes of the text.
     public func feed(_ bytes: UnsafeRawBufferPointer) {
         received = received.saturatingAdding(bytes.count)
@@ -95,6 +98,9 @@ public final class CSVStreamReader: @unchecked Sendable {
             dispatch(last, count: last.count, lines: nil, moreFollows: false)
         }
         group.wait()
+        // The spare texts are not needed past the last chunk: freed before the store, the
+        // upload's peak.
+        lock.withLock { spareTexts = [] }
         if received == 0 {
             throw CSVSeriesReader.failure(
                 [.init(line: 1, message: "empty file: header \(CSVSeriesReader.header) required")], 1)

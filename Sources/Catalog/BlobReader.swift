@@ -102,7 +102,8 @@ extension Catalog {
         guard try lookup.step() else { return nil }
         let rowID = Int64(lookup.int(0))
         // An empty blob is never a valid one: the bars are in the dataset's file.
-        if lookup.int(1) == 0, let barFiles {
+        if lookup.int(1) == 0 {
+            guard let barFiles else { throw Self.barsFolderMissing(id) }
             let file = try barFiles.open(id: id)
             return try body(
                 BlobReader(byteCount: file.byteCount) { offset, buffer in try file.read(at: offset, into: buffer) })

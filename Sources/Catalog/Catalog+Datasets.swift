@@ -137,13 +137,27 @@ extension Catalog {
         }
     }
 
+    /// Whether this is a SQLite catalog, where an empty bars blob names a bars file.
+    var isSQLite: Bool {
+        if case .sqlite = location { return true }
+        return false
+    }
+
+    /// An empty bars blob on a SQLite catalog opened without its bars folder (a `file:` URI):
+    /// the bars exist, but not here.
+    static func barsFolderMissing(_ id: String) -> DatasetFileError {
+        DatasetFileError(
+            code: "catalog.corrupt", message: "the bars of \(id) are in a bars file this catalog was opened without")
+    }
+
     /// The bars blob of a dataset (from its file when the row's blob is empty: never a valid one).
     public func datasetBars(id: String) throws -> [UInt8]? {
         let inline = try read { database in
             let statement = try database.prepare("SELECT bars FROM datasets WHERE id = ?").bind(.text(id))
             return try statement.step() ? statement.blob(0) : nil
         }
-        guard let inline, inline.isEmpty, let barFiles else { return inline }
+        guard let inline, inline.isEmpty, isSQLite || barFiles != nil else { return inline }
+        guard let barFiles else { throw Self.barsFolderMissing(id) }
         return try barFiles.read(id: id)
     }
 }

@@ -106,6 +106,9 @@ struct DatasetBarFiles: Sendable {
     @discardableResult
     func sweep(hasRow: (String) throws -> Bool) throws -> Int {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return 0 }
+        // The folder's own entry may never have been synced (a crash between its mkdir and that
+        // sync): synced here once per open, before any row can point into it again.
+        try? Self.syncFolder(parent)
         var removed = 0
         for name in names.sorted() {
             let orphan: Bool

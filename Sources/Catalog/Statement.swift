@@ -36,6 +36,9 @@ final class Statement: CatalogStatement {
             case .integer(let number): status = sqlite3_bind_int64(handle, index, Int64(number))
             case .real(let number): status = sqlite3_bind_double(handle, index, number)
             case .text(let text): status = sqlite3_bind_text(handle, index, text, -1, transientDestructor)
+            case .blob(let bytes) where bytes.isEmpty:
+                // Never NULL (which a nil base address would bind): an empty blob is a value.
+                status = sqlite3_bind_zeroblob(handle, index, 0)
             case .blob(let bytes):
                 status = bytes.withUnsafeBytes {
                     sqlite3_bind_blob(handle, index, $0.baseAddress, Int32($0.count), transientDestructor)

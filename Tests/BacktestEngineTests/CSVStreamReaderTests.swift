@@ -159,5 +159,7 @@ import Testing
         #expect(parts.parts.dropLast().allSatisfy { $0.count % 16 == 0 })
         let expected = stride(from: 0, to: 1000, by: 16).map { [UInt8(truncatingIfNeeded: 1_600_000_000 + $0)] }
         #expect(parts.codedBlocks == expected)
+        // The chunks' spare text buffers go once the last chunk is parsed.
+        #expect(reader.spareTextCount == 0)
     }
 }

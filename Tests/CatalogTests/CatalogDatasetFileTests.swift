@@ -191,6 +191,19 @@ import Testing
         }
     }
 
+    /// The same catalog opened by a `file:` URI has no bars folder: its file-backed rows answer
+    /// "the bars are elsewhere", never an empty blob taken for the bars.
+    @Test func fileBackedRowsReadWithoutTheirFolderAreAnError() throws {
+        try withTemporaryCatalog { (catalog: Catalog, path: String) throws in
+            _ = try catalog.insertDataset(Self.record(), bars: Self.bars)
+            let byURI = try Catalog(path: "file:" + path)
+            let failure = #expect(throws: DatasetFileError.self) { try byURI.datasetBars(id: Self.id) }
+            #expect(failure?.code == "catalog.corrupt")
+            #expect(throws: DatasetFileError.self) { try byURI.withDatasetBars(id: Self.id) { $0.byteCount } }
+            #expect(try catalog.datasetBars(id: Self.id) == Self.bars)
+        }
+    }
+
     @Test func onlyAFileNamedCatalogGetsABarsFolder() {
         #expect(DatasetBarFiles(catalogPath: ":memory:") == nil)
         #expect(DatasetBarFiles(catalogPath: "") == nil)
