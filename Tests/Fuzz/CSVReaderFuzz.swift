@@ -20,7 +20,26 @@ public func fuzzCSVReader(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         }
     }
     // Streamed in pieces and small chunks, as an upload is read.
-    let reader = CSVStreamReader(chunkBytes: 1 + size % 61, maxInFlight: 2, parallel: size % 2 == 0)
+    // Every third input also cuts at whole blocks and keeps their scales (as an upload does),
+    // which must hold what they claim: a value of a known scale s is v = m / 10^s, m < 10^14.
+    let blockBars = 1 + size % 5
+    let checkScales: @Sendable (OHLCVSeries, BlockScales?) -> [[UInt8]] = { series, scales in
+        let columns = [series.open, series.high, series.low, series.close, series.volume]
+        for row in 0..<series.count {
+            for (column, values) in columns.enumerated() {
+                guard let scale = scales?.scale(block: row / blockBars, column: column), scale != BlockScales.unknown
+                else { continue }
+                let scaled = values[row] * DecimalParser.powerOfTen(Int(scale))
+                if scale > 7 || !(scaled >= 0 && scaled < 1e14) || abs(scaled - scaled.rounded()) > 1e-3 {
+                    fatalError("row \(row) column \(column): \(values[row]) is not of scale \(scale)")
+                }
+            }
+        }
+        return []
+    }
+    let code = size % 3 == 0 ? checkScales : nil
+    let reader = CSVStreamReader(
+        chunkBytes: 1 + size % 61, maxInFlight: 2, parallel: size % 2 == 0, blockBars: blockBars, codeBlocks: code)
     var offset = 0
     while offset < size {
         let end = min(size, offset + 1 + (offset * 7 + size) % 23)
