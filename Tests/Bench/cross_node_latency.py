@@ -1,35 +1,18 @@
 """Follows runs through the node that does NOT execute them and prints p50/p99 of (frame read
 time - event ts). Usage: cross_node_latency.py PORT_A PORT_B RUNS LOG_A LOG_B"""
 import datetime
-import http.client
 import json
-import random
 import socket
 import sys
 import time
 
+from bench_http import random_walk_csv, request
+
 port_a, port_b, runs = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
 log_a, log_b = sys.argv[4], sys.argv[5]
 
-def request(port, method, path, body=None, headers=None):
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
-    conn.request(method, path, body=body, headers=headers or {})
-    response = conn.getresponse()
-    data = response.read()
-    conn.close()
-    return response.status, data
-
 # A random walk of 200k hourly bars: 8,260 variants × 200k bars ≈ 16 progress events per run.
-rng = random.Random(7)
-price, lines = 100.0, ["timestamp,open,high,low,close,volume"]
-start = datetime.datetime(2000, 1, 1, tzinfo=datetime.timezone.utc)
-for i in range(200_000):
-    step = price * rng.gauss(0, 0.01)
-    close = max(1.0, price + step)
-    t = (start + datetime.timedelta(hours=i)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    lines.append(f"{t},{price:.4f},{max(price, close) * 1.001:.4f},{min(price, close) * 0.999:.4f},{close:.4f},1000")
-    price = close
-status, body = request(port_a, "POST", "/datasets?symbol=WALK&timeframe=1h", "\n".join(lines) + "\n",
+status, body = request(port_a, "POST", "/datasets?symbol=WALK&timeframe=1h", random_walk_csv(200_000),
                        {"Content-Type": "text/csv"})
 assert status in (200, 201), body
 latencies = []

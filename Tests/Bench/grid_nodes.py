@@ -1,32 +1,15 @@
 """One 100k-variant grid, timed from POST to DONE, on the single node (PORT_S) and on the pair
 sharing a database (submitted to PORT_A), alternating. Usage: grid_nodes.py PORT_S PORT_A REPS BARS"""
-import datetime
-import http.client
 import json
-import random
 import statistics
 import sys
 import time
 
+from bench_http import random_walk_csv, request
+
 port_s, port_a, reps, bars = (int(x) for x in sys.argv[1:5])
 
-def request(port, method, path, body=None, headers=None):
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
-    conn.request(method, path, body=body, headers=headers or {})
-    response = conn.getresponse()
-    data = response.read()
-    conn.close()
-    return response.status, data
-
-rng = random.Random(7)
-price, lines = 100.0, ["timestamp,open,high,low,close,volume"]
-start = datetime.datetime(2000, 1, 1, tzinfo=datetime.timezone.utc)
-for i in range(bars):
-    close = max(1.0, price + price * rng.gauss(0, 0.01))
-    t = (start + datetime.timedelta(hours=i)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    lines.append(f"{t},{price:.4f},{max(price, close) * 1.001:.4f},{min(price, close) * 0.999:.4f},{close:.4f},1000")
-    price = close
-csv = "\n".join(lines) + "\n"
+csv = random_walk_csv(bars)
 for port in (port_s, port_a):
     status, body = request(port, "POST", "/datasets?symbol=WALK&timeframe=1h", csv, {"Content-Type": "text/csv"})
     assert status in (200, 201), body
