@@ -23,7 +23,7 @@ extension ArtifactStore: ArtifactStorage {
         try prepare(runID)
         for file in files { try write(file.bytes, runID, file.name, syncDirectory: false) }
         // One directory sync after the renames makes them all durable before the manifest exists.
-        try Self.syncDirectory(directory(runID))
+        try DurableFiles.syncDirectory(directory(runID))
         return []
     }
 

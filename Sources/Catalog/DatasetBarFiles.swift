@@ -141,21 +141,11 @@ struct DatasetBarFiles: Sendable {
     }
 
     private static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws {
-        guard let base = bytes.baseAddress else { return }
-        var written = 0
-        while written < bytes.count {
-            let count = Foundation.write(fd, base + written, bytes.count - written)
-            if count < 0 && errno == EINTR { continue }
-            guard count > 0 else { throw DatasetFileError("write", path: path) }
-            written += count
-        }
+        do { try DurableFiles.writeAll(fd, bytes, path: path) } catch { throw DatasetFileError(error) }
     }
 
     private static func syncFolder(_ path: String) throws {
-        let fd = Foundation.open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard fd >= 0 else { throw DatasetFileError("open", path: path) }
-        defer { close(fd) }
-        guard fsync(fd) == 0 else { throw DatasetFileError("fsync", path: path) }
+        do { try DurableFiles.syncDirectory(path) } catch { throw DatasetFileError(error) }
     }
 }
 

@@ -18,6 +18,11 @@ public struct DatasetFileError: CatalogFailure, Equatable {
         message = "\(operation) \(path): \(String(cString: strerror(errorNumber)))"
     }
 
+    /// The same failure, as the catalog reports it.
+    init(_ failure: DurableFiles.Failure) {
+        self.init(failure.operation, path: failure.path, errorNumber: failure.errorNumber)
+    }
+
     init(code: String, message: String) {
         self.code = code
         self.message = message

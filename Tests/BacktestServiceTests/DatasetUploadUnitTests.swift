@@ -6,6 +6,15 @@ import Testing
 @testable import BacktestService
 
 @Suite struct DatasetUploadUnitTests {
+    /// A CSV of `rows` one-minute bars whose open cycles through `1.0` … `1.<openCycle − 1>`.
+    static func minuteBars(_ rows: Int, openCycle: Int) -> [UInt8] {
+        var text = "timestamp,open,high,low,close,volume\n"
+        for minute in 0..<rows {
+            text += "\(1_600_000_000_000 + minute * 60_000),1.\(minute % openCycle),2.5,0.5,1.25,\(minute)\n"
+        }
+        return Array(text.utf8)
+    }
+
     /// Declared gzip whose first write holds only the first magic byte: recognised once the
     /// second arrives, and the text comes out whole.
     @Test func aOneByteFirstPieceOfDeclaredGzipIsRecognised() throws {
@@ -26,11 +35,7 @@ import Testing
     /// of the whole text read at once, and the stored blob is the same bytes.
     @Test(arguments: [1, 7, 4096, 100_000])
     func piecesAndChunks_giveTheWholeTextsHashAndBars(pieceBytes: Int) throws {
-        var text = "timestamp,open,high,low,close,volume\n"
-        for minute in 0..<5000 {
-            text += "\(1_600_000_000_000 + minute * 60_000),1.\(minute % 97),2.5,0.5,1.25,\(minute)\n"
-        }
-        let bytes = Array(text.utf8)
+        let bytes = Self.minuteBars(5000, openCycle: 97)
         let upload = DatasetUpload(
             symbol: "S", timeframe: "1m", gzip: false, maxBytes: 1 << 30, owner: "local",
             reader: CSVStreamReader(chunkBytes: 3000, maxInFlight: 2))
@@ -52,11 +57,7 @@ import Testing
     /// coded from the whole series, and so is the one coded when a chunk cannot hold whole blocks.
     @Test(arguments: [150_000, 400_000, 1 << 30])
     func precodedBlocks_giveTheSameBlob(chunkBytes: Int) throws {
-        var text = "timestamp,open,high,low,close,volume\n"
-        for minute in 0..<20_000 {
-            text += "\(1_600_000_000_000 + minute * 60_000),1.\(minute % 997),2.5,0.5,1.25,\(minute)\n"
-        }
-        let bytes = Array(text.utf8)
+        let bytes = Self.minuteBars(20_000, openCycle: 997)
         let upload = DatasetUpload(
             symbol: "S", timeframe: "1m", gzip: false, maxBytes: 1 << 30, owner: "local",
             reader: DatasetUpload.reader(chunkBytes: chunkBytes))
